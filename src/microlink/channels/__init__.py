@@ -1,0 +1,1 @@
+"""Transmission media: imaging/multicore fiber, and the shared fiber and coupling physics."""

@@ -1,0 +1,52 @@
+"""``microlink link``: evaluate one link and print every intermediate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from microlink.cli.options import FormatOption, OutputFormat
+
+
+def main(
+    preset: str = typer.Option("lightbundle", "--preset", "-p", help="Catalog parameter set (see `microlink catalog`)."),
+    rate: Optional[str] = typer.Option(None, "--rate", help="Aggregate payload per direction, e.g. '800 Gb/s' [default: the set's, 800 Gb/s]."),
+    reach: Optional[str] = typer.Option(None, "--reach", help="Link length, e.g. '10 m' [default: the set's, 10 m]."),
+    lane_rate: Optional[str] = typer.Option(None, "--lane-rate", help="Override the lane rate, e.g. '2 Gb/s'."),
+    target_ber: Optional[float] = typer.Option(None, "--target-ber", help="Required BER [default: 1e-12]."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="YAML/TOML link file (units as strings); overrides --preset."),
+    set_: List[str] = typer.Option([], "--set", help="Override one parameter: section.field=value, e.g. led.diameter='4 um'. Repeatable."),
+    fmt: OutputFormat = FormatOption,
+):
+    """Evaluate a link (default: the LightBundle-like micro-LED CPO link, 800 Gb/s over 10 m)."""
+    from microlink.cli.render import print_link_table
+    from microlink.cli.options import print_json
+    from microlink.errors import ConfigError
+    from microlink.io.config import link_config_from_mapping, read_mapping
+    from microlink.link.chain import evaluate_link
+    from microlink.units import parse_quantity
+
+    data: dict = read_mapping(config) if config else {"preset": preset}
+    for item in set_:
+        if "=" not in item or "." not in item.split("=", 1)[0]:
+            raise ConfigError(f"--set: got {item!r}; allowed: section.field=value, e.g. led.diameter=4um")
+        key, value = item.split("=", 1)
+        sec, fld = key.split(".", 1)
+        data.setdefault(sec, {})
+        if not isinstance(data[sec], dict):
+            raise ConfigError(f"--set: {sec} is not a parameter section")
+        data[sec][fld] = value
+    cfg = link_config_from_mapping(data)
+    result = evaluate_link(
+        cfg.parameter_set,
+        aggregate_rate=parse_quantity(rate, "b/s", field="--rate") if rate else cfg.aggregate_rate,
+        reach=parse_quantity(reach, "m", field="--reach") if reach else cfg.reach,
+        target_ber=target_ber if target_ber is not None else cfg.target_ber,
+        lane_rate=parse_quantity(lane_rate, "b/s", field="--lane-rate") if lane_rate else cfg.lane_rate,
+    )
+    if fmt == OutputFormat.json:
+        print_json(result.to_dict())
+    else:
+        print_link_table(result)

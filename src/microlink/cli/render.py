@@ -1,0 +1,82 @@
+"""Rich renderings of results shared by several commands (presentation only, no physics)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+
+def _fmt(x, spec=".3g", unit=""):
+    x = float(x)
+    if math.isinf(x):
+        return ("-inf" if x < 0 else "inf") + (f" {unit}" if unit else "")
+    return f"{x:{spec}}" + (f" {unit}" if unit else "")
+
+
+def _dbm(w):
+    w = float(w)
+    return "-inf dBm" if w <= 0 else f"{10 * math.log10(w / 1e-3):.2f} dBm"
+
+
+def print_link_table(result, console: Console | None = None) -> None:
+    """Print one link result as a Rich table grouped by stage."""
+    console = console or Console()
+    r = result
+    t = Table(title=f"{r.technology} link - parameter set '{r.parameter_set}'", show_lines=False)
+    t.add_column("quantity", style="cyan", no_wrap=True)
+    t.add_column("value", justify="right")
+    t.add_column("note", style="dim")
+
+    def section(name):
+        t.add_row(f"[bold]{name}[/]", "", "")
+
+    section("Request")
+    t.add_row("aggregate rate", _fmt(float(r.aggregate_rate) / 1e9, ".1f", "Gb/s"), "per direction")
+    t.add_row("reach", _fmt(r.reach, ".3g", "m"), "")
+    t.add_row("target BER", _fmt(r.target_ber, ".0e"), f"FEC: {r.fec}")
+    section("Lanes")
+    t.add_row("lane rate", _fmt(float(r.lane_rate) / 1e9, ".3g", "Gb/s"), r.modulation)
+    t.add_row("lanes active + spare", f"{int(r.lanes_active)} + {int(r.lanes_spare)}", "per direction")
+    section("Optical budget (per lane)")
+    t.add_row("launched power", _dbm(r.launched_power), "mean, into the core")
+    t.add_row("received power", _dbm(r.received_power), "mean, at the photodiode")
+    t.add_row("received OMA", _dbm(r.received_oma), "")
+    for k, v in r.extras.items():
+        if k in ("extinction_ratio_db",):
+            t.add_row("extinction ratio", _fmt(v, ".3g", "dB"), "settled levels")
+    section("Bandwidths")
+    for k, v in r.bandwidth.items():
+        t.add_row(k.replace("_", " "), _fmt(float(v) / 1e9, ".3g", "GHz"), "-3 dB")
+    section("Noise at the decision (rms)")
+    unit = "nA" if r.technology not in ("dac", "aec") else "mV"
+    for k, v in r.noise.items():
+        t.add_row(k, _fmt(float(v) * 1e9 if unit == "nA" else float(v) * 1e3, ".3g", unit), "")
+    t.add_row("signal (half swing)", _fmt(float(r.signal_amplitude) * (1e9 if unit == "nA" else 1e3), ".3g", unit), "")
+    section("Decision")
+    t.add_row("main cursor", _fmt(r.main_cursor, ".3f"), "normalised")
+    t.add_row("worst-case ISI closure", _fmt(r.isi_closure, ".3f"), "sum |h_k|")
+    t.add_row("crosstalk per neighbour", _fmt(10 * np.log10(max(float(r.crosstalk), 1e-300)), ".1f", "dB"), "")
+    t.add_row("Q (average ISI)", _fmt(r.q_factor, ".2f"), "from the BER")
+    t.add_row("Q (worst-case eye)", _fmt(r.q_worst_case, ".2f"), "")
+    t.add_row("BER", _fmt(r.ber, ".2e"), f"worst case {float(r.ber_worst_case):.2e}")
+    t.add_row("BER after FEC", _fmt(r.ber_post_fec, ".2e"), r.fec)
+    t.add_row("margin to target", _fmt(r.margin_db, ".2f", "dB"), "optical power")
+    capped = " (search limit)" if bool(r.max_reach_capped) else ""
+    t.add_row("max reach at target", _fmt(r.max_reach, ".3g", "m") + capped, "")
+    section("Energy per bit (one direction, both ends)")
+    for k, v in r.energy_breakdown.items():
+        t.add_row(k.replace("_", " "), _fmt(float(v) * 1e12, ".3f", "pJ/bit"), "")
+    t.add_row("[bold]total[/]", f"[bold]{float(r.energy_per_bit_pj):.3f} pJ/bit[/]", "")
+    t.add_row("power per end", _fmt(r.power_per_end, ".3g", "W"), "duplex end incl. host interface")
+    if "module_power_per_end_w" in r.extras:
+        t.add_row("module power per end", _fmt(r.extras["module_power_per_end_w"], ".3g", "W"), "without host half")
+    section("System")
+    t.add_row("latency", _fmt(float(r.latency) * 1e9, ".3g", "ns"), "one way")
+    t.add_row("failure rate per end", _fmt(r.fit_per_end, ".3g", "FIT"), "over service life, with spares")
+    t.add_row("cost per end", _fmt(r.cost_per_end, ",.0f", "USD"), "")
+    verdict = "[green]feasible[/]" if bool(r.feasible) else f"[red]infeasible[/]: {r.infeasible_reason}"
+    console.print(t)
+    console.print(verdict)

@@ -1,0 +1,1 @@
+"""Emitters, detectors and electronics: pure vectorised physics plus thin parameter classes."""

@@ -1,0 +1,1 @@
+"""Configuration files in and result files out; no physics here."""

@@ -1,0 +1,252 @@
+"""The typed result of a link evaluation, with every intermediate and its unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from microlink.units import watt_to_dbm
+
+
+def _py(value):
+    """NumPy scalar/array -> Python float/int/bool/list for JSON."""
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        item = arr.item()
+        return item
+    return arr.tolist()
+
+
+@dataclass(frozen=True, eq=False)
+class LinkResult:
+    """Everything a link evaluation computed, in SI units (log units only where the name says so).
+
+    Values are scalars for one design point, or arrays of a common shape for a batch.
+
+    Attributes
+    ----------
+    technology : str
+        Technology family, e.g. ``"microled"``.
+    parameter_set : str
+        Name of the catalog parameter set (or ``"custom"``).
+    aggregate_rate : array
+        Payload rate per direction [b/s].
+    lane_rate : array
+        Line rate of one lane [b/s].
+    lanes_active, lanes_spare : array
+        Lanes carrying data and spare lanes per direction [1].
+    reach : array
+        Link length [m].
+    modulation : str
+        ``"NRZ"`` or ``"PAM4"``.
+    launched_power : array
+        Mean optical power launched into the channel per lane [W] (0 for electrical links).
+    received_power : array
+        Mean optical power at the photodiode per lane [W] (electrical links: 0).
+    received_oma : array
+        Optical modulation amplitude at the photodiode per lane [W].
+    signal_amplitude : array
+        Half the settled signal swing at the decision point [A] (electrical: [V]).
+    noise : dict[str, array]
+        RMS noise terms at the decision point, keyed by source [A] (electrical: [V]).
+    main_cursor, isi_closure : array
+        Normalised main cursor and worst-case ISI closure ``sum |h_k|`` [1].
+    crosstalk : array
+        Power fraction coupled from each adjacent lane [1].
+    bandwidth : dict[str, array]
+        -3 dB bandwidths of the blocks [Hz].
+    q_factor, q_worst_case : array
+        Q equivalent to the average-pattern BER, and of the worst-case eye [1].
+    ber, ber_worst_case : array
+        Pre-FEC bit error ratio, average over patterns and worst case [1].
+    target_ber : array
+        BER the link must reach after FEC [1].
+    margin_db : array
+        Optical (or signal) power margin to reach ``target_ber`` before FEC [dB]; ``-inf`` when a BER floor
+        above the target cannot be crossed by more power.
+    max_reach : array
+        Longest length at which ``target_ber`` is met [m].
+    max_reach_capped : array of bool
+        True where the reach search stopped at its upper bound.
+    energy_breakdown : dict[str, array]
+        Energy per payload bit by block, one direction, both ends [J/bit]; sums to ``energy_per_bit``.
+    power_per_end : array
+        Power of one duplex link end (a Tx and an Rx of the full aggregate) [W], including the host's half
+        of the electrical interface, so that every technology is charged for the whole path from host
+        logic to host logic. (``extras["module_power_per_end_w"]`` leaves the host's half out, for
+        comparison with module datasheets.)
+    latency : array
+        One-way latency excluding queueing [s].
+    fec : str
+        FEC scheme applied (``"none"`` for raw links).
+    ber_post_fec : array
+        BER after FEC [1].
+    cost_per_end : array
+        Cost of one link end including its share of cable [USD].
+    fit_per_end : array
+        Failure rate of one link end over its service life [FIT = failures per 1e9 h].
+    extras : dict[str, Any]
+        Technology-specific intermediates (names with units in the key).
+    """
+
+    technology: str
+    parameter_set: str
+    aggregate_rate: Any
+    lane_rate: Any
+    lanes_active: Any
+    lanes_spare: Any
+    reach: Any
+    modulation: str
+    launched_power: Any
+    received_power: Any
+    received_oma: Any
+    signal_amplitude: Any
+    noise: dict
+    main_cursor: Any
+    isi_closure: Any
+    crosstalk: Any
+    bandwidth: dict
+    q_factor: Any
+    q_worst_case: Any
+    ber: Any
+    ber_worst_case: Any
+    target_ber: Any
+    margin_db: Any
+    max_reach: Any
+    max_reach_capped: Any
+    energy_breakdown: dict
+    power_per_end: Any
+    latency: Any
+    fec: str = "none"
+    ber_post_fec: Any = None
+    cost_per_end: Any = 0.0
+    fit_per_end: Any = 0.0
+    extras: dict = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ derived quantities
+    @property
+    def energy_per_bit(self):
+        """Total energy per payload bit, one direction [J/bit]."""
+        return sum(np.asarray(v, dtype=float) for v in self.energy_breakdown.values())
+
+    @property
+    def energy_per_bit_pj(self):
+        """Total energy per payload bit [pJ/bit]."""
+        return self.energy_per_bit * 1e12
+
+    @property
+    def received_power_dbm(self):
+        """Mean received optical power per lane [dBm] (``-inf`` for electrical links)."""
+        return watt_to_dbm(self.received_power)
+
+    @property
+    def noise_total(self):
+        """Root-sum-square of the noise terms [A or V]."""
+        return np.sqrt(sum(np.asarray(v, dtype=float) ** 2 for v in self.noise.values()))
+
+    @property
+    def feasible(self):
+        """True where the post-FEC BER meets the target at this reach [bool]."""
+        return np.asarray(self.ber_post_fec) <= np.asarray(self.target_ber)
+
+    @property
+    def infeasible_reason(self) -> str:
+        """Empty when feasible; otherwise why not (scalar results only)."""
+        if np.ndim(self.ber) or bool(self.feasible):
+            return ""
+        if float(self.reach) > float(self.max_reach):
+            return (f"reach {float(self.reach):g} m beyond the {float(self.max_reach):.3g} m at which BER "
+                    f"{float(self.target_ber):.0e} is met")
+        return f"BER {float(self.ber_post_fec):.2e} above target {float(self.target_ber):.0e}"
+
+    @property
+    def shape(self):
+        """Broadcast shape of the result's arrays."""
+        return np.shape(self.ber)
+
+    # ------------------------------------------------------------------ conversions
+    def to_dict(self) -> dict[str, Any]:
+        """Flat JSON-friendly dictionary (SI plus conventional units in the key names)."""
+        d = {
+            "technology": self.technology,
+            "parameter_set": self.parameter_set,
+            "modulation": self.modulation,
+            "aggregate_rate_bps": _py(self.aggregate_rate),
+            "lane_rate_bps": _py(self.lane_rate),
+            "lanes_active": _py(self.lanes_active),
+            "lanes_spare": _py(self.lanes_spare),
+            "reach_m": _py(self.reach),
+            "launched_power_dbm": _py(watt_to_dbm(self.launched_power)),
+            "received_power_dbm": _py(self.received_power_dbm),
+            "received_oma_dbm": _py(watt_to_dbm(self.received_oma)),
+            "signal_amplitude": _py(self.signal_amplitude),
+            "noise_rms": {k: _py(v) for k, v in self.noise.items()},
+            "main_cursor": _py(self.main_cursor),
+            "isi_closure": _py(self.isi_closure),
+            "crosstalk_db": _py(10 * np.log10(np.maximum(np.asarray(self.crosstalk, dtype=float), 1e-300))),
+            "bandwidth_hz": {k: _py(v) for k, v in self.bandwidth.items()},
+            "q_factor": _py(self.q_factor),
+            "q_worst_case": _py(self.q_worst_case),
+            "ber": _py(self.ber),
+            "ber_worst_case": _py(self.ber_worst_case),
+            "fec": self.fec,
+            "ber_post_fec": _py(self.ber_post_fec),
+            "target_ber": _py(self.target_ber),
+            "margin_db": _py(self.margin_db),
+            "max_reach_m": _py(self.max_reach),
+            "max_reach_capped": _py(self.max_reach_capped),
+            "energy_per_bit_pj": _py(self.energy_per_bit_pj),
+            "energy_breakdown_pj": {k: _py(np.asarray(v) * 1e12) for k, v in self.energy_breakdown.items()},
+            "power_per_end_w": _py(self.power_per_end),
+            "latency_ns": _py(np.asarray(self.latency) * 1e9),
+            "cost_usd": _py(self.cost_per_end),
+            "fit": _py(self.fit_per_end),
+            "feasible": _py(self.feasible),
+        }
+        if not np.ndim(self.ber):
+            d["infeasible_reason"] = self.infeasible_reason
+        for k, v in self.extras.items():
+            d[k] = _py(v) if not isinstance(v, (str, dict)) else v
+        return d
+
+    def to_series(self):
+        """One design point as a :class:`pandas.Series` (nested dicts flattened with ``.``)."""
+        import pandas as pd
+
+        if np.ndim(self.ber):
+            raise ValueError("to_series() needs a scalar result; use to_dataframe() for a batch")
+        return pd.Series(_flatten(self.to_dict()))
+
+    def to_dataframe(self):
+        """All design points as a :class:`pandas.DataFrame`, one row per point."""
+        import pandas as pd
+
+        flat = _flatten(self.to_dict())
+        shape = self.shape
+        n = int(np.prod(shape)) if shape else 1
+        cols = {}
+        for k, v in flat.items():
+            arr = np.asarray(v, dtype=object if isinstance(v, str) else None)
+            if arr.ndim == 0:
+                cols[k] = np.repeat(arr, n)
+            else:
+                cols[k] = np.broadcast_to(arr, shape).reshape(-1)
+        return pd.DataFrame(cols)
+
+    def _repr_html_(self):  # Jupyter
+        if np.ndim(self.ber):
+            return self.to_dataframe()._repr_html_()
+        return self.to_series().to_frame("value")._repr_html_()
+
+
+def _flatten(d: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flatten(v, key + "."))
+        else:
+            out[key] = v
+    return out

@@ -1,0 +1,1 @@
+"""Presentation: figures and reports that render computed results and compute nothing."""
