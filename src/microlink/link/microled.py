@@ -144,6 +144,10 @@ class MicroLEDLink:
                 new[name] = sections[name].replace(**values)
         return dataclasses.replace(self, **new)
 
+    def decision_model(self, reach=10.0, *, lane_rate=None, samples_per_symbol=32):
+        """Pulse response, amplitude, noise and crosstalk at the decision point of one lane (scalars)."""
+        return microled_decision_model(self, reach, lane_rate=lane_rate, samples_per_symbol=samples_per_symbol)
+
     def evaluate(self, aggregate_rate=800e9, reach=10.0, target_ber=1e-12, *, lane_rate=None,
                  solve_reach=True, parameter_set="custom", exact_terms=6, samples_per_symbol=16) -> LinkResult:
         """Run the chain (see module docstring). Inputs broadcast; see :func:`evaluate_microled`."""
@@ -389,6 +393,36 @@ def evaluate_microled(p: MicroLEDLink, aggregate_rate=800e9, reach=10.0, target_
             "lanes_powered": bshape(lanes_powered),
             "module_power_per_end_w": bshape((energy - p.host.interface_energy) * agg),
         },
+    )
+
+
+def microled_decision_model(p: MicroLEDLink, reach=10.0, *, lane_rate=None, samples_per_symbol=32):
+    """Build the :class:`~microlink.ber.model.DecisionModel` of one lane at one reach (scalar inputs)."""
+    from microlink.ber.model import DecisionModel
+    from microlink.ber.pulse import nrz_pulse
+
+    if p.led.broadcast_shape() or p.fiber.broadcast_shape() or np.ndim(reach) or np.ndim(lane_rate):
+        raise ParameterError("reach", reach, "scalar parameters for a decision model (one design point)")
+    check_range("reach", reach, 0.0, 1e5, "m")
+    lr = float(p.lanes.lane_rate if lane_rate is None else check_range("lane_rate", lane_rate, 1e6, 1e12, "b/s"))
+    tx = transmitter(p, lr)
+    rx = p.receiver.design(lr, p.photodiode.capacitance)
+    resp = p.photodiode.responsivity(p.led.wavelength)
+    gain, _ = optical_gain(p, reach)
+    i1, i0 = resp * gain * tx["power_one"], resp * gain * tx["power_zero"]
+    n_adj = int(round(float(p.fiber.adjacent_cores)))
+    xt = float(p.fiber.crosstalk(reach))
+    xt_dc = n_adj * xt * 0.5 * (i1 + i0)
+    s1, s0, _ = noise_terms(p, rx, i1, i0, xt_dc)
+    sigma = p.fiber.rms_spread(reach, p.led.wavelength, p.led.spectral_width)
+    _, pulse = nrz_pulse(
+        [tx["carrier_bandwidth"] / lr, tx["rc_bandwidth"] / lr, p.photodiode.transit_bandwidth / lr],
+        [rx["bandwidth"] / lr], sigma * lr, p.driver.pre_emphasis, samples_per_symbol,
+    )
+    return DecisionModel(
+        pulse=np.asarray(pulse, dtype=float), samples_per_symbol=samples_per_symbol, symbol_rate=lr,
+        modulation="NRZ", amplitude=float(0.5 * (i1 - i0)), sigma_one=float(s1), sigma_zero=float(s0),
+        aggressors=np.full(n_adj, xt), label=f"micro-LED lane, {lr / 1e9:g} Gb/s, {float(reach):g} m",
     )
 
 
