@@ -17,9 +17,12 @@ def main(
         help="Override one assumption, e.g. --set 'asp_initial=450 USD' or --set 'asp_decline=25 %/yr'. Repeatable.",
     ),
     samples: int = typer.Option(2000, "--samples", help="Monte Carlo samples for the P10/P50/P90 bands (0: none)."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Root seed of the Monte Carlo (drawn and reported if not given)."),
+    seed: Optional[int] = typer.Option(
+        None, "--seed", help="Root seed of the Monte Carlo (drawn and reported if not given)."
+    ),
     recalibrate: bool = typer.Option(
-        False, "--recalibrate", help="Solve the calibrated assumption again after the overrides, to keep the published anchor."
+        False, "--recalibrate",
+        help="Solve the calibrated assumption again after the overrides, to keep the published anchor.",
     ),
     list_scenarios: bool = typer.Option(False, "--list", help="List the scenarios and exit."),
     output: OutputFormat = FormatOption,

@@ -89,7 +89,7 @@ def carrier_density(current_density, thickness, a, b, c, injection_efficiency=1.
     a, b, c, g = np.broadcast_arrays(
         np.asarray(a, dtype=float), np.asarray(b, dtype=float), np.asarray(c, dtype=float), g
     )
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         start = np.minimum(np.minimum(g / a, np.sqrt(g / b)), np.cbrt(g / c))
     n = np.where(g > 0, start, 0.0)
     for _ in range(100):

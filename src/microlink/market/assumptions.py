@@ -102,7 +102,7 @@ class MarketAssumptions(Parameters):
         1.6e12, unit="bit/s", bounds=(1e9, INF), display=("Tb/s", 1e12),
         source=Source(_ASSUMED, "assumption",
                       "Units are counted as 1.6T-equivalent modules (per-direction rate), the class "
-                      f"TrendForce uses for its 1.6 W vs 30 W comparison (compoundsemiconductor.net/article/123664)."),
+                      "TrendForce uses for its 1.6 W vs 30 W comparison (compoundsemiconductor.net/article/123664)."),
     )
     module_rate_growth: float = param(
         0.0, unit="1/yr", bounds=(-0.9, 5.0), display=_PERCENT_PER_YEAR,
@@ -149,7 +149,7 @@ class MarketAssumptions(Parameters):
                       "Meta-analysis mean coefficient of imitation q."),
     )
     market_potential: float = param(
-        0.163, unit="1", bounds=(0.0, 1.0), display=_PERCENT,
+        0.1647, unit="1", bounds=(0.0, 1.0), display=_PERCENT,
         source=Source("TrendForce micro-LED CPO forecast, US$848 M in 2030", "derived",
                       "Calibrated (scipy brentq) so that the base case gives US$848 M in 2030; "
                       "rounded here, solved exactly when the scenario is loaded."),
@@ -249,6 +249,7 @@ def parse_value(name: str, value: Any) -> Any:
             raise ParameterError(qualified, value, " | ".join(meta["options"]))
         return text
     unit = meta["unit"]
+    given = value
     if isinstance(value, str):
         try:  # a bare number is in the field's unit
             value = float(value)
@@ -264,7 +265,7 @@ def parse_value(name: str, value: Any) -> Any:
             "USD": "a price, e.g. 600 or '600 USD'",
             YEAR_UNIT: "a calendar year, e.g. 2027",
         }
-        raise ParameterError(qualified, value, examples[unit]) from None
+        raise ParameterError(qualified, given, examples[unit]) from None
 
 
 def apply_overrides(assumptions: MarketAssumptions, overrides: Mapping[str, Any]) -> MarketAssumptions:

@@ -424,7 +424,11 @@ class MarketForecast:
         )
         info = self.assumptions.field_info()
         out["assumptions"] = {
-            name: {"value": value, "unit": info[name]["unit"], "source": str(self.sources.get(name, info[name]["source"]))}
+            name: {
+                "value": value,
+                "unit": info[name]["unit"],
+                "source": str(self.sources[name] if name in self.sources else info[name]["source"]),
+            }
             for name, value in self.assumptions.to_dict().items()
         }
         return out

@@ -233,7 +233,7 @@ def _build(name: str, index, chain: tuple[str, ...]) -> Scenario:
         ranges.pop(field_name, None)
         factors.pop(field_name, None)
         if "range" in fspec:
-            lo, hi = _pair(fspec["range"], f"{fwhere}.range", lambda v: parse_value(field_name, v))
+            lo, hi = _pair(fspec["range"], f"{fwhere}.range", lambda v, n=field_name: parse_value(n, v))
             ranges[field_name] = Range(float(lo), float(hi), dist)
         elif "range_factor" in fspec:
             lo, hi = _pair(fspec["range_factor"], f"{fwhere}.range_factor", float)

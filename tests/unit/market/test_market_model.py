@@ -36,7 +36,8 @@ def test_growth_and_ramp():
 def test_paths_are_consistent():
     p = market_paths(A)
     np.testing.assert_array_equal(p.years, DEFAULT_YEARS)
-    np.testing.assert_allclose(p.addressable_ends, p.accelerators * p.link_ends_per_accelerator * p.fraction_beyond_copper)
+    pool = p.accelerators * p.link_ends_per_accelerator * p.fraction_beyond_copper
+    np.testing.assert_allclose(p.addressable_ends, pool)
     np.testing.assert_allclose(p.units, p.addressable_ends * p.share_of_addressable)
     np.testing.assert_allclose(p.revenue_usd, p.units * p.asp_usd)
     np.testing.assert_allclose(np.diff(p.cumulative_units), (p.units + p.sample_units)[1:])
@@ -47,7 +48,9 @@ def test_paths_are_consistent():
 
 
 def test_paths_vectorise_over_a_batch():
-    batch = dataclasses.replace(A, asp_initial=np.array([400.0, 600.0, 800.0]), bass_innovation=np.array([0.02, 0.03, 0.04]))
+    batch = dataclasses.replace(
+        A, asp_initial=np.array([400.0, 600.0, 800.0]), bass_innovation=np.array([0.02, 0.03, 0.04])
+    )
     p = market_paths(batch)
     assert p.revenue_usd.shape == (3, DEFAULT_YEARS.size)
     single = market_paths(dataclasses.replace(A, asp_initial=800.0, bass_innovation=0.04))

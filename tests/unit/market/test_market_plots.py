@@ -3,7 +3,7 @@
 import pytest
 
 from microlink.errors import ParameterError
-from microlink.market import forecast, MarketAssumptions, run_scenario
+from microlink.market import MarketAssumptions, forecast, run_scenario
 from microlink.report.market_plots import fan_chart, market_figure, save_market_figure, tornado_chart
 
 
