@@ -98,6 +98,14 @@ def nrz_ber(main, interferers, amplitude, sigma_one, sigma_zero, *, method="aver
     extra = a * a * np.sum(rest * rest, axis=-1)
     s1e = np.sqrt(s1 * s1 + extra)
     s0e = np.sqrt(s0 * s0 + extra)
+    if k:  # compiled loop over points and patterns (no [..., 2^k] temporaries)
+        from microlink.ber._kernels import nrz_average_kernel
+
+        shape = np.broadcast_shapes(h0.shape, a.shape, s1e.shape, s0e.shape, top.shape[:-1])
+        flat = [np.ascontiguousarray(np.broadcast_to(x, shape)).reshape(-1) for x in (h0, a, s1e, s0e)]
+        top_f = np.ascontiguousarray(np.broadcast_to(top, shape + (k,))).reshape(-1, k)
+        ber = nrz_average_kernel(flat[0], top_f, flat[1], flat[2], flat[3], sign_patterns(k))
+        return np.clip(ber.reshape(shape), 0.0, 0.5)
     th = a * h0 * (s0e - s1e) / (s0e + s1e)
     isi = top @ sign_patterns(k).T if k else np.zeros(top.shape[:-1] + (1,))  # [..., 2^k]
     shift = a[..., None] * isi

@@ -64,8 +64,9 @@ def print_link_table(result, console: Console | None = None) -> None:
     t.add_row("BER", _fmt(r.ber, ".2e"), f"worst case {float(r.ber_worst_case):.2e}")
     t.add_row("BER after FEC", _fmt(r.ber_post_fec, ".2e"), r.fec)
     t.add_row("margin to target", _fmt(r.margin_db, ".2f", "dB"), "optical power")
-    capped = " (search limit)" if bool(r.max_reach_capped) else ""
-    t.add_row("max reach at target", _fmt(r.max_reach, ".3g", "m") + capped, "")
+    if r.max_reach is not None:
+        capped = " (search limit)" if bool(r.max_reach_capped) else ""
+        t.add_row("max reach at target", _fmt(r.max_reach, ".3g", "m") + capped, "")
     section("Energy per bit (one direction, both ends)")
     for k, v in r.energy_breakdown.items():
         t.add_row(k.replace("_", " "), _fmt(float(v) * 1e12, ".3f", "pJ/bit"), "")

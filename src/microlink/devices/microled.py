@@ -11,7 +11,7 @@ Model (standard ABC rate equation, steady state and small signal):
   ``f_c = 1/(2 pi tau_d)``: the -3 dB point of the detected *electrical* power, which is the convention of
   the micro-LED bandwidth literature (the optical-amplitude -3 dB point is ``sqrt(3)`` times higher),
 * an RC pole ``f_RC = 1/(2 pi (R_s + R_drv) C)`` with ``C`` = depletion capacitance + pad capacitance,
-* forward voltage ``V = n_id k T / q ln(1 + J/J_0) + I R_s``.
+* forward voltage ``V = n_id k T / q ln(1 + J/J_0) + I R_s`` with ``R_s = rho_c / area + R_access``.
 
 Units: SI everywhere (m, s, A, W, V, F, m^-3). Literature values in cm units are converted next to their
 source.
@@ -261,10 +261,15 @@ class MicroLED(Parameters):
         source=Source("links.md 1.2: V ~ 2.6-2.8 V implied by 80 fJ/bit at 100 uA", "derived",
                       "value at 300 K; puts the diode term at ~2.6 V for ~350 A/cm^2 with ideality 2.5"),
     )
-    series_resistance: float = param(
-        1000.0, unit="ohm", bounds=(0.0, 1e6),
-        source=Source("reference RC example R = 1 kohm (links.md 2.1)", "assumption",
-                      "p-contact resistivity ~1e-4 ohm cm^2 over a few-um mesa plus spreading gives ~1 kohm"),
+    specific_contact_resistance: float = param(
+        1e-4 * CM**2, unit="ohm m^2", bounds=(0.0, 1.0), display=("ohm cm^2", CM**2),
+        source=Source("annealed Ni/Au contacts on p-GaN reach ~1e-4 ohm cm^2 (Ho et al., APL 74, 1275 (1999))",
+                      "literature", "the p contact dominates; its resistance scales as 1/area"),
+    )
+    access_resistance: float = param(
+        100.0, unit="ohm", bounds=(0.0, 1e6),
+        source=Source("n-GaN spreading plus bond/interconnect to the driver", "assumption",
+                      "100 ohm, independent of mesa size"),
     )
     relative_permittivity: float = param(
         8.9, unit="1", bounds=(1.0, 20.0), source=Source("GaN static dielectric constant (Ioffe database)", "literature"),
@@ -305,6 +310,11 @@ class MicroLED(Parameters):
     def srh_effective(self):
         """SRH coefficient including sidewall recombination [1/s]."""
         return effective_srh_coefficient(self.srh_coefficient, self.surface_recombination_velocity, self.diameter)
+
+    @property
+    def series_resistance(self):
+        """Series resistance: p-contact ``rho_c / area`` plus access resistance [ohm]."""
+        return self.specific_contact_resistance / self.area + self.access_resistance
 
     @property
     def radiative_effective(self):

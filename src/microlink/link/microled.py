@@ -30,13 +30,15 @@ from microlink.devices.receiver import Receiver
 from microlink.errors import ParameterError
 from microlink.link.reliability import spared_end_fit
 from microlink.link.result import LinkResult
-from microlink.link.solve import bisect_log
+from microlink.link.solve import solve_log
 from microlink.parameters import Parameters, Source, check_range, choice, param
 from microlink.units import ELEMENTARY_CHARGE, ber_to_q, db_to_linear
 
 #: Bracket of the maximum-reach search [m] and of the power-margin search [dB].
 REACH_SEARCH = (1e-3, 1e5)
 MARGIN_SEARCH_DB = 60.0
+#: Relative tolerance of the margin and reach solutions (1e-4: 0.0004 dB, 0.01 % of the reach).
+SOLVER_RTOL = 1e-4
 #: Upper end of the "BER" axis used for log-domain root finding (avoids log(0)).
 BER_FLOOR = 1e-300
 
@@ -198,7 +200,8 @@ def channel_cursors(p: MicroLEDLink, tx, rx, lane_rate, reach, samples_per_symbo
 
 
 def noise_terms(p: MicroLEDLink, rx, current_one, current_zero, crosstalk_dc, scale=1.0):
-    """RMS noise currents on a one and a zero [A] (photocurrents scaled by ``scale``)."""
+    """RMS noise currents on a one and a zero [A] (photocurrents scaled by ``scale``), and the noise
+    bandwidth [Hz]: TIA thermal, shot (signal, crosstalk light and dark current) and intensity noise."""
     bn = rx["bandwidth"] * p.receiver.noise_bandwidth_factor
     dark = p.photodiode.dark_current
     rin = db_to_linear(p.lanes.relative_intensity_noise_db_per_hz)
@@ -210,8 +213,28 @@ def noise_terms(p: MicroLEDLink, rx, current_one, current_zero, crosstalk_dc, sc
     return s1, s0, bn
 
 
-def decision_ber(p, rx, cur, amplitude, i_one, i_zero, xt_dc, xt, n_adj, scale=1.0, exact_terms=6):
-    """Average and worst-case BER at a photocurrent scale (used directly and by the margin solver)."""
+def _flatten_parameters(p: MicroLEDLink, shape, index=None) -> MicroLEDLink:
+    """The link with every array field broadcast to ``shape`` and flattened (optionally indexed)."""
+    new = {}
+    for name, sec in p.sections().items():
+        changes = {}
+        for fname, value, meta in sec.items():
+            if "bounds" in meta and np.ndim(value):
+                flat = np.broadcast_to(np.asarray(value, dtype=float), shape).reshape(-1)
+                changes[fname] = flat if index is None else flat[index]
+        new[name] = dataclasses.replace(sec, **changes) if changes else sec
+    return dataclasses.replace(p, **new)
+
+
+def _flat(x, shape):
+    return np.broadcast_to(np.asarray(x, dtype=float), shape).reshape(-1)
+
+
+def decision_ber(p, rx, cur, amplitude, i_one, i_zero, xt_dc, xt, n_adj, scale=1.0, exact_terms=6, worst=True):
+    """Average and worst-case BER at a photocurrent scale (used directly and by the margin solver).
+
+    With ``worst=False`` the worst-case BER is skipped (returned as None), which the solvers use.
+    """
     s1, s0, _ = noise_terms(p, rx, i_one, i_zero, xt_dc, scale)
     a = scale * amplitude
     shape = np.broadcast_shapes(np.shape(a), np.shape(cur.main), np.shape(xt))
@@ -219,6 +242,8 @@ def decision_ber(p, rx, cur, amplitude, i_one, i_zero, xt_dc, xt, n_adj, scale=1
     inter = np.concatenate([np.broadcast_to(cur.largest, shape + cur.largest.shape[-1:]), xt_terms], axis=-1)
     extra = (a * a) * cur.rest_sum_squares
     ber = nrz_ber(cur.main, inter, a, np.sqrt(s1**2 + extra), np.sqrt(s0**2 + extra), exact_terms=exact_terms)
+    if not worst:
+        return ber, None, s1, s0
     worst_inter = np.concatenate([inter, np.broadcast_to(cur.rest_sum_abs, shape)[..., None]], axis=-1)
     ber_w = nrz_ber(cur.main, worst_inter, a, s1, s0, method="worst")
     return ber, ber_w, s1, s0
@@ -252,10 +277,16 @@ def evaluate_microled(p: MicroLEDLink, aggregate_rate=800e9, reach=10.0, target_
     check_range("target_ber", target_ber, 1e-30, 0.5, "")
     lane_rate = p.lanes.lane_rate if lane_rate is None else check_range("lane_rate", lane_rate, 1e6, 1e12, "b/s",
                                                                          ("Gb/s", 1e9))
-    agg = np.asarray(aggregate_rate, dtype=float)
-    lr = np.asarray(lane_rate, dtype=float)
-    reach = np.asarray(reach, dtype=float)
-    target = np.asarray(target_ber, dtype=float)
+    out_shape = np.broadcast_shapes(np.shape(aggregate_rate), np.shape(lane_rate), np.shape(reach),
+                                    np.shape(target_ber), *[s.broadcast_shape() for s in p.sections().values()])
+    n_points = int(np.prod(out_shape, dtype=np.int64))
+    flat_shape = (n_points,)
+    # Everything below runs on flat 1-D arrays; results are reshaped to out_shape at the end.
+    p = _flatten_parameters(p, out_shape)
+    agg = _flat(aggregate_rate, out_shape)
+    lr = _flat(lane_rate, out_shape)
+    reach = _flat(reach, out_shape)
+    target = _flat(target_ber, out_shape)
 
     lanes_active = np.ceil(agg / lr - 1e-9)
     lanes_spare = np.ceil(lanes_active * p.lanes.spare_fraction - 1e-9)
@@ -274,35 +305,57 @@ def evaluate_microled(p: MicroLEDLink, aggregate_rate=800e9, reach=10.0, target_
         xt_dc = n_adj * xt * 0.5 * (i1 + i0)
         return i1, i0, xt, xt_dc, gain, launch
 
-    def ber_at(length):
-        i1, i0, xt, xt_dc, _, _ = photocurrents(length)
-        cur, _ = channel_cursors(p, tx, rx, lr, length, samples_per_symbol)
-        return decision_ber(p, rx, cur, 0.5 * (i1 - i0), i1, i0, xt_dc, xt, n_adj, exact_terms=exact_terms)[0]
+    def ber_at(length, idx):
+        q = _flatten_parameters(p, flat_shape, idx)
+        lr_i = lr[idx]
+        tx_i = transmitter(q, lr_i)
+        rx_i = q.receiver.design(lr_i, q.photodiode.capacitance)
+        gain_i, _ = optical_gain(q, length)
+        r_i = q.photodiode.responsivity(q.led.wavelength)
+        i1_i = r_i * gain_i * tx_i["power_one"]
+        i0_i = r_i * gain_i * tx_i["power_zero"]
+        xt_i = q.fiber.crosstalk(length) * (n_adj > 0)
+        xt_dc_i = n_adj * xt_i * 0.5 * (i1_i + i0_i)
+        cur_i, _ = channel_cursors(q, tx_i, rx_i, lr_i, length, samples_per_symbol)
+        return decision_ber(q, rx_i, cur_i, 0.5 * (i1_i - i0_i), i1_i, i0_i, xt_dc_i, xt_i, n_adj,
+                            exact_terms=exact_terms, worst=False)[0]
 
     i1, i0, xt, xt_dc, gain, launch = photocurrents(reach)
     cur, sigma_fiber = channel_cursors(p, tx, rx, lr, reach, samples_per_symbol)
     amplitude = 0.5 * (i1 - i0)
     ber, ber_w, s1, s0 = decision_ber(p, rx, cur, amplitude, i1, i0, xt_dc, xt, n_adj, exact_terms=exact_terms)
-    shape = np.shape(ber)
+    shape = flat_shape
 
     # Power margin: scale all photocurrents until BER = target.
-    def margin_func(scale):
-        b = decision_ber(p, rx, cur, amplitude, i1, i0, xt_dc, xt, n_adj, scale=scale, exact_terms=exact_terms)[0]
-        return np.log(np.maximum(b, BER_FLOOR)) - np.log(target)
+    full = {k: _flat(v, flat_shape) for k, v in
+            {"amp": amplitude, "i1": i1, "i0": i0, "xt_dc": xt_dc, "xt": xt, "bw": rx["bandwidth"],
+             "noise": rx["noise_current"], "main": cur.main, "rest": cur.rest_sum_squares}.items()}
+    largest = np.broadcast_to(cur.largest, flat_shape + cur.largest.shape[-1:])
+
+    def margin_func(scale, idx):
+        q = _flatten_parameters(p, flat_shape, idx)
+        rx_i = {"bandwidth": full["bw"][idx], "noise_current": full["noise"][idx]}
+        cur_i = type(cur)(full["main"][idx], largest[idx], full["rest"][idx], full["rest"][idx], cur.phase)
+        b = decision_ber(q, rx_i, cur_i, full["amp"][idx], full["i1"][idx], full["i0"][idx], full["xt_dc"][idx],
+                         full["xt"][idx], n_adj, scale=scale, exact_terms=exact_terms, worst=False)[0]
+        return np.log(np.maximum(b, BER_FLOOR)) - np.log(target[idx])
 
     lim = db_to_linear(MARGIN_SEARCH_DB)
-    s_star, below, above = bisect_log(margin_func, 1.0 / lim, lim, shape, increasing=False)
+    q_now = ber_to_q(np.clip(ber, 1e-300, 0.5))
+    guess = ber_to_q(target) / np.maximum(q_now, 1e-3)  # thermal-noise-limited scaling as a first guess
+    s_star, below, above = solve_log(margin_func, 1.0 / lim, lim, n_points, increasing=False, rtol=SOLVER_RTOL,
+                                     guess=guess)
     margin_db = np.where(above, -np.inf, -10.0 * np.log10(s_star))
 
     if solve_reach:
-        def reach_func(length):
-            return np.log(np.maximum(ber_at(length), BER_FLOOR)) - np.log(target)
+        def reach_func(length, idx):
+            return np.log(np.maximum(ber_at(length, idx), BER_FLOOR)) - np.log(target[idx])
 
-        max_reach, too_short, capped = bisect_log(reach_func, *REACH_SEARCH, shape, increasing=True)
+        max_reach, too_short, capped = solve_log(reach_func, *REACH_SEARCH, n_points, increasing=True,
+                                                 rtol=SOLVER_RTOL, guess=np.maximum(reach, 1.0))
         max_reach = np.where(too_short, 0.0, max_reach)
     else:
-        max_reach = np.full(shape, np.nan)
-        capped = np.zeros(shape, bool)
+        max_reach = capped = None  # not solved (never NaN in a result)
 
     # Energy per payload bit, one direction, both ends.
     lane_scale = lanes_powered * lr / agg
@@ -320,17 +373,17 @@ def evaluate_microled(p: MicroLEDLink, aggregate_rate=800e9, reach=10.0, target_
     }
     breakdown = {k: np.broadcast_to(np.asarray(v, dtype=float), shape) * 1.0 for k, v in breakdown.items()}
     energy = sum(breakdown.values())
+    breakdown = {k: v.reshape(out_shape) for k, v in breakdown.items()}
 
     latency = 2.0 * (p.host.interface_latency + p.host.gearbox_latency) + p.fiber.propagation_delay(reach) + 1.0 / lr
     fit = spared_end_fit(p.economics.tx_lane_fit, p.economics.rx_lane_fit, lanes_active, lanes_spare,
                          p.economics.common_fit, p.economics.service_life)
     cost = p.economics.cost_per_gbps * agg / 1e9 + 0.5 * p.economics.cable_cost_per_m * reach
 
-    with np.errstate(divide="ignore"):
-        q_avg = np.where(ber > 0, ber_to_q(np.clip(ber, 1e-300, 0.5)), 38.0)
+    q_avg = ber_to_q(np.clip(ber, 1e-300, 0.5))  # BER below 1e-300 reported as Q = 37.0
     q_w = q_worst_from(cur, amplitude, s1, s0, xt, n_adj)
 
-    bshape = lambda x: np.broadcast_to(np.asarray(x, dtype=float), shape) * 1.0  # noqa: E731
+    bshape = lambda x: np.broadcast_to(np.asarray(x, dtype=float), shape).reshape(out_shape) * 1.0  # noqa: E731
     bw = {
         "led_carrier": bshape(tx["carrier_bandwidth"]),
         "led_rc": bshape(tx["rc_bandwidth"]),
@@ -371,8 +424,8 @@ def evaluate_microled(p: MicroLEDLink, aggregate_rate=800e9, reach=10.0, target_
         ber_worst_case=bshape(ber_w),
         target_ber=bshape(target),
         margin_db=bshape(margin_db),
-        max_reach=bshape(max_reach),
-        max_reach_capped=np.broadcast_to(capped, shape).copy(),
+        max_reach=None if max_reach is None else bshape(max_reach),
+        max_reach_capped=None if capped is None else np.broadcast_to(capped, shape).reshape(out_shape).copy(),
         energy_breakdown=breakdown,
         power_per_end=bshape(energy * agg),
         latency=bshape(latency),

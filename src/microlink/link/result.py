@@ -66,9 +66,9 @@ class LinkResult:
     margin_db : array
         Optical (or signal) power margin to reach ``target_ber`` before FEC [dB]; ``-inf`` when a BER floor
         above the target cannot be crossed by more power.
-    max_reach : array
-        Longest length at which ``target_ber`` is met [m].
-    max_reach_capped : array of bool
+    max_reach : array or None
+        Longest length at which ``target_ber`` is met [m]; None when the reach was not solved for.
+    max_reach_capped : array of bool or None
         True where the reach search stopped at its upper bound.
     energy_breakdown : dict[str, array]
         Energy per payload bit by block, one direction, both ends [J/bit]; sums to ``energy_per_bit``.
@@ -156,7 +156,7 @@ class LinkResult:
         """Empty when feasible; otherwise why not (scalar results only)."""
         if np.ndim(self.ber) or bool(self.feasible):
             return ""
-        if float(self.reach) > float(self.max_reach):
+        if self.max_reach is not None and float(self.reach) > float(self.max_reach):
             return (f"reach {float(self.reach):g} m beyond the {float(self.max_reach):.3g} m at which BER "
                     f"{float(self.target_ber):.0e} is met")
         return f"BER {float(self.ber_post_fec):.2e} above target {float(self.target_ber):.0e}"
@@ -195,8 +195,8 @@ class LinkResult:
             "ber_post_fec": _py(self.ber_post_fec),
             "target_ber": _py(self.target_ber),
             "margin_db": _py(self.margin_db),
-            "max_reach_m": _py(self.max_reach),
-            "max_reach_capped": _py(self.max_reach_capped),
+            "max_reach_m": None if self.max_reach is None else _py(self.max_reach),
+            "max_reach_capped": None if self.max_reach_capped is None else _py(self.max_reach_capped),
             "energy_per_bit_pj": _py(self.energy_per_bit_pj),
             "energy_breakdown_pj": {k: _py(np.asarray(v) * 1e12) for k, v in self.energy_breakdown.items()},
             "power_per_end_w": _py(self.power_per_end),
@@ -228,6 +228,8 @@ class LinkResult:
         n = int(np.prod(shape)) if shape else 1
         cols = {}
         for k, v in flat.items():
+            if v is None:
+                continue
             arr = np.asarray(v, dtype=object if isinstance(v, str) else None)
             if arr.ndim == 0:
                 cols[k] = np.repeat(arr, n)
