@@ -20,12 +20,22 @@ _SHEN = Source("Shen et al., APL 91, 141101 (2007): C = 1.4e-30..2.0e-30 cm^6/s 
 @register("generic-microled")
 def generic() -> ParameterSet:
     """A plain planar blue micro-LED (no cavity) at the field defaults."""
+    p = MicroLEDLink().replace(driver={"bias_current": 300e-6, "pre_emphasis": 0.2}, lanes={"lane_rate": 1.5e9})
+    sources = {
+        "driver.bias_current": Source("plain 6 um LED needs ~1 kA/cm^2 for ~0.5 GHz (links.md 2.1 take-away)",
+                                      "assumption", "300 uA = 1.06 kA/cm^2 on a 6 um mesa"),
+        "driver.pre_emphasis": Source("two-tap transmit FFE", "assumption", "0.2"),
+        "lanes.lane_rate": Source("CEA-Leti ~1 Gb/s per micro-LED (2023 demo); Strathclyde 1.7 Gb/s OOK "
+                                  "(Watson et al., IEEE PTL 2016), links.md 1.3-1.4", "assumption",
+                                  "1.5 Gb/s, between the two demonstrations"),
+    }
     return ParameterSet(
         name="generic-microled",
-        title="Plain 6 um planar blue micro-LED, Lambertian, 100 uA bias, 3.5 Gb/s lanes",
+        title="Plain 6 um planar blue micro-LED (no cavity), Lambertian, 300 uA bias, 1.5 Gb/s lanes",
         citation="Field defaults: ABC coefficients (Sci. Rep. 7 44814 (2017); Green et al. APL 102 091103 (2013)), "
-                 "Avicena/MOSAIC system figures (links.md section 1)",
-        parameters=MicroLEDLink(),
+                 "CEA-Leti and Strathclyde micro-LED links (links.md 1.3-1.4)",
+        parameters=p,
+        sources=sources,
         defaults={"aggregate_rate": 800e9, "reach": 10.0, "target_ber": 1e-12},
     )
 
