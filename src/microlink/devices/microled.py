@@ -301,6 +301,19 @@ class MicroLED(Parameters):
                       "far field I(theta) ~ cos^m(theta); m = 1 is Lambertian, a resonant cavity narrows it (m > 1)"),
     )
 
+    measured_bandwidth: float = param(
+        0.0, unit="Hz", bounds=(0.0, 1e12), display=("GHz", 1e9),
+        source=Source("user measurement", "assumption",
+                      "0 means not measured: the carrier-limited bandwidth comes from the ABC model at the bias; "
+                      "a positive value replaces it (small-signal E-O -3 dB at the link's bias, RC excluded)"),
+    )
+    measured_efficiency: float = param(
+        0.0, unit="1", bounds=(0.0, 1.0),
+        source=Source("user measurement", "assumption",
+                      "0 means not measured: EQE comes from the ABC model with droop; a positive value is used "
+                      "as the EQE at every drive level (coupling to the fiber is modelled separately)"),
+    )
+
     @property
     def area(self):
         """Mesa area [m^2]."""
@@ -338,11 +351,12 @@ class MicroLED(Parameters):
         )
 
     def carrier_bandwidth(self, current):
-        """Carrier-limited -3 dB bandwidth at a bias current [A -> Hz]."""
+        """Carrier-limited -3 dB bandwidth at a bias current [A -> Hz] (``measured_bandwidth`` if given)."""
         n = self.carrier_density(current)
-        return carrier_bandwidth(
+        model = carrier_bandwidth(
             differential_lifetime(n, self.srh_effective, self.radiative_effective, self.auger_coefficient)
         )
+        return np.where(np.asarray(self.measured_bandwidth) > 0, self.measured_bandwidth, model)
 
     def rc_bandwidth(self, driver_resistance=0.0):
         """RC-limited bandwidth with a driver output resistance [ohm -> Hz]."""
@@ -356,10 +370,11 @@ class MicroLED(Parameters):
         """EQE including droop and the thermal factor [A -> 1]."""
         n = self.carrier_density(current)
         iqe = internal_quantum_efficiency(n, self.srh_effective, self.radiative_effective, self.auger_coefficient)
-        return (
+        model = (
             self.injection_efficiency * iqe * self.light_extraction_efficiency
             * thermal_efficiency_factor(self.temperature, self.characteristic_temperature)
         )
+        return np.where(np.asarray(self.measured_efficiency) > 0, self.measured_efficiency, model)
 
     def optical_power(self, current):
         """Emitted optical power [A -> W]."""

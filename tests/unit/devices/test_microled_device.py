@@ -105,3 +105,14 @@ def test_driver_levels_and_energy():
     d = LEDDriver()
     e = d.energy_per_bit(np.array([1e9, 4e9]))
     assert e[0] > e[1] > 0
+
+
+def test_measured_bandwidth_and_efficiency_replace_the_model():
+    led = m.MicroLED()
+    assert led.carrier_bandwidth(100e-6) != pytest.approx(1.2e9)
+    measured = led.replace(measured_bandwidth=1.2e9, measured_efficiency=0.2)
+    assert measured.carrier_bandwidth(np.array([50e-6, 100e-6])) == pytest.approx([1.2e9, 1.2e9])
+    assert measured.external_quantum_efficiency(100e-6) == pytest.approx(0.2)
+    mixed = led.replace(measured_bandwidth=np.array([0.0, 2e9]))
+    f = mixed.carrier_bandwidth(100e-6)
+    assert f[0] == pytest.approx(float(led.carrier_bandwidth(100e-6))) and f[1] == 2e9
