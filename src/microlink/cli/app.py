@@ -30,6 +30,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("link", "link"),
     ("catalog", "catalog"),
     ("market", "market"),
+    ("rack", "rack"),
+    ("cluster", "cluster"),
 ]
 
 EXIT_BAD_INPUT = 2
@@ -73,6 +75,9 @@ def _root(
 
 for _name, _module in COMMANDS:
     _mod = importlib.import_module(f"microlink.cli.{_module}")
+    if isinstance(_mod.main, typer.Typer):  # a command with subcommands (e.g. `results list|show|...`)
+        app.add_typer(_mod.main, name=_name)
+        continue
     app.command(_name, help=_mod.main.__doc__)(_guard(_mod.main))
 
 
