@@ -30,8 +30,11 @@ COMMANDS: list[tuple[str, str]] = [
     ("link", "link"),
     ("catalog", "catalog"),
     ("market", "market"),
+    ("compare", "compare"),
     ("rack", "rack"),
     ("cluster", "cluster"),
+    ("eye", "eye"),
+    ("ber", "ber"),
 ]
 
 EXIT_BAD_INPUT = 2

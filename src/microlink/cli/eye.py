@@ -1,0 +1,98 @@
+"""``microlink eye``: statistical eye of one lane (BER contour, bathtubs, eye height and width)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from microlink.cli.options import FormatOption, OutputFormat, PlotOption
+
+
+def main(
+    preset: str = typer.Option("lightbundle", "--preset", "-p", help="Catalog parameter set (see `microlink catalog`)."),
+    reach: Optional[str] = typer.Option(None, "--reach", help="Link length, e.g. '10 m' [default: the set's]."),
+    lane_rate: Optional[str] = typer.Option(None, "--lane-rate", help="Override the lane rate, e.g. '4 Gb/s'."),
+    modulation: Optional[str] = typer.Option(None, "--modulation", help="Override the modulation: NRZ | PAM4."),
+    target_ber: float = typer.Option(1e-12, "--target-ber", help="BER at which eye height and width are given."),
+    rj: float = typer.Option(0.0, "--rj", help="Random jitter rms [UI]."),
+    dj: float = typer.Option(0.0, "--dj", help="Dual-Dirac deterministic jitter, peak-to-peak [UI]."),
+    symbols: int = typer.Option(20000, "--symbols", help="Symbols simulated for the eye-density panel of --plot."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the eye-density simulation [default: fresh, reported]."),
+    plot: Optional[Path] = PlotOption,
+    fmt: OutputFormat = FormatOption,
+):
+    """Statistical eye of a lane: eye height and width at a target BER, bathtubs, contour plot."""
+    import dataclasses
+
+    import numpy as np
+
+    from microlink.ber.model import decision_point
+    from microlink.ber.statistical import statistical_eye
+    from microlink.cli.ber import load_model
+    from microlink.cli.options import print_json
+    from microlink.errors import ParameterError
+
+    if not 0 < target_ber < 0.5:
+        raise ParameterError("--target-ber", target_ber, "0 < BER < 0.5")
+    if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise ParameterError("--plot", str(plot), "a file name ending in .png, .svg or .pdf")
+    if plot is not None and not plot.parent.exists():
+        raise ParameterError("--plot", str(plot), "a file in an existing directory")
+    ps, model, length = load_model(preset, reach, lane_rate, modulation)
+    if rj or dj:
+        model = dataclasses.replace(model, random_jitter_rms=rj, deterministic_jitter=dj)
+        model.__post_init__()
+    point = decision_point(model)
+    eye = statistical_eye(point)
+    height = eye.eye_height(target_ber)
+    width = eye.eye_width(target_ber)
+    ideal = np.diff(point.ideal_levels)
+    total = eye.total_ber()
+    doc = {
+        "preset": ps.name,
+        "reach_m": length,
+        "modulation": point.modulation,
+        "symbol_rate_bd": point.symbol_rate,
+        "target_ber": target_ber,
+        "eye_height": height.tolist(),
+        "eye_height_relative": (height / ideal).tolist(),
+        "eye_width_ui": width.tolist(),
+        "ber_at_best_phase": float(total[eye.best_index]),
+        "best_phase_ui": float(point.phase + eye.best_phase),
+        "decision_phase_ui": point.phase,
+        "thresholds": point.thresholds.tolist(),
+        "random_jitter_rms_ui": rj,
+        "deterministic_jitter_ui": dj,
+        "seconds": eye.seconds,
+        "seed": None,
+        "plot": None,
+    }
+    if plot is not None:
+        from microlink.ber.montecarlo import eye_density
+        from microlink.report.ber_plots import eye_figure, save_figure
+
+        density = eye_density(point, n_symbols=symbols, seed=seed) if not point.has_jitter else None
+        doc["seed"] = density.seed if density is not None else None
+        fig = eye_figure(eye, density, target_ber=target_ber, title=f"{model.label} ({ps.name})")
+        doc["plot"] = str(save_figure(fig, plot))
+    if fmt == OutputFormat.json:
+        print_json(doc)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Statistical eye, {model.label} ({ps.name})")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    for e in range(height.size):
+        tag = f" (eye {e})" if height.size > 1 else ""
+        table.add_row(f"eye height at {target_ber:g}{tag}", f"{height[e]:.4g} ({100 * height[e] / ideal[e]:.1f} % of ideal)")
+        table.add_row(f"eye width at {target_ber:g}{tag}", f"{width[e]:.3f} UI")
+    table.add_row("BER at best phase", f"{doc['ber_at_best_phase']:.3g}")
+    table.add_row("jitter RJ / DJ", f"{rj:g} / {dj:g} UI")
+    table.add_row("time", f"{eye.seconds:.3g} s")
+    if doc["plot"]:
+        table.add_row("plot", doc["plot"])
+    Console().print(table)

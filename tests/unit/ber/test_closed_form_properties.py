@@ -1,0 +1,67 @@
+"""Closed forms (NRZ and PAM4) and properties every BER method must have (hypothesis)."""
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from microlink.ber.closed_form import nrz_ber, pam_ber
+from microlink.ber.model import DecisionModel, decision_point
+from microlink.ber.statistical import statistical_ber
+from microlink.units import q_to_ber
+
+
+def test_pam_ber_nrz_equals_nrz_ber():
+    h = np.array([0.2, -0.1, 0.05, 0.03])
+    s1, s0 = 0.12, 0.1
+    th = 1.0 * (s0 - s1) / (s0 + s1)
+    got = pam_ber(1.0, h, 1.0, [s0, s1], [th], modulation="NRZ")
+    assert got == pytest.approx(nrz_ber(1.0, h, 1.0, s1, s0, exact_terms=12), rel=1e-12)
+
+
+def test_pam4_without_isi_is_the_textbook_formula():
+    # Gray PAM4, equal noise, adjacent errors only: BER = (3/4) Q(d/sigma) with d = A/3 (half the level gap)
+    sigma = 0.05
+    got = pam_ber(1.0, np.zeros(1), 1.0, np.full(4, sigma), [-2 / 3, 0.0, 2 / 3], modulation="PAM4")
+    assert got == pytest.approx(0.75 * float(q_to_ber(1 / 3 / sigma)), rel=1e-6)
+
+
+def test_pam_ber_vectorised_over_design_points():
+    main = np.array([1.0, 0.9, 0.8])
+    h = np.array([[0.1, 0.05], [0.1, 0.05], [0.2, 0.0]])
+    sig = np.full((3, 4), 0.04)
+    th = np.tile([-2 / 3, 0.0, 2 / 3], (3, 1)) * main[:, None]
+    out = pam_ber(main, h, np.ones(3), sig, th, modulation="PAM4")
+    assert out.shape == (3,)
+    for i in range(3):
+        assert out[i] == pytest.approx(pam_ber(main[i], h[i], 1.0, sig[i], th[i], modulation="PAM4"))
+
+
+cursor = st.floats(-0.15, 0.15)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(cursor, min_size=0, max_size=6), st.floats(0.01, 3.0), st.floats(0.5, 2.0))
+def test_nrz_ber_is_between_zero_and_half(isi, sigma, ratio):
+    m = DecisionModel.from_cursors([1.0] + isi, sigma_one=sigma, sigma_zero=sigma * ratio)
+    pt = decision_point(m, m.cursor_instant)
+    b = statistical_ber(pt)["ber"]
+    assert 0.0 <= b <= 0.5
+    c = nrz_ber(pt.main, pt.cursors if pt.cursors.size else np.zeros(1), 1.0, pt.sigma_levels[1], pt.sigma_levels[0])
+    assert 0.0 <= float(c) <= 0.5
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(cursor, min_size=0, max_size=5), st.floats(0.02, 0.5), st.floats(1.05, 2.0),
+       st.sampled_from(["NRZ", "PAM4"]))
+def test_ber_is_monotone_in_snr(isi, sigma, factor, modulation):
+    # more noise (same signal, same thresholds) never lowers the BER of an open eye. (Where ISI alone
+    # closes the eye, noise can undo ISI errors and the BER is not monotone: that is physics, not a bug.)
+    levels = 2 if modulation == "NRZ" else 4
+    assume(np.sum(np.abs(isi)) < 0.95 / (levels - 1))
+
+    def ber(s):
+        m = DecisionModel.from_cursors([1.0] + isi, modulation=modulation, sigma_one=s)
+        return statistical_ber(decision_point(m, m.cursor_instant))["ber"]
+
+    assert ber(sigma * factor) >= ber(sigma) * (1 - 1e-6)
