@@ -72,7 +72,7 @@ def register(name: str):
 
 
 #: Modules whose import registers parameter sets (one per technology family).
-FAMILY_MODULES = ("microlink.catalog.microled_sets",)
+FAMILY_MODULES = ("microlink.catalog.microled_sets", "microlink.catalog.competitor_sets")
 
 
 def _load_all():

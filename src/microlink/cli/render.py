@@ -81,3 +81,98 @@ def print_link_table(result, console: Console | None = None) -> None:
     verdict = "[green]feasible[/]" if bool(r.feasible) else f"[red]infeasible[/]: {r.infeasible_reason}"
     console.print(t)
     console.print(verdict)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# compare
+
+
+def _short_reason(point) -> str:
+    """A short why-not for one infeasible compare point."""
+    if bool(point.feasible):
+        return "[green]ok[/]"
+    if float(point.reach) > float(point.max_reach) and float(point.max_reach) > 0:
+        return f"[red]> max {float(point.max_reach):.3g} m[/]"
+    return f"[red]BER floor {float(point.ber_post_fec):.1e}[/]"
+
+
+def _media(point) -> str:
+    from microlink.link.technologies import media_per_end
+
+    count, kind = media_per_end(point)
+    lanes = int(float(point.lanes_active))
+    spare = int(float(point.lanes_spare))
+    lane_txt = f"{lanes}+{spare}" if spare else f"{lanes}"
+    return f"{lane_txt}x{float(point.lane_rate) / 1e9:.3g}G {point.modulation[0] if point.modulation == 'NRZ' else 'P4'}, " \
+           f"{count:.0f} {kind}"
+
+
+def print_compare_table(results: dict, *, aggregate_rate: float, target_ber: float,
+                        console: Console | None = None) -> None:
+    """Print the technology x reach table and a per-technology energy breakdown (presentation only)."""
+    from microlink.link.technologies import result_points
+
+    if console is None:
+        console = Console()
+        console = Console(width=max(console.width, 168))
+    t = Table(title=f"Technologies at {aggregate_rate / 1e12:.3g} Tb/s per direction, target BER {target_ber:.0e} "
+                    "after FEC", show_lines=False, header_style="bold", pad_edge=False)
+    right = {"justify": "right", "no_wrap": True}
+    for name, kw in (("set", {"style": "cyan", "no_wrap": True}), ("reach", right),
+                     ("feasible", {"no_wrap": True}), ("max reach", right), ("pJ/bit", right),
+                     ("W/end", right), ("BER pre", right), ("BER post", right), ("FEC", {"no_wrap": True}),
+                     ("latency", right), ("lanes, media/end", {"no_wrap": True}), ("$/end", right),
+                     ("FIT/end", right)):
+        t.add_column(name, **kw)
+    for name, res in results.items():
+        points = result_points(res)
+        for i, p in enumerate(points):
+            t.add_row(
+                name if i == 0 else "",
+                _fmt(p.reach, ".3g", " m").replace("  ", " "),
+                _short_reason(p),
+                (_fmt(p.max_reach, ".3g", "m") + ("+" if bool(p.max_reach_capped) else "")) if i == 0 else "",
+                _fmt(p.energy_per_bit_pj, ".2f"),
+                _fmt(p.power_per_end, ".2f"),
+                _fmt(p.ber, ".1e"),
+                _fmt(p.ber_post_fec, ".1e"),
+                p.fec,
+                _fmt(float(p.latency) * 1e9, ".0f", "ns"),
+                _media(p),
+                _fmt(p.cost_per_end, ",.0f"),
+                _fmt(p.fit_per_end, ".3g"),
+                end_section=(i == len(points) - 1),
+            )
+    console.print(t)
+    console.print("[dim]pJ/bit: one direction, both ends, host logic to host logic (host SerDes and FEC included); "
+                  "W/end: one duplex end incl. the host's half of the electrical interface; BER pre/post: before "
+                  "and after FEC; reach is solved at the FEC's pre-FEC threshold.[/]")
+
+    s = Table(title="Lowest-energy feasible technology at each reach", header_style="bold")
+    for name in ("reach", "best", "pJ/bit", "runner-up", "pJ/bit ", "not feasible here"):
+        s.add_column(name, justify="right" if "pJ" in name else "left")
+    by_reach: dict[float, list] = {}
+    for name, res in results.items():
+        for p in result_points(res):
+            by_reach.setdefault(float(p.reach), []).append((name, p))
+    for length in sorted(by_reach):
+        ok = sorted(((float(p.energy_per_bit_pj), n) for n, p in by_reach[length] if bool(p.feasible)))
+        bad = [n for n, p in by_reach[length] if not bool(p.feasible)]
+        best = ok[0] if ok else (float("nan"), "none")
+        second = ok[1] if len(ok) > 1 else (float("nan"), "-")
+        s.add_row(_fmt(length, ".3g", "m"), best[1], _fmt(best[0], ".2f") if ok else "-", second[1],
+                  _fmt(second[0], ".2f") if len(ok) > 1 else "-", ", ".join(bad) or "-")
+    console.print(s)
+
+    b = Table(title="Where the energy goes (pJ/bit, one direction, both ends) at the shortest reach",
+              header_style="bold")
+    b.add_column("set", style="cyan", no_wrap=True)
+    b.add_column("module W/end", justify="right")
+    b.add_column("largest blocks")
+    for name, res in results.items():
+        p = result_points(res)[0]
+        blocks = sorted(((k, float(v) * 1e12) for k, v in p.energy_breakdown.items()), key=lambda kv: -kv[1])
+        text = ", ".join(f"{k} {v:.2f}" for k, v in blocks[:5] if v > 0.005)
+        module = p.extras.get("module_power_per_end_w", float("nan"))
+        b.add_row(name, _fmt(module, ".2f", "W"), text)
+    console.print(b)

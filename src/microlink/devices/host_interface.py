@@ -24,10 +24,23 @@ HOST_INTERFACES = {
         "latency ~2 ns for PHY + adapter")),
     "xsr_serdes": (1.3e-12, 5e-9, Source(
         "NVLink-C2C class short-reach link, 1.3 pJ/bit, < 5 ns (links.md section 3, 2nd-hand)", "claim")),
-    "lr_serdes": (5.5e-12, 20e-9, Source(
-        "long-reach 200G PAM4 SerDes, 5.5 pJ/bit; PAM4+FEC SerDes ~20 ns (links.md section 3-4, 2nd-hand)",
-        "claim")),
+    "lr_serdes": (None, 20e-9, Source(
+        "long-reach 200G PAM4 SerDes: energy from the SerDes block model (devices.serdes.SerDes at 106.25 GBd "
+        "PAM4: transmitter, receiver with ADC/FFE/DFE, clocking; ~3.3 pJ/bit, below the 5.5 pJ/bit "
+        "second-hand claim of links.md section 3); PAM4+FEC SerDes latency ~20 ns (links.md section 4)",
+        "derived")),
 }
+
+#: Symbol rate at which the long-reach host SerDes is charged [Bd] (224G-class electrical lane).
+LR_SERDES_SYMBOL_RATE = 106.25e9
+
+
+def lr_serdes_energy_per_bit() -> float:
+    """Energy of one crossing of a 200G PAM4 long-reach SerDes, tx + rx + clock [J/bit]."""
+    from microlink.devices.serdes import SerDes
+
+    parts = SerDes().energy_per_bit(LR_SERDES_SYMBOL_RATE, 2)
+    return float(sum(np.asarray(v, dtype=float) for v in parts.values()))
 
 
 def gearbox_energy_per_bit(logic_energy, host_interface_energy):
@@ -63,7 +76,8 @@ class HostInterface(Parameters):
     @property
     def interface_energy(self) -> float:
         """Energy per bit of one crossing of the host interface [J]."""
-        return HOST_INTERFACES[self.kind][0]
+        energy = HOST_INTERFACES[self.kind][0]
+        return lr_serdes_energy_per_bit() if energy is None else energy
 
     @property
     def interface_latency(self) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,12 @@ SECONDS_PER_YEAR = 8766 * 3600.0
 
 _TRANSCODING = Source("IEEE 802.3 cl. 91/119: 256b/257b transcoding ahead of RS-FEC "
                       "(100 Gb/s payload -> 106.25 Gb/s line with RS(544,514))", "standard")
+
+
+@lru_cache(maxsize=256)
+def _cached_threshold(code: str, target: float) -> float:
+    """Pre-FEC threshold of a code for one target (the solve is costly; targets repeat)."""
+    return float(pre_fec_threshold(code, target))
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,9 +91,12 @@ class Lanes(Parameters):
 
     def pre_fec_threshold(self, target_ber):
         """Pre-FEC BER at which the code meets ``target_ber`` after correction [1 -> 1]."""
+        t = np.asarray(target_ber, dtype=float)
         if self.fec == "none":
-            return np.asarray(target_ber, dtype=float)
-        return pre_fec_threshold(self.fec, target_ber)
+            return t
+        values, inverse = np.unique(t, return_inverse=True)
+        thr = np.array([_cached_threshold(self.fec, float(v)) for v in values])
+        return thr[inverse].reshape(t.shape)
 
     def post_fec_ber(self, pre_ber):
         """Post-FEC BER [1 -> 1]."""
@@ -192,14 +202,40 @@ def log_ber_gap(ber, threshold):
     return np.log(np.maximum(ber, BER_FLOOR)) - np.log(threshold)
 
 
-def solve_max_reach(ber_at, threshold, shape, bracket, rtol=SOLVER_RTOL):
-    """Longest length with ``BER <= threshold`` (BER increasing with length).
+def solve_max_reach(ber_at, threshold, shape, bracket, points=12, rounds=3):
+    """Longest length with ``BER <= threshold`` (BER increasing with length), by batched grid refinement.
 
-    Returns ``(max_reach, capped)``; ``max_reach`` is 0 where even the shortest length fails.
+    Each round evaluates ``ber_at`` once on ``points`` log-spaced lengths per design point (an array of shape
+    ``shape + (points,)``), keeps the cell where the BER crosses the threshold and refines it; the root is
+    finally interpolated linearly in (log length, log BER). Three rounds of 12 points resolve a 1e4 bracket
+    to ~0.1 %. Returns ``(max_reach, capped)``: 0 where even the shortest length fails, the upper bracket
+    (``capped``) where the longest passes.
     """
-    r, below, above = bisect_log(lambda length: log_ber_gap(ber_at(length), threshold), bracket[0], bracket[1],
-                                 shape, increasing=True, rtol=rtol)
-    return np.where(below, 0.0, r), above
+    lo = np.full(shape, np.log(bracket[0]))
+    hi = np.full(shape, np.log(bracket[1]))
+    thr = np.asarray(threshold, dtype=float)[..., None]
+    frac = np.linspace(0.0, 1.0, points)
+    never = np.zeros(shape, bool)
+    always = np.zeros(shape, bool)
+    root = lo.copy()
+    for r in range(rounds):
+        grid = lo[..., None] + (hi - lo)[..., None] * frac  # [..., P]
+        gap = log_ber_gap(ber_at(np.exp(grid)), thr)
+        ok = gap <= 0.0
+        n_ok = np.sum(np.cumprod(ok, axis=-1), axis=-1)  # leading feasible points (BER increasing)
+        if r == 0:
+            never = n_ok == 0
+            always = n_ok == points
+        i = np.clip(n_ok - 1, 0, points - 2)
+        g0 = np.take_along_axis(gap, i[..., None], axis=-1)[..., 0]
+        g1 = np.take_along_axis(gap, (i + 1)[..., None], axis=-1)[..., 0]
+        x0 = np.take_along_axis(grid, i[..., None], axis=-1)[..., 0]
+        x1 = np.take_along_axis(grid, (i + 1)[..., None], axis=-1)[..., 0]
+        t = np.where(np.isfinite(g0) & np.isfinite(g1) & (g1 != g0), -g0 / np.where(g1 != g0, g1 - g0, 1.0), 0.5)
+        root = x0 + np.clip(t, 0.0, 1.0) * (x1 - x0)
+        lo, hi = x0, x1
+    reach = np.where(never, 0.0, np.where(always, bracket[1], np.exp(root)))
+    return reach, always
 
 
 def solve_margin_db(ber_at_scale, threshold, shape, rtol=SOLVER_RTOL):

@@ -17,7 +17,6 @@ do not terminate FEC).
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -216,7 +215,8 @@ def segment_decision(tx: SerDes, rx: SerDes, host_tx: HostChannel | None, host_r
     echo = cable.end_reflection**4 * np.abs(minimum_phase_response(2.0 * bulk)) ** 2
     psd_echo = aggressor * echo * np.abs(h_channel) ** 2
     noise_psd = psd_next + psd_fext + psd_echo
-    eq = rx.equalize(nu, rs, h_signal, noise_psd, symbol_variance_=sd2)
+    tx_noise = float(tx.tx_noise_variance) / (5.0 / 9.0) * sd2  # the sending transmitter's SNR_TX
+    eq = rx.equalize(nu, rs, h_signal, noise_psd, symbol_variance_=sd2, tx_noise=tx_noise)
     ber = pam_ber(eq.main, eq.residual_isi, 1.0, eq.sigma, levels=levels)
     # Split of the slicer noise for the margin solver: receiver noise (fixed) vs. crosstalk/echo (scale with
     # the signal), apportioned by their powers through the receiver front end.
@@ -240,7 +240,7 @@ def _at_nyquist(nu, values):
 def _segment_ber_scaled(seg, scale):
     """BER with the receiver-side noise scaled by ``sqrt(scale)`` (signal power down by ``scale``)."""
     eq = seg["eq"]
-    sigma = np.sqrt(seg["sigma_prop"] ** 2 + seg["sigma_fixed"] ** 2 * scale)
+    sigma = eq.penalty * np.sqrt(seg["sigma_prop"] ** 2 + seg["sigma_fixed"] ** 2 * scale)
     return pam_ber(eq.main, eq.residual_isi, 1.0, sigma, levels=seg["levels"])
 
 
@@ -276,35 +276,57 @@ def evaluate_copper(p: DACLink, aggregate_rate=1.6e12, reach=1.0, target_ber=1e-
     n_lanes = np.ceil(agg / lanes.payload_rate - 1e-9)
     mod = lanes.modulation
 
-    def segments(length):
+    rs_arr = np.full(shape, rs)
+    if retimed:
+        # host -> plug and plug -> host do not depend on the cable length: evaluate them once
+        short = p.cable.replace(conductor_excess=1.0)
+        fixed = [
+            segment_decision(p.serdes, p.host_side_serdes, p.host_channel, None, short, p.host_channel, rs_arr,
+                             np.zeros(shape), mod),
+            segment_decision(p.host_side_serdes, p.serdes, None, p.host_channel, short, p.host_channel, rs_arr,
+                             np.zeros(shape), mod),
+        ]
+        fixed_ber = sum(seg["ber"] for seg in fixed)
+    else:
+        fixed_ber = np.zeros(shape)
+
+    def cable_segment(length):
         length = broadcast_float(length, shape)
-        rs_arr = np.full(shape, rs)
-        if not retimed:
-            seg = segment_decision(p.serdes, p.serdes, p.host_channel, p.host_channel, p.cable, p.host_channel,
-                                   rs_arr, length, mod)
-            return [seg], seg
-        # host -> plug (fixed, zero cable length), plug -> plug over the cable, plug -> host
-        host_seg = segment_decision(p.serdes, p.host_side_serdes, p.host_channel, None, p.cable.replace(
-            conductor_excess=1.0), p.host_channel, rs_arr, np.zeros(shape), mod)
-        line_seg = segment_decision(p.line_serdes, p.line_serdes, None, None, p.cable, p.host_channel, rs_arr,
+        if retimed:
+            return segment_decision(p.line_serdes, p.line_serdes, None, None, p.cable, p.host_channel, rs_arr,
                                     length, mod)
-        out_seg = segment_decision(p.host_side_serdes, p.serdes, None, p.host_channel, p.cable.replace(
-            conductor_excess=1.0), p.host_channel, rs_arr, np.zeros(shape), mod)
-        return [host_seg, line_seg, out_seg], line_seg
+        return segment_decision(p.serdes, p.serdes, p.host_channel, p.host_channel, p.cable, p.host_channel,
+                                rs_arr, length, mod)
 
-    def total_ber(segs):
-        return np.minimum(sum(s["ber"] for s in segs), 0.5)
+    def total_ber(seg):
+        return np.minimum(seg["ber"] + fixed_ber, 0.5)
 
-    segs, main_seg = segments(reach)
-    ber = total_ber(segs)
+    main_seg = cable_segment(reach)
+    ber = total_ber(main_seg)
     eq = main_seg["eq"]
-    fixed_ber = sum(s["ber"] for s in segs if s is not main_seg) if retimed else 0.0
 
     margin = solve_margin_db(lambda sc: np.minimum(_segment_ber_scaled(main_seg, sc) + fixed_ber, 0.5),
                              threshold, shape)
     if solve_reach:
-        max_reach, capped = solve_max_reach(lambda length: total_ber(segments(length)[0]), threshold, shape,
-                                            REACH_SEARCH)
+        # the lane BER does not depend on the aggregate rate or the requested reach: solve once per target
+        t_shape = np.shape(target)
+        t_thr = broadcast_float(lanes.pre_fec_threshold(target), t_shape)
+        fixed_t = float(np.broadcast_to(fixed_ber, shape).reshape(-1)[0]) if np.size(fixed_ber) else 0.0
+
+        def lane_ber(length):
+            length = np.asarray(length, dtype=float)
+            rs_t = np.full(length.shape, rs)
+            if retimed:
+                seg = segment_decision(p.line_serdes, p.line_serdes, None, None, p.cable, p.host_channel, rs_t,
+                                       length, mod)
+            else:
+                seg = segment_decision(p.serdes, p.serdes, p.host_channel, p.host_channel, p.cable, p.host_channel,
+                                       rs_t, length, mod)
+            return np.minimum(seg["ber"] + fixed_t, 0.5)
+
+        max_reach, capped = solve_max_reach(lane_ber, t_thr, t_shape, REACH_SEARCH)
+        max_reach = broadcast_float(max_reach, shape)
+        capped = np.broadcast_to(capped, shape)
     else:
         max_reach, capped = np.full(shape, np.inf), np.zeros(shape, bool)
 
@@ -344,7 +366,7 @@ def evaluate_copper(p: DACLink, aggregate_rate=1.6e12, reach=1.0, target_ber=1e-
 
     amp = eq.unequalized_main  # [V] peak of the received pulse
     scale = amp / np.maximum(eq.main, 1e-300)
-    b = lambda x: broadcast_float(x, shape)  # noqa: E731
+    b = lambda x: broadcast_float(x, shape)
     noise = {
         "receiver": b(main_seg["sigma_fixed"] * scale),
         "crosstalk_and_echo": b(np.sqrt(np.maximum(eq.sigma_noise**2 - main_seg["sigma_fixed"] ** 2, 0.0))
@@ -423,7 +445,7 @@ def copper_decision_model(p: DACLink, reach=1.0, *, lane_rate=None):
         seg = segment_decision(p.serdes, p.serdes, p.host_channel, p.host_channel, p.cable, p.host_channel,
                                np.asarray(rs), reach, lanes.modulation)
     eq = seg["eq"]
-    pulse = _with_dfe_feedback(eq)
+    pulse = with_dfe_feedback(eq)
     amp = float(eq.unequalized_main)
     scale = amp / float(eq.main)
     return DecisionModel(
@@ -434,7 +456,7 @@ def copper_decision_model(p: DACLink, reach=1.0, *, lane_rate=None):
     )
 
 
-def _with_dfe_feedback(eq):
+def with_dfe_feedback(eq):
     """Equalised oversampled pulse with the DFE feedback subtracted as one-UI rectangles after the main."""
     pulse = np.array(eq.pulse, dtype=float)
     sps = eq.samples_per_symbol
@@ -447,4 +469,4 @@ def _with_dfe_feedback(eq):
     return pulse
 
 
-__all__ = ["DACLink", "AECLink", "evaluate_copper", "copper_decision_model", "dataclasses"]
+__all__ = ["AECLink", "DACLink", "copper_decision_model", "evaluate_copper", "segment_decision"]

@@ -10,7 +10,7 @@ constant failure rate, so it is reported as the *effective* FIT over a service l
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from microlink.units import HOURS_PER_FIT
 
@@ -27,7 +27,7 @@ def group_failure_probability(lane_fit, lanes, spares, service_life):
     [FIT, 1, 1, s -> 1]."""
     q = -np.expm1(-fit_to_rate(lane_fit) * np.asarray(service_life, dtype=float))
     n = np.asarray(lanes) + np.asarray(spares)
-    return stats.binom.sf(np.asarray(spares), n, q)
+    return special.bdtrc(np.asarray(spares), n, q)  # P(X > spares), X ~ Binomial(n, q)
 
 
 def effective_fit(failure_probability, service_life):

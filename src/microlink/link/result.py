@@ -156,6 +156,9 @@ class LinkResult:
         """Empty when feasible; otherwise why not (scalar results only)."""
         if np.ndim(self.ber) or bool(self.feasible):
             return ""
+        if self.max_reach is not None and float(self.max_reach) <= 0.0:
+            return (f"BER {float(self.ber_post_fec):.2e} above target {float(self.target_ber):.0e} at any length "
+                    f"(floor set by ISI, crosstalk or noise, not by reach)")
         if self.max_reach is not None and float(self.reach) > float(self.max_reach):
             return (f"reach {float(self.reach):g} m beyond the {float(self.max_reach):.3g} m at which BER "
                     f"{float(self.target_ber):.0e} is met")

@@ -1,0 +1,252 @@
+"""Silicon-photonics co-packaged optics (CPO): external laser source, micro-ring (or Mach-Zehnder) modulators,
+SMF, Ge PDs.
+
+Transmitter: a cooled CW DFB in an external laser source (ELS) feeds ``N`` modulators through a fiber,
+the fiber-to-chip coupler and a 1:N splitter; each carrier-depletion micro-ring, parked one half-linewidth
+off resonance and swung by a CMOS driver, maps the four PAM4 voltages onto its Lorentzian (unequal level
+spacing), with the photon-lifetime and RC poles as its dynamics; a heater holds the resonance on the laser.
+With a :class:`~microlink.devices.modulator.MachZehnderModulator` in ``modulator`` the engine uses travelling-
+wave MZMs driven by ``mzm_driver`` instead (sine transfer, electrode RF loss, 50-ohm terminated driver).
+Channel: single-mode fiber with couplers and connectors (negligible dispersion at O-band rack lengths).
+Receiver: waveguide Ge PD and a CMOS TIA in the electronic die. The engine is linear: the switch's SerDes
+drives it across ~4 dB of package and receives the TIA output the same way, equalising the whole path
+(NVIDIA: 22 dB -> 4 dB electrical loss at 200G, notebookcheck/convergedigest, links.md section 3).
+
+Energy per end: lasers (wall power incl. cooler, shared by ``N`` lanes), ring drivers, heaters, TIA core and
+stages, management and conversion; the host SerDes and KP4 FEC are the host's share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from microlink.ber.pam4 import pam_levels
+from microlink.channels.copper import HostChannel
+from microlink.channels.single_mode import SingleModeFiber
+from microlink.devices.laser import CWLaser, LaserDistribution
+from microlink.devices.modulator import (
+    NRZ_MEAN_STEP,
+    PAM4_MEAN_STEP,
+    MachZehnderModulator,
+    MicroRingModulator,
+)
+from microlink.devices.module_electronics import (
+    CMOSLinearTIA,
+    LinearDriver,
+    LinearReceiverStages,
+    ModuleOverhead,
+)
+from microlink.devices.photodetector import GermaniumPhotodetector
+from microlink.devices.serdes import ChipToModuleSerDes, SerDes
+from microlink.link.composite import CompositeLink, Economics, Lanes
+from microlink.link.optical import (
+    IMDDLane,
+    electrical_response,
+    evaluate_optical,
+    loss_db_of,
+    optical_decision_model,
+)
+from microlink.parameters import Parameters, Source, param
+
+
+def _default(cls, **kw):
+    return field(default_factory=lambda: cls(**kw) if kw else cls())
+
+
+@dataclass(frozen=True, eq=False)
+class EngineReceiverStages(LinearReceiverStages):
+    """CMOS gain and output stages after the TIA of a co-packaged engine (drives ~4 dB of package)."""
+
+    output_swing: float = param(
+        0.3, unit="V", bounds=(0.0, 5.0),
+        source=Source("in-package XSR-class swing toward the switch SerDes", "assumption", "0.3 Vppd"),
+    )
+    supply_voltage: float = param(
+        1.0, unit="V", bounds=(0.5, 10.0), source=Source("CMOS supply of the electronic die", "assumption", "1.0 V"),
+    )
+    linearity_factor: float = param(
+        1.5, unit="1", bounds=(1.0, 10.0), source=Source("class-A back-off", "assumption", "1.5x"),
+    )
+    gain_stage_power: float = param(
+        10e-3, unit="W", bounds=(0.0, 10.0), display=("mW", 1e-3),
+        source=Source("two CMOS gain stages with CTLE", "assumption", "10 mW"),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class CPOEconomics(Economics):
+    """Cost and FIT of a CPO port end."""
+
+    module_cost_per_gbps: float = param(
+        0.94, unit="USD/(Gb/s)", bounds=(0.0, 1e4),
+        source=Source("CPO ~40 % lower cost per bit than pluggables (CIR via Lightwave; systems_and_market.md "
+                      "2.2): 800G DR8 pluggable $1,250 / 800 Gb/s = $1.56/(Gb/s), x 0.6", "derived"),
+    )
+    cable_cost_per_m: float = param(
+        2.0, unit="USD/m", bounds=(0.0, 1e5), source=Source("16-fiber SMF trunk", "assumption", "2 $/m"),
+    )
+    cable_fixed_cost: float = param(
+        30.0, unit="USD", bounds=(0.0, 1e5), source=Source("two MPO connectors", "assumption", "$30"),
+    )
+    tx_lane_fit: float = param(
+        5.0, unit="FIT", bounds=(0.0, 1e7),
+        source=Source("ring + driver slice on a silicon die: no active III-V", "assumption",
+                      "5 FIT per lane (NVIDIA targets < 10 FIT for CPO, systems_and_market.md 2.3)"),
+    )
+    rx_lane_fit: float = param(
+        5.0, unit="FIT", bounds=(0.0, 1e7),
+        source=Source("Ge PD + TIA slice, PD 20-100 FIT per discrete device (links.md section 4)", "assumption",
+                      "5 FIT per lane for an integrated PD/TIA slice"),
+    )
+    laser_fit: float = param(
+        100.0, unit="FIT", bounds=(0.0, 1e7),
+        source=Source("DFB lasers 50-200 FIT at 70 C junction (links.md section 4, 2nd-hand)", "claim",
+                      "100 FIT, mid-range"),
+    )
+    common_fit: float = param(
+        30.0, unit="FIT", bounds=(0.0, 1e7),
+        source=Source("engine die, fiber attach and ELS connector", "assumption", "30 FIT"),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class SiPhCPOLink(CompositeLink):
+    """A co-packaged silicon-photonics link (micro-ring modulators, external laser source)."""
+
+    technology: ClassVar[str] = "siph_cpo"
+    reach_bracket: ClassVar[tuple[float, float]] = (0.1, 1e5)
+
+    lanes: Lanes = _default(Lanes)
+    laser: CWLaser = _default(CWLaser, output_power=100e-3)
+    distribution: LaserDistribution = _default(LaserDistribution)
+    modulator: Parameters = _default(MicroRingModulator)
+    mzm_driver: LinearDriver = _default(LinearDriver)
+    fiber: SingleModeFiber = _default(SingleModeFiber)
+    photodiode: GermaniumPhotodetector = _default(GermaniumPhotodetector)
+    tia: CMOSLinearTIA = _default(CMOSLinearTIA)
+    tia_stages: LinearReceiverStages = _default(EngineReceiverStages)
+    host_serdes: SerDes = _default(ChipToModuleSerDes)
+    host_channel: HostChannel = _default(HostChannel, package_length=20e-3, pcb_length=0.0, transition_loss_db=0.5)
+    overhead: ModuleOverhead = _default(ModuleOverhead, management_power=0.1)
+    economics: Economics = _default(CPOEconomics)
+
+    @property
+    def modulation(self) -> str:
+        return self.lanes.modulation
+
+    @property
+    def uses_rings(self) -> bool:
+        """True for micro-ring modulators, False for Mach-Zehnder modulators (``mzm_driver`` then applies)."""
+        return not isinstance(self.modulator, MachZehnderModulator)
+
+    def modulator_response(self, f):
+        """Small-signal response of modulator and its driver [Hz -> 1]."""
+        if self.uses_rings:
+            bw = self.modulator.bandwidths()
+            return 1.0 / ((1.0 + 1j * f / bw["photon_lifetime"]) * (1.0 + 1j * f / bw["rc"]))
+        electrode = electrical_response(lambda x: loss_db_of(self.modulator.electrode_response(x)))
+        return electrode(f) / (1.0 + 1j * f / self.mzm_driver.bandwidth)
+
+    def ring_input_power(self):
+        """CW power reaching each modulator [W]."""
+        return self.distribution.per_modulator(self.laser.output_power)
+
+    def imdd_lane(self, lanes: Lanes) -> IMDDLane:
+        rs = float(lanes.symbol_rate())
+        lv = pam_levels(lanes.modulation)
+        powers = self.ring_input_power() * np.asarray(self.modulator.transmission_levels(lv), dtype=float)
+        host = electrical_response(self.host_channel.loss_db)
+        s = self.host_serdes
+
+        def tx_response(f):
+            return s.transmit_response(f / rs) / s.tx_amplitude * host(f) * self.modulator_response(f)
+
+        design = self.tia.design(rs, self.photodiode.capacitance)
+        rin = 10.0 ** (self.laser.rin_db_per_hz / 10.0)
+        return IMDDLane(
+            symbol_rate=rs, modulation=lanes.modulation, level_powers=powers, tx_response=tx_response,
+            tx_noise=float(s.tx_noise_variance) * (1.0 if lanes.modulation == "PAM4" else 9.0 / 5.0),
+            rin=lambda f: np.full(np.shape(f), rin),
+            transmission=self.fiber.transmission,
+            fiber_rms=lambda L: self.fiber.rms_spread(L, self.laser.wavelength, 0.5 * rs * self.laser.wavelength**2
+                                                      / 2.998e8),
+            responsivity=float(self.photodiode.responsivity(self.laser.wavelength)),
+            pd_bandwidth=float(self.photodiode.transit_bandwidth), dark_current=float(self.photodiode.dark_current),
+            tia=self.tia, tia_design=design, output_swing=self.tia_stages.output_swing,
+            max_transimpedance=self.tia_stages.transimpedance, rx_response=host, equalizer=s,
+        )
+
+    def electrical_ber(self, lanes: Lanes, shape):
+        return np.zeros(shape)
+
+    def bandwidths(self, lanes: Lanes):
+        rs = float(lanes.symbol_rate())
+        out = {"photodiode_transit": self.photodiode.transit_bandwidth,
+               "tia": self.tia.design(rs, self.photodiode.capacitance)["bandwidth"]}
+        if self.uses_rings:
+            bw = self.modulator.bandwidths()
+            out.update({"ring_photon_lifetime": bw["photon_lifetime"], "ring_rc": bw["rc"]})
+        else:
+            out["mzm_driver"] = self.mzm_driver.bandwidth
+        return out
+
+    def _heater_power(self):
+        return self.modulator.tuning_power() if self.uses_rings else self.modulator.bias_heater_power
+
+    def extra_outputs(self, lanes: Lanes):
+        return {"modulator_input_power_w": self.ring_input_power(),
+                "laser_wall_plug_efficiency": self.laser.wall_plug_efficiency(),
+                "heater_power_per_modulator_w": self._heater_power()}
+
+    def energy(self, lanes: Lanes, n_lanes, aggregate_rate):
+        rs = float(lanes.symbol_rate())
+        over = float(lanes.line_rate()) / lanes.payload_rate
+        payload = lanes.payload_rate
+        step = PAM4_MEAN_STEP if lanes.modulation == "PAM4" else NRZ_MEAN_STEP
+        if self.uses_rings:
+            drive = {"ring_driver": self.modulator.energy_per_symbol(step) * rs, "ring_heater": self._heater_power()}
+        else:
+            drive = {"mzm_driver": self.mzm_driver.terminated_power(self.modulator.drive_swing),
+                     "mzm_bias": self._heater_power()}
+        lane_load = {
+            "laser": self.laser.electrical_power() / self.distribution.split_ratio,
+            **drive,
+            "tia": self.tia.design(rs, self.photodiode.capacitance)["power"],
+            "tia_stages": self.tia_stages.power(),
+        }
+        out = {k: float(v) / payload for k, v in lane_load.items()}
+        # lasers come in whole units: charge ceil(lanes / split) lasers per end
+        lasers = np.ceil(np.asarray(n_lanes, dtype=float) / self.distribution.split_ratio - 1e-9)
+        out["laser"] = lasers * self.laser.electrical_power() / aggregate_rate
+        load_per_end = sum(out.values()) * aggregate_rate
+        out["module_overhead"] = (self.overhead.wall_power(load_per_end) - load_per_end) / aggregate_rate
+        host = self.host_serdes.energy_per_bit(rs, lanes.bits_per_symbol)
+        out["host_serdes_tx"] = host["tx"] * over
+        out["host_serdes_rx"] = host["rx"] * over
+        out["host_serdes_clock"] = host["clock"] * over
+        out["fec"] = lanes.fec_energy()
+        return out, ("host_serdes_tx", "host_serdes_rx", "host_serdes_clock", "fec")
+
+    def latency(self, lanes: Lanes, reach):
+        parts = {"host_serdes": self.host_serdes.latency, "fec": lanes.fec_latency(),
+                 "propagation": self.fiber.propagation_delay(reach) + 2.0 * self.host_channel.delay()}
+        return sum(parts.values()), parts
+
+    def lasers_per_end(self, n_lanes):
+        return np.ceil(np.asarray(n_lanes, dtype=float) / self.distribution.split_ratio - 1e-9)
+
+    def fibers_per_end(self, n_lanes):
+        return 2.0 * np.asarray(n_lanes, dtype=float) + self.lasers_per_end(n_lanes)
+
+    def evaluate(self, aggregate_rate=1.6e12, reach=10.0, target_ber=1e-15, *, lane_rate=None, solve_reach=True,
+                 parameter_set="custom"):
+        """Run the chain (module docstring); see :func:`microlink.link.optical.evaluate_optical`."""
+        return evaluate_optical(self, aggregate_rate, reach, target_ber, lane_rate=lane_rate,
+                                solve_reach=solve_reach, parameter_set=parameter_set)
+
+    def decision_model(self, reach=10.0, *, lane_rate=None):
+        """Equalised decision model of one lane (scalar reach)."""
+        return optical_decision_model(self, reach, lane_rate=lane_rate)

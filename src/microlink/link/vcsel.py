@@ -1,0 +1,272 @@
+"""850 nm VCSEL links over multimode fiber: near-packaged optics (NPO), linear or with a module DSP.
+
+Transmitter: a linear driver biases each VCSEL at ``I_b`` and swings it by ``I_pp``; the four PAM4 drive
+currents pass the self-heated L-I curve (so level spacing compresses near roll-over), the rate-equation
+response (relaxation oscillation, damping, parasitic pole) shapes the signal and the rate-equation RIN
+adds noise. Channel: OM3/OM4/OM5 fiber (modal bandwidth, chromatic dispersion of the VCSEL's rms spectral
+width, attenuation, connectors). Receiver: GaAs PIN, linear SiGe TIA with AGC.
+
+* ``linear`` (LPO-style NPO): the host SerDes transmits through a short host channel into the VCSEL driver
+  and receives the TIA output over the same kind of channel; its CTLE/FFE/DFE equalises the whole path.
+* ``dsp``: a module DSP retimes both ways (C2M SerDes toward the host, DAC/ADC + FFE toward the optics).
+
+Energy per end: VCSEL (``<I V>``), driver rail, TIA core and output stages, DSP if any, management and
+DC-DC loss; the host SerDes and KP4 FEC are the host's share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from microlink.channels.copper import HostChannel, TwinaxCable
+from microlink.channels.multimode import MultimodeFiber
+from microlink.devices.dsp import DSPCore, dsp_energy_per_bit
+from microlink.devices.module_electronics import (
+    LinearDriver,
+    LinearReceiverStages,
+    LinearTIA,
+    ModuleOverhead,
+)
+from microlink.devices.photodetector import Photodetector
+from microlink.devices.serdes import ChipToModuleSerDes, SerDes
+from microlink.devices.vcsel import VCSEL
+from microlink.link.composite import CompositeLink, Economics, Lanes
+from microlink.link.optical import (
+    IMDDLane,
+    electrical_response,
+    evaluate_optical,
+    optical_decision_model,
+)
+from microlink.parameters import Parameters, Source, choice, param
+
+INCH = 0.0254
+
+
+def _default(cls, **kw):
+    return field(default_factory=lambda: cls(**kw) if kw else cls())
+
+
+@dataclass(frozen=True, eq=False)
+class VCSELDrive(Parameters):
+    """Bias and modulation of each VCSEL, and the module architecture."""
+
+    section = "drive"
+
+    bias_current: float = param(
+        7e-3, unit="A", bounds=(0.0, 0.05), display=("mA", 1e-3),
+        source=Source("53 GBd VCSELs are biased near 6-8 mA for ~25-27 GHz bandwidth (current density "
+                      "~15-20 kA/cm^2 in a 7 um aperture)", "literature", "7 mA"),
+    )
+    modulation_current: float = param(
+        8e-3, unit="A", bounds=(0.0, 0.1), display=("mA", 1e-3),
+        source=Source("PAM4 peak-to-peak drive keeping the lowest level above threshold", "assumption",
+                      "8 mApp: 3 mA to 11 mA"),
+    )
+    architecture: str = choice(
+        "linear", options=("linear", "dsp"),
+        source=Source("NPO/LPO: host SerDes drives the optics linearly; DSP: retimed module", "assumption",
+                      "linear by default"),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class VCSELEconomics(Economics):
+    """Cost and FIT of a VCSEL NPO end."""
+
+    module_cost_per_gbps: float = param(
+        0.6, unit="USD/(Gb/s)", bounds=(0.0, 1e4),
+        source=Source("800G SR8/VR8 multimode modules ~$500-700 (vendor price lists 2025; LPO $700-900 for "
+                      "single-mode, systems_and_market.md 2.2)", "assumption",
+                      "0.6 $/(Gb/s): multimode optics are the cheapest optical modules"),
+    )
+    cable_cost_per_m: float = param(
+        3.0, unit="USD/m", bounds=(0.0, 1e5),
+        source=Source("16-fiber OM4 MPO trunk", "assumption", "3 $/m"),
+    )
+    cable_fixed_cost: float = param(
+        30.0, unit="USD", bounds=(0.0, 1e5), source=Source("two MPO connectors", "assumption", "$30"),
+    )
+    tx_lane_fit: float = param(
+        25.0, unit="FIT", bounds=(0.0, 1e7),
+        source=Source("laser 50-200 FIT, driver 50-200 FIT per chip (links.md section 4, 2nd-hand)", "assumption",
+                      "VCSEL 15 FIT (oxide VCSELs wear out slower than DFBs at 70 C) + 1/4 of a 4-lane driver "
+                      "at 40 FIT"),
+    )
+    rx_lane_fit: float = param(
+        15.0, unit="FIT", bounds=(0.0, 1e7),
+        source=Source("PD 20-100 FIT, TIA 30-150 FIT per chip (links.md section 4, 2nd-hand)", "assumption",
+                      "1/4 of a 4-lane PD array (20 FIT) and TIA (40 FIT)"),
+    )
+    common_fit: float = param(
+        50.0, unit="FIT", bounds=(0.0, 1e7),
+        source=Source("microcontroller, regulators, connector", "assumption", "50 FIT"),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class VCSELLink(CompositeLink):
+    """A VCSEL + multimode-fiber link (near-packaged optics)."""
+
+    technology: ClassVar[str] = "vcsel"
+    reach_bracket: ClassVar[tuple[float, float]] = (0.1, 5000.0)
+
+    lanes: Lanes = _default(Lanes, payload_rate=100e9)
+    vcsel: VCSEL = _default(VCSEL)
+    drive: VCSELDrive = _default(VCSELDrive)
+    driver: LinearDriver = _default(LinearDriver)
+    fiber: MultimodeFiber = _default(MultimodeFiber)
+    photodiode: Photodetector = _default(Photodetector)
+    tia: LinearTIA = _default(LinearTIA)
+    tia_stages: LinearReceiverStages = _default(LinearReceiverStages)
+    host_serdes: SerDes = _default(SerDes)
+    host_channel: HostChannel = _default(HostChannel, pcb_length=2 * INCH)
+    dsp_host_side: SerDes = _default(ChipToModuleSerDes)
+    dsp_line_side: SerDes = _default(SerDes)
+    dsp_core: DSPCore = _default(DSPCore)
+    overhead: ModuleOverhead = _default(ModuleOverhead)
+    economics: Economics = _default(VCSELEconomics)
+
+    @property
+    def modulation(self) -> str:
+        return self.lanes.modulation
+
+    @property
+    def retimed(self) -> bool:
+        return self.drive.architecture == "dsp"
+
+    # ---- chain pieces -----------------------------------------------------------------------------------
+    def drive_currents(self, lanes: Lanes):
+        """Drive current of each level [A]."""
+        from microlink.ber.pam4 import pam_levels
+
+        lv = pam_levels(lanes.modulation)
+        return self.drive.bias_current + 0.5 * self.drive.modulation_current * lv
+
+    def imdd_lane(self, lanes: Lanes) -> IMDDLane:
+        rs = float(lanes.symbol_rate())
+        currents = self.drive_currents(lanes)
+        powers = np.asarray(self.vcsel.optical_power(currents), dtype=float)
+        bias = self.drive.bias_current
+        tx_serdes = self.dsp_line_side if self.retimed else self.host_serdes
+        rx_eq = self.dsp_line_side if self.retimed else self.host_serdes
+        host = electrical_response(self.host_channel.loss_db)
+
+        def tx_response(f):
+            h = tx_serdes.transmit_response(f / rs) / tx_serdes.tx_amplitude
+            if not self.retimed:
+                h = h * host(f)
+            return h * self.vcsel.response(f, bias) / (1.0 + 1j * f / self.driver.bandwidth)
+
+        def rx_response(f):
+            return np.ones(np.shape(f), dtype=complex) if self.retimed else host(f)
+
+        design = self.tia.design(rs, self.photodiode.capacitance)
+        return IMDDLane(
+            symbol_rate=rs, modulation=lanes.modulation, level_powers=powers, tx_response=tx_response,
+            tx_noise=float(tx_serdes.tx_noise_variance / (5.0 / 9.0)) * (5.0 / 9.0 if lanes.modulation == "PAM4"
+                                                                          else 1.0),
+            rin=lambda f: self.vcsel.rin(f, bias),
+            transmission=self.fiber.transmission,
+            fiber_rms=lambda L: self.fiber.rms_spread(L, self.vcsel.wavelength, self.vcsel.spectral_width_rms),
+            responsivity=float(self.photodiode.responsivity(self.vcsel.wavelength)),
+            pd_bandwidth=float(self.photodiode.transit_bandwidth), dark_current=float(self.photodiode.dark_current),
+            tia=self.tia, tia_design=design, output_swing=self.tia_stages.output_swing,
+            max_transimpedance=self.tia_stages.transimpedance, rx_response=rx_response, equalizer=rx_eq,
+        )
+
+    def electrical_ber(self, lanes: Lanes, shape):
+        """BER of the host <-> module electrical segments of a retimed module (0 for linear) [1]."""
+        if not self.retimed:
+            return np.zeros(shape)
+        return host_module_ber(self.host_serdes, self.dsp_host_side, self.host_channel, lanes, shape)
+
+    def bandwidths(self, lanes: Lanes):
+        rs = float(lanes.symbol_rate())
+        return {
+            "vcsel": self.vcsel.bandwidth(self.drive.bias_current),
+            "photodiode_transit": self.photodiode.transit_bandwidth,
+            "tia": self.tia.design(rs, self.photodiode.capacitance)["bandwidth"],
+            "driver": self.driver.bandwidth,
+        }
+
+    def extra_outputs(self, lanes: Lanes):
+        fr, gamma = self.vcsel.small_signal(self.drive.bias_current)
+        return {"vcsel_relaxation_frequency_hz": fr, "vcsel_damping_per_s": gamma,
+                "vcsel_junction_temperature_k": self.vcsel.junction_temperature(self.drive.bias_current)}
+
+    # ---- energy, latency, counts -------------------------------------------------------------------------
+    def energy(self, lanes: Lanes, n_lanes, aggregate_rate):
+        """Energy per payload bit, one direction, both ends, by block; and the host's keys."""
+        rs = float(lanes.symbol_rate())
+        line = float(lanes.line_rate())
+        payload = lanes.payload_rate
+        over = line / payload
+        currents = self.drive_currents(lanes)
+        vcsel_power = float(np.mean(currents * self.vcsel.voltage(currents)))
+        driver_rail = float(self.driver.vcsel_power(self.drive.bias_current, self.drive.modulation_current))
+        tia_core = float(self.tia.design(rs, self.photodiode.capacitance)["power"])
+        host = self.host_serdes.energy_per_bit(rs, lanes.bits_per_symbol)
+        lane_load = {  # W per lane and direction (one TX at one end, one RX at the other)
+            "vcsel": vcsel_power,
+            "vcsel_driver": max(driver_rail - vcsel_power, 0.0),
+            "tia": tia_core,
+            "tia_stages": float(self.tia_stages.power()),
+        }
+        out = {k: v / payload for k, v in lane_load.items()}
+        if self.retimed:
+            out.update(dsp_energy_per_bit(self.dsp_host_side, self.dsp_line_side, self.dsp_core, rs, rs,
+                                          lanes.bits_per_symbol, over))
+            static = self.dsp_core.static_power
+        else:
+            static = 0.0
+        load_per_end = sum(out.values()) * aggregate_rate + static  # both roles of a duplex end
+        wall = self.overhead.wall_power(load_per_end)
+        out["module_overhead"] = (wall - load_per_end + static) / aggregate_rate
+        out["host_serdes_tx"] = host["tx"] * over
+        out["host_serdes_rx"] = host["rx"] * over
+        out["host_serdes_clock"] = host["clock"] * over
+        out["fec"] = lanes.fec_energy()
+        return out, ("host_serdes_tx", "host_serdes_rx", "host_serdes_clock", "fec")
+
+    def latency(self, lanes: Lanes, reach):
+        parts = {
+            "host_serdes": self.host_serdes.latency,
+            "fec": lanes.fec_latency(),
+            "propagation": self.fiber.propagation_delay(reach) + 2.0 * self.host_channel.delay(),
+        }
+        if self.retimed:
+            parts["module_dsp"] = 2.0 * (self.dsp_core.latency + self.dsp_host_side.latency
+                                         + self.dsp_line_side.latency)
+        return sum(parts.values()), parts
+
+    def lasers_per_end(self, n_lanes):
+        return np.asarray(n_lanes, dtype=float)
+
+    def fibers_per_end(self, n_lanes):
+        return 2.0 * np.asarray(n_lanes, dtype=float)
+
+    def evaluate(self, aggregate_rate=1.6e12, reach=30.0, target_ber=1e-15, *, lane_rate=None, solve_reach=True,
+                 parameter_set="custom"):
+        """Run the chain (module docstring); see :func:`microlink.link.optical.evaluate_optical`."""
+        return evaluate_optical(self, aggregate_rate, reach, target_ber, lane_rate=lane_rate,
+                                solve_reach=solve_reach, parameter_set=parameter_set)
+
+    def decision_model(self, reach=30.0, *, lane_rate=None):
+        """Equalised decision model of one lane (scalar reach)."""
+        return optical_decision_model(self, reach, lane_rate=lane_rate)
+
+
+def host_module_ber(host: SerDes, module_side: SerDes, host_channel: HostChannel, lanes: Lanes, shape):
+    """BER of the two host <-> module electrical segments of a retimed module [1]."""
+    from microlink.link.copper import segment_decision
+
+    rs = np.full(shape, float(lanes.symbol_rate()))
+    plug = TwinaxCable()
+    out = segment_decision(host, module_side, host_channel, None, plug, host_channel, rs, np.zeros(shape),
+                           lanes.modulation)["ber"]
+    back = segment_decision(module_side, host, None, host_channel, plug, host_channel, rs, np.zeros(shape),
+                            lanes.modulation)["ber"]
+    return out + back
