@@ -35,6 +35,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("cluster", "cluster"),
     ("eye", "eye"),
     ("ber", "ber"),
+    ("sweep", "sweep"),
+    ("results", "results"),
 ]
 
 EXIT_BAD_INPUT = 2

@@ -26,8 +26,9 @@ def group_failure_probability(lane_fit, lanes, spares, service_life):
     """Probability that more than ``spares`` of ``lanes + spares`` lanes fail within ``service_life``
     [FIT, 1, 1, s -> 1]."""
     q = -np.expm1(-fit_to_rate(lane_fit) * np.asarray(service_life, dtype=float))
-    n = np.asarray(lanes) + np.asarray(spares)
-    return special.bdtrc(np.asarray(spares), n, q)  # P(X > spares), X ~ Binomial(n, q)
+    k = np.rint(np.asarray(spares, dtype=float)).astype(np.int64)
+    n = np.rint(np.asarray(lanes, dtype=float)).astype(np.int64) + k
+    return special.bdtrc(k, n, q)  # P(X > spares), X ~ Binomial(n, q)
 
 
 def effective_fit(failure_probability, service_life):
