@@ -22,6 +22,7 @@ rest of the sweep: memory is bounded by the chunk size, not by the sweep size.
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -102,13 +103,14 @@ class Axis:
         return np.array([self.low, self.high], dtype=float)
 
 
-class _Space:
+class _Space(abc.ABC):
     axes: tuple[Axis, ...]
     n_points: int
     sampling: str
 
+    @abc.abstractmethod
     def points(self, start: int, stop: int) -> dict[str, np.ndarray]:  # pragma: no cover - abstract
-        raise NotImplementedError
+        """Values of every axis for points ``start .. stop-1``, keyed by axis name."""
 
     def probe(self) -> dict[str, np.ndarray]:
         """A handful of points that touch every axis's extremes: first, last, all-low, all-high."""
