@@ -30,7 +30,7 @@ from microlink.channels.copper import minimum_phase_response
 from microlink.channels.multimode import gaussian_response
 from microlink.devices.receiver import Receiver, butterworth2_response
 from microlink.devices.serdes import SerDes, normalised_grid, slicer_noise_variance
-from microlink.units import BOLTZMANN, ELEMENTARY_CHARGE
+from microlink.units import BOLTZMANN, ELEMENTARY_CHARGE, SPEED_OF_LIGHT
 
 
 def loss_db_of(response):
@@ -163,6 +163,32 @@ class IMDDLane:
         """PAM BER at a received-power scale-down ``scale`` [1 -> 1]."""
         return pam_ber(eq.main, eq.residual_isi, 1.0, None, levels=levels,
                        level_sigma=self.level_sigma(eq, split, scale))
+
+
+def modulated_spectral_width(symbol_rate, wavelength):
+    """Spectral width of a narrow-linewidth laser modulated at ``symbol_rate``: ``lambda^2 (R_s/2) / c``
+    [Bd, m -> m] (the modulation sidebands, not the laser linewidth, set it)."""
+    return 0.5 * np.asarray(symbol_rate, dtype=float) * np.asarray(wavelength, dtype=float) ** 2 / SPEED_OF_LIGHT
+
+
+def laser_imdd_lane(link, lanes, level_powers, tx_response, tx_noise_variance, rx_response, equalizer) -> IMDDLane:
+    """The IM-DD lane of a laser-based single-mode link (SiPh CPO, pluggables): the parts that only depend
+    on the laser, fiber, photodiode, TIA and TIA stages of ``link`` are assembled here once."""
+    rs = float(lanes.symbol_rate())
+    design = link.tia.design(rs, link.photodiode.capacitance)
+    rin = 10.0 ** (link.laser.rin_db_per_hz / 10.0)
+    width = modulated_spectral_width(rs, link.laser.wavelength)
+    return IMDDLane(
+        symbol_rate=rs, modulation=lanes.modulation, level_powers=level_powers, tx_response=tx_response,
+        tx_noise=float(tx_noise_variance) * (1.0 if lanes.modulation == "PAM4" else 9.0 / 5.0),
+        rin=lambda f: np.full(np.shape(f), rin),
+        transmission=link.fiber.transmission,
+        fiber_rms=lambda length: link.fiber.rms_spread(length, link.laser.wavelength, width),
+        responsivity=float(link.photodiode.responsivity(link.laser.wavelength)),
+        pd_bandwidth=float(link.photodiode.transit_bandwidth), dark_current=float(link.photodiode.dark_current),
+        tia=link.tia, tia_design=design, output_swing=link.tia_stages.output_swing,
+        max_transimpedance=link.tia_stages.transimpedance, rx_response=rx_response, equalizer=equalizer,
+    )
 
 
 def electrical_response(loss_db_function):

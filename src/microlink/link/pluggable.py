@@ -41,6 +41,7 @@ from microlink.link.optical import (
     IMDDLane,
     electrical_response,
     evaluate_optical,
+    laser_imdd_lane,
     loss_db_of,
     optical_decision_model,
 )
@@ -156,20 +157,7 @@ class PluggableLink(CompositeLink):
         def rx_response(f):
             return np.ones(np.shape(f), dtype=complex) if self.retimed else host(f)
 
-        design = self.tia.design(rs, self.photodiode.capacitance)
-        rin = 10.0 ** (self.laser.rin_db_per_hz / 10.0)
-        return IMDDLane(
-            symbol_rate=rs, modulation=lanes.modulation, level_powers=powers, tx_response=tx_response,
-            tx_noise=float(tx.tx_noise_variance) * (1.0 if lanes.modulation == "PAM4" else 9.0 / 5.0),
-            rin=lambda f: np.full(np.shape(f), rin),
-            transmission=self.fiber.transmission,
-            fiber_rms=lambda L: self.fiber.rms_spread(L, self.laser.wavelength, 0.5 * rs * self.laser.wavelength**2
-                                                      / 2.998e8),
-            responsivity=float(self.photodiode.responsivity(self.laser.wavelength)),
-            pd_bandwidth=float(self.photodiode.transit_bandwidth), dark_current=float(self.photodiode.dark_current),
-            tia=self.tia, tia_design=design, output_swing=self.tia_stages.output_swing,
-            max_transimpedance=self.tia_stages.transimpedance, rx_response=rx_response, equalizer=eq,
-        )
+        return laser_imdd_lane(self, lanes, powers, tx_response, tx.tx_noise_variance, rx_response, eq)
 
     def electrical_ber(self, lanes: Lanes, shape):
         if not self.retimed:
