@@ -13,8 +13,10 @@ Chain for one lane (all quantities broadcast over design points)::
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -213,16 +215,29 @@ def noise_terms(p: MicroLEDLink, rx, current_one, current_zero, crosstalk_dc, sc
     return s1, s0, bn
 
 
+@lru_cache(maxsize=None)
+def _numeric_fields(cls) -> tuple[str, ...]:
+    """Names of the numeric (bounded) fields of a parameter class."""
+    return tuple(f.name for f in dataclasses.fields(cls) if "bounds" in f.metadata)
+
+
 def _flatten_parameters(p: MicroLEDLink, shape, index=None) -> MicroLEDLink:
-    """The link with every array field broadcast to ``shape`` and flattened (optionally indexed)."""
+    """The link with every array field broadcast to ``shape`` and flattened (optionally indexed).
+
+    The values are views or subsets of arrays that were validated when the parameters were built, so the
+    copies are made without validating again (this runs inside the solvers' loops).
+    """
     new = {}
     for name, sec in p.sections().items():
-        changes = {}
-        for fname, value, meta in sec.items():
-            if "bounds" in meta and np.ndim(value):
-                flat = np.broadcast_to(np.asarray(value, dtype=float), shape).reshape(-1)
-                changes[fname] = flat if index is None else flat[index]
-        new[name] = dataclasses.replace(sec, **changes) if changes else sec
+        arrays = [(f, getattr(sec, f)) for f in _numeric_fields(type(sec)) if np.ndim(getattr(sec, f))]
+        if not arrays:
+            new[name] = sec
+            continue
+        clone = copy.copy(sec)
+        for fname, value in arrays:
+            flat = np.broadcast_to(np.asarray(value, dtype=float), shape).reshape(-1)
+            object.__setattr__(clone, fname, flat if index is None else flat[index])
+        new[name] = clone
     return dataclasses.replace(p, **new)
 
 
