@@ -22,6 +22,7 @@ Signal at the decision instant, relative to the mid level (units of ``amplitude`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -71,6 +72,13 @@ class DecisionModel:
     deterministic_jitter : float
         Dual-Dirac deterministic jitter, peak-to-peak: the sampling instant is shifted by
         ``+-deterministic_jitter/2`` with probability 1/2 each [UI].
+    level_positions : ndarray [L] or None
+        Symbol levels normalised so that the outer ones are -1 and +1, increasing [1]; None for the equally
+        spaced levels of the modulation. Compressed transfer curves (VCSELs, ring modulators) give unequal
+        PAM4 levels; interfering symbols take the same values.
+    sigma_levels : ndarray [L] or None
+        RMS Gaussian noise on every level, bottom to top [A or V]; None interpolates between
+        ``sigma_zero`` and ``sigma_one`` linearly in variance.
     """
 
     pulse: np.ndarray
@@ -85,6 +93,8 @@ class DecisionModel:
     label: str = ""
     random_jitter_rms: float = 0.0
     deterministic_jitter: float = 0.0
+    level_positions: Any = None
+    sigma_levels: Any = None
 
     def __post_init__(self):
         if self.modulation not in MODULATIONS:
@@ -110,6 +120,17 @@ class DecisionModel:
         agg = np.asarray(self.aggressors, dtype=float)
         if agg.ndim != 1 or not np.all(np.isfinite(agg)):
             raise ParameterError("aggressors", self.aggressors, "a finite 1-D array")
+        n_levels = MODULATIONS[self.modulation][0].size
+        if self.level_positions is not None:
+            lv = np.asarray(self.level_positions, dtype=float)
+            if (lv.shape != (n_levels,) or not np.all(np.isfinite(lv)) or np.any(np.diff(lv) <= 0)
+                    or not np.isclose(lv[0], -1.0) or not np.isclose(lv[-1], 1.0)):
+                raise ParameterError("level_positions", self.level_positions,
+                                     f"{n_levels} increasing values from -1 to +1")
+        if self.sigma_levels is not None:
+            sl = np.asarray(self.sigma_levels, dtype=float)
+            if sl.shape != (n_levels,) or not np.all(np.isfinite(sl)) or np.any(sl < 0):
+                raise ParameterError("sigma_levels", self.sigma_levels, f"{n_levels} finite values >= 0")
 
     @classmethod
     def from_cursors(cls, cursors, *, modulation="NRZ", amplitude=1.0, sigma_one=0.1, sigma_zero=None,
@@ -304,6 +325,8 @@ class DecisionPoint:
 
 
 def _level_sigmas(model: DecisionModel, levels: np.ndarray, extra_variance: float) -> np.ndarray:
+    if model.sigma_levels is not None:
+        return np.sqrt(np.asarray(model.sigma_levels, dtype=float) ** 2 + extra_variance)
     frac = (levels - levels[0]) / (levels[-1] - levels[0])
     var = (1.0 - frac) * model.sigma_zero**2 + frac * model.sigma_one**2
     return np.sqrt(var + extra_variance)
@@ -364,6 +387,8 @@ def decision_point(model: DecisionModel, phase=None, *, thresholds=None,
     DecisionPoint
     """
     levels, gray = MODULATIONS[model.modulation]
+    if model.level_positions is not None:
+        levels = np.asarray(model.level_positions, dtype=float)
     sps = model.samples_per_symbol
     p = np.asarray(model.pulse, dtype=float)
     n_ui = p.size // sps

@@ -336,9 +336,8 @@ def evaluate_optical(p, aggregate_rate, reach, target_ber, *, lane_rate=None, so
 def optical_decision_model(p, reach, *, lane_rate=None):
     """:class:`~microlink.ber.model.DecisionModel` of one equalised lane at a scalar reach.
 
-    The model is the linearised lane: equalised pulse (DFE feedback subtracted), outer-level noise from the
-    per-level split. It cannot carry the unequal level spacing of VCSEL/modulator transfer curves, so BER
-    engines fed with it differ from the chain where the levels are strongly compressed.
+    The model is the equalised lane: equalised pulse (DFE feedback subtracted), the lane's own (possibly
+    unequal) level positions and the noise of every level from the per-level split.
     """
     from microlink.ber.model import DecisionModel
     from microlink.errors import ParameterError
@@ -356,5 +355,6 @@ def optical_decision_model(p, reach, *, lane_rate=None):
         pulse=with_dfe_feedback(eq) / float(eq.main), samples_per_symbol=eq.samples_per_symbol,
         symbol_rate=lane.symbol_rate, modulation=lanes.modulation, amplitude=amp,
         sigma_one=float(sig[..., -1]), sigma_zero=float(sig[..., 0]),
+        level_positions=np.asarray(dec["levels"], dtype=float).reshape(-1), sigma_levels=np.asarray(sig).reshape(-1),
         label=f"{p.technology} lane, {lanes.payload_rate / 1e9:g}G {lanes.modulation}, {float(reach):g} m, equalised",
     )
