@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from microlink.cli.options import FormatOption, OutputFormat, PlotOption
+from microlink.cli.options import FormatOption, OutputFormat, PlotOption, SeedOption
 
 METHOD_HELP = "closed-form | statistical | monte-carlo | importance"
 
@@ -105,7 +105,7 @@ def main(
     modulation: Optional[str] = typer.Option(None, "--modulation", help="Override the modulation: NRZ | PAM4."),
     bits: str = typer.Option("1e7", "--bits", help="Bit budget of monte-carlo / importance."),
     errors: int = typer.Option(100, "--errors", help="Monte Carlo stops after this many bit errors."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the random methods [default: fresh, reported]."),
+    seed: int = SeedOption,
     target_ber: float = typer.Option(1e-12, "--target-ber", help="BER the link must reach."),
     precision: float = typer.Option(0.2, "--precision", help="Importance sampling: relative half-width of the 95 % interval."),
     mode: str = typer.Option("symbol", "--mode", help="Monte Carlo simulator: symbol | waveform."),

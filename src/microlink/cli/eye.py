@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from microlink.cli.options import FormatOption, OutputFormat, PlotOption
+from microlink.cli.options import FormatOption, OutputFormat, PlotOption, SeedOption
 
 
 def main(
@@ -19,7 +19,7 @@ def main(
     rj: float = typer.Option(0.0, "--rj", help="Random jitter rms [UI]."),
     dj: float = typer.Option(0.0, "--dj", help="Dual-Dirac deterministic jitter, peak-to-peak [UI]."),
     symbols: int = typer.Option(20000, "--symbols", help="Symbols simulated for the eye-density panel of --plot."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the eye-density simulation [default: fresh, reported]."),
+    seed: int = SeedOption,
     plot: Optional[Path] = PlotOption,
     fmt: OutputFormat = FormatOption,
 ):

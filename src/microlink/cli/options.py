@@ -17,6 +17,9 @@ class OutputFormat(str, enum.Enum):
 
 FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output: a Rich table for people, or JSON for scripts.")
 PlotOption = typer.Option(None, "--plot", help="Save a figure to this file (.png, .svg or .pdf).")
+#: Root seed of random methods; fixed by default so that repeated runs print the same numbers.
+DEFAULT_SEED = 20261127
+SeedOption = typer.Option(DEFAULT_SEED, "--seed", help="Root seed of the random methods (recorded in the output).")
 
 
 def print_json(obj: Any) -> None:
