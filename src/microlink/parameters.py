@@ -81,6 +81,12 @@ def choice(default: str, *, options: tuple[str, ...], source: Source, doc: str =
     return field(default=default, metadata={"options": options, "source": source, "doc": doc, "unit": ""})
 
 
+def section(cls, **overrides):
+    """Dataclass field whose default is a fresh ``cls(**overrides)`` parameter section (for composite
+    link objects made of sections)."""
+    return field(default_factory=lambda: cls(**overrides))
+
+
 def _format_bounds(lo: float, hi: float, unit: str, display: tuple[str, float] | None) -> str:
     scale, u = (display[1], display[0]) if display else (1.0, unit)
     lo_s = f"{lo / scale:g}"

@@ -32,6 +32,7 @@ MICRO = 1e-6
 MILLI = 1e-3
 GIGA = 1e9
 CM = 1e-2  # [m] one centimetre, for cm^-3 / A cm^-2 literature values
+INCH = 0.0254  # [m], exact (international inch), for PCB trace lengths
 HOURS_PER_FIT = 1e9  # FIT = failures per 1e9 device-hours
 
 

@@ -157,13 +157,10 @@ def _unpack_symbols(words, n_symbols, bps, n_aggr):
     return sym, bits.reshape(n_symbols, n_aggr)
 
 
-def _mc_symbol_chunk_py(words, noise, levels_count, bps, taps, positions, main_pos, n_aggr, aggr, sigma,
-                        thresholds, errtab, history, n_symbols, jitter_table, jitter_index, jitter_weight):
-    """General symbol-rate kernel (any number of cursors, jitter). ``history`` (last ``span`` symbols) is
-    updated in place; with jitter the taps of decision d interpolate rows ``jitter_index[d]`` and ``+1`` of
-    ``jitter_table`` [R, K, L] with weight ``jitter_weight[d]``."""
+def _symbols_with_history_py(words, history, levels_count, bps, n_symbols):
+    """Kernel prologue: ``history`` followed by the ``n_symbols`` symbols packed in ``words`` (``bps`` bits
+    each), and the (word, bit) position where the aggressor bits start (the layout above)."""
     span = history.shape[0]
-    k_taps = positions.shape[0]
     mask = np.uint64(levels_count - 1)
     per_word = 64 // bps
     n_sym_words = (n_symbols + per_word - 1) // per_word
@@ -178,8 +175,20 @@ def _mc_symbol_chunk_py(words, noise, levels_count, bps, taps, positions, main_p
             sym[span + d] = np.int64(w & mask)
             w = w >> np.uint64(bps)
             d += 1
-    a_word = n_sym_words - 1
-    a_bit = (n_symbols - (n_sym_words - 1) * per_word) * bps
+    return sym, n_sym_words - 1, (n_symbols - (n_sym_words - 1) * per_word) * bps
+
+
+_symbols_with_history = _jit(_symbols_with_history_py) or _symbols_with_history_py
+
+
+def _mc_symbol_chunk_py(words, noise, levels_count, bps, taps, positions, main_pos, n_aggr, aggr, sigma,
+                        thresholds, errtab, history, n_symbols, jitter_table, jitter_index, jitter_weight):
+    """General symbol-rate kernel (any number of cursors, jitter). ``history`` (last ``span`` symbols) is
+    updated in place; with jitter the taps of decision d interpolate rows ``jitter_index[d]`` and ``+1`` of
+    ``jitter_table`` [R, K, L] with weight ``jitter_weight[d]``."""
+    span = history.shape[0]
+    k_taps = positions.shape[0]
+    sym, a_word, a_bit = _symbols_with_history(words, history, levels_count, bps, n_symbols)
     errors = 0
     use_jitter = jitter_index.shape[0] > 0
     n_th = thresholds.shape[0]
@@ -347,22 +356,7 @@ def _mc_waveform_chunk_py(words, noise, levels_count, bps, level_values, poly, s
     span = history.shape[0]
     n_ui = poly.shape[1]
     sps = poly.shape[0]
-    mask = np.uint64(levels_count - 1)
-    per_word = 64 // bps
-    n_sym_words = (n_symbols + per_word - 1) // per_word
-    sym = np.empty(span + n_symbols, dtype=np.int64)
-    sym[:span] = history
-    d = 0
-    for wi in range(n_sym_words):
-        w = words[wi]
-        for _ in range(per_word):
-            if d == n_symbols:
-                break
-            sym[span + d] = np.int64(w & mask)
-            w = w >> np.uint64(bps)
-            d += 1
-    a_word = n_sym_words - 1
-    a_bit = (n_symbols - (n_sym_words - 1) * per_word) * bps
+    sym, a_word, a_bit = _symbols_with_history(words, history, levels_count, bps, n_symbols)
     errors = 0
     keep = wave_out.shape[0] > 0
     n_th = thresholds.shape[0]

@@ -15,8 +15,8 @@ from microlink.link.pluggable import PluggableLink
 from microlink.link.siph_cpo import SiPhCPOLink
 from microlink.link.vcsel import VCSELLink
 from microlink.parameters import Source
+from microlink.units import INCH
 
-INCH = 0.0254
 _REQUEST = {"aggregate_rate": 1.6e12, "target_ber": 1e-12}
 _FRONT_PANEL = Source("front-panel OSFP/QSFP-DD ports of 100G-lane switches sit 4-8 inch from the ASIC",
                       "assumption", "6 inch of host PCB")

@@ -32,13 +32,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from microlink.parameters import Parameters, Source, param
-from microlink.units import SPEED_OF_LIGHT
+from microlink.units import INCH, SPEED_OF_LIGHT
 
 VACUUM_PERMEABILITY = 4e-7 * np.pi  # [H/m] (1.25663706212e-6 in SI 2019; difference < 1e-9)
 NEPER_TO_DB = 20.0 / np.log(10.0)  # [dB/Np]
 COPPER_RESISTIVITY = 1.72e-8  # [ohm m] annealed copper at 20 C (IACS 100 %)
 SILVER_RESISTIVITY = 1.59e-8  # [ohm m] at 20 C (CRC Handbook)
-INCH = 0.0254  # [m]
 
 
 # ----------------------------------------------------------------------------------------------------------

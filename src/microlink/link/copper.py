@@ -17,7 +17,7 @@ do not terminate FEC).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -43,7 +43,7 @@ from microlink.link.composite import (
     solve_max_reach,
 )
 from microlink.link.result import LinkResult
-from microlink.parameters import Parameters, Source, param
+from microlink.parameters import Parameters, Source, param, section
 
 REACH_SEARCH = (0.01, 200.0)  # [m] copper never reaches 200 m
 
@@ -86,9 +86,6 @@ class CableStatic(Parameters):
     )
 
 
-def _default(cls):
-    return field(default_factory=cls)
-
 
 @dataclass(frozen=True, eq=False)
 class DACLink(CompositeLink):
@@ -96,12 +93,12 @@ class DACLink(CompositeLink):
 
     technology: ClassVar[str] = "dac"
 
-    lanes: Lanes = _default(Lanes)
-    serdes: SerDes = _default(SerDes)
-    host_channel: HostChannel = _default(HostChannel)
-    cable: TwinaxCable = _default(TwinaxCable)
-    plug: CableStatic = _default(CableStatic)
-    economics: Economics = _default(DACEconomics)
+    lanes: Lanes = section(Lanes)
+    serdes: SerDes = section(SerDes)
+    host_channel: HostChannel = section(HostChannel)
+    cable: TwinaxCable = section(TwinaxCable)
+    plug: CableStatic = section(CableStatic)
+    economics: Economics = section(DACEconomics)
 
     @property
     def modulation(self) -> str:
@@ -167,10 +164,10 @@ class AECLink(DACLink):
 
     technology: ClassVar[str] = "aec"
 
-    line_serdes: SerDes = _default(SerDes)
-    host_side_serdes: SerDes = _default(ChipToModuleSerDes)
-    retimer: RetimerEnds = _default(RetimerEnds)
-    economics: Economics = _default(AECEconomics)
+    line_serdes: SerDes = section(SerDes)
+    host_side_serdes: SerDes = section(ChipToModuleSerDes)
+    retimer: RetimerEnds = section(RetimerEnds)
+    economics: Economics = section(AECEconomics)
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -33,7 +33,7 @@ from microlink.errors import ParameterError
 from microlink.link.reliability import spared_end_fit
 from microlink.link.result import LinkResult
 from microlink.link.solve import solve_log
-from microlink.parameters import Parameters, Source, check_range, choice, param
+from microlink.parameters import Parameters, Source, check_range, choice, param, section
 from microlink.units import ELEMENTARY_CHARGE, ber_to_q, db_to_linear
 
 #: Bracket of the maximum-reach search [m] and of the power-margin search [dB].
@@ -107,9 +107,6 @@ class MicroLEDEconomics(Parameters):
     )
 
 
-def _default(cls):
-    return field(default_factory=cls)
-
 
 @dataclass(frozen=True, eq=False)
 class MicroLEDLink:
@@ -122,14 +119,14 @@ class MicroLEDLink:
     technology: ClassVar[str] = "microled"
     modulation: ClassVar[str] = "NRZ"
 
-    led: MicroLED = _default(MicroLED)
-    driver: LEDDriver = _default(LEDDriver)
-    fiber: ImagingFiber = _default(ImagingFiber)
-    photodiode: SiliconPhotodiode = _default(SiliconPhotodiode)
-    receiver: Receiver = _default(Receiver)
-    host: HostInterface = _default(HostInterface)
-    lanes: LaneConfig = _default(LaneConfig)
-    economics: MicroLEDEconomics = _default(MicroLEDEconomics)
+    led: MicroLED = section(MicroLED)
+    driver: LEDDriver = section(LEDDriver)
+    fiber: ImagingFiber = section(ImagingFiber)
+    photodiode: SiliconPhotodiode = section(SiliconPhotodiode)
+    receiver: Receiver = section(Receiver)
+    host: HostInterface = section(HostInterface)
+    lanes: LaneConfig = section(LaneConfig)
+    economics: MicroLEDEconomics = section(MicroLEDEconomics)
 
     def sections(self) -> dict[str, Parameters]:
         """The parameter sections by name."""

@@ -17,7 +17,7 @@ DSP, management and DC-DC conversion; the host SerDes and KP4 FEC are the host's
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -46,13 +46,8 @@ from microlink.link.optical import (
     optical_decision_model,
 )
 from microlink.link.vcsel import host_module_ber
-from microlink.parameters import Parameters, Source, choice, param
-
-INCH = 0.0254
-
-
-def _default(cls, **kw):
-    return field(default_factory=lambda: cls(**kw) if kw else cls())
+from microlink.parameters import Parameters, Source, choice, param, section
+from microlink.units import INCH
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,23 +105,23 @@ class PluggableLink(CompositeLink):
     technology: ClassVar[str] = "pluggable"
     reach_bracket: ClassVar[tuple[float, float]] = (0.1, 1e5)
 
-    lanes: Lanes = _default(Lanes)
-    module: PluggableModule = _default(PluggableModule)
-    laser: CWLaser = _default(CWLaser, output_power=70e-3)
-    distribution: LaserDistribution = _default(LaserDistribution, laser_to_fiber_db=1.5, connector_loss_db=0.0)
-    modulator: MachZehnderModulator = _default(MachZehnderModulator)
-    driver: LinearDriver = _default(LinearDriver)
-    fiber: SingleModeFiber = _default(SingleModeFiber)
-    photodiode: GermaniumPhotodetector = _default(GermaniumPhotodetector, pad_capacitance=30e-15)
-    tia: LinearTIA = _default(LinearTIA)
-    tia_stages: LinearReceiverStages = _default(LinearReceiverStages)
-    host_serdes: SerDes = _default(SerDes)
-    host_channel: HostChannel = _default(HostChannel, pcb_length=6 * INCH)
-    dsp_host_side: SerDes = _default(ChipToModuleSerDes)
-    dsp_line_side: SerDes = _default(SerDes)
-    dsp_core: DSPCore = _default(DSPCore)
-    overhead: ModuleOverhead = _default(ModuleOverhead)
-    economics: Economics = _default(PluggableEconomics)
+    lanes: Lanes = section(Lanes)
+    module: PluggableModule = section(PluggableModule)
+    laser: CWLaser = section(CWLaser, output_power=70e-3)
+    distribution: LaserDistribution = section(LaserDistribution, laser_to_fiber_db=1.5, connector_loss_db=0.0)
+    modulator: MachZehnderModulator = section(MachZehnderModulator)
+    driver: LinearDriver = section(LinearDriver)
+    fiber: SingleModeFiber = section(SingleModeFiber)
+    photodiode: GermaniumPhotodetector = section(GermaniumPhotodetector, pad_capacitance=30e-15)
+    tia: LinearTIA = section(LinearTIA)
+    tia_stages: LinearReceiverStages = section(LinearReceiverStages)
+    host_serdes: SerDes = section(SerDes)
+    host_channel: HostChannel = section(HostChannel, pcb_length=6 * INCH)
+    dsp_host_side: SerDes = section(ChipToModuleSerDes)
+    dsp_line_side: SerDes = section(SerDes)
+    dsp_core: DSPCore = section(DSPCore)
+    overhead: ModuleOverhead = section(ModuleOverhead)
+    economics: Economics = section(PluggableEconomics)
 
     @property
     def modulation(self) -> str:

@@ -18,7 +18,7 @@ stages, management and conversion; the host SerDes and KP4 FEC are the host's sh
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -50,11 +50,7 @@ from microlink.link.optical import (
     loss_db_of,
     optical_decision_model,
 )
-from microlink.parameters import Parameters, Source, param
-
-
-def _default(cls, **kw):
-    return field(default_factory=lambda: cls(**kw) if kw else cls())
+from microlink.parameters import Parameters, Source, param, section
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,19 +116,19 @@ class SiPhCPOLink(CompositeLink):
     technology: ClassVar[str] = "siph_cpo"
     reach_bracket: ClassVar[tuple[float, float]] = (0.1, 1e5)
 
-    lanes: Lanes = _default(Lanes)
-    laser: CWLaser = _default(CWLaser, output_power=100e-3)
-    distribution: LaserDistribution = _default(LaserDistribution)
-    modulator: Parameters = _default(MicroRingModulator)
-    mzm_driver: LinearDriver = _default(LinearDriver)
-    fiber: SingleModeFiber = _default(SingleModeFiber)
-    photodiode: GermaniumPhotodetector = _default(GermaniumPhotodetector)
-    tia: CMOSLinearTIA = _default(CMOSLinearTIA)
-    tia_stages: LinearReceiverStages = _default(EngineReceiverStages)
-    host_serdes: SerDes = _default(ChipToModuleSerDes)
-    host_channel: HostChannel = _default(HostChannel, package_length=20e-3, pcb_length=0.0, transition_loss_db=0.5)
-    overhead: ModuleOverhead = _default(ModuleOverhead, management_power=0.1)
-    economics: Economics = _default(CPOEconomics)
+    lanes: Lanes = section(Lanes)
+    laser: CWLaser = section(CWLaser, output_power=100e-3)
+    distribution: LaserDistribution = section(LaserDistribution)
+    modulator: Parameters = section(MicroRingModulator)
+    mzm_driver: LinearDriver = section(LinearDriver)
+    fiber: SingleModeFiber = section(SingleModeFiber)
+    photodiode: GermaniumPhotodetector = section(GermaniumPhotodetector)
+    tia: CMOSLinearTIA = section(CMOSLinearTIA)
+    tia_stages: LinearReceiverStages = section(EngineReceiverStages)
+    host_serdes: SerDes = section(ChipToModuleSerDes)
+    host_channel: HostChannel = section(HostChannel, package_length=20e-3, pcb_length=0.0, transition_loss_db=0.5)
+    overhead: ModuleOverhead = section(ModuleOverhead, management_power=0.1)
+    economics: Economics = section(CPOEconomics)
 
     @property
     def modulation(self) -> str:

@@ -16,7 +16,7 @@ DC-DC loss; the host SerDes and KP4 FEC are the host's share.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -40,13 +40,8 @@ from microlink.link.optical import (
     evaluate_optical,
     optical_decision_model,
 )
-from microlink.parameters import Parameters, Source, choice, param
-
-INCH = 0.0254
-
-
-def _default(cls, **kw):
-    return field(default_factory=lambda: cls(**kw) if kw else cls())
+from microlink.parameters import Parameters, Source, choice, param, section
+from microlink.units import INCH
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,21 +108,21 @@ class VCSELLink(CompositeLink):
     technology: ClassVar[str] = "vcsel"
     reach_bracket: ClassVar[tuple[float, float]] = (0.1, 5000.0)
 
-    lanes: Lanes = _default(Lanes, payload_rate=100e9)
-    vcsel: VCSEL = _default(VCSEL)
-    drive: VCSELDrive = _default(VCSELDrive)
-    driver: LinearDriver = _default(LinearDriver)
-    fiber: MultimodeFiber = _default(MultimodeFiber)
-    photodiode: Photodetector = _default(Photodetector)
-    tia: LinearTIA = _default(LinearTIA)
-    tia_stages: LinearReceiverStages = _default(LinearReceiverStages)
-    host_serdes: SerDes = _default(SerDes)
-    host_channel: HostChannel = _default(HostChannel, pcb_length=2 * INCH)
-    dsp_host_side: SerDes = _default(ChipToModuleSerDes)
-    dsp_line_side: SerDes = _default(SerDes)
-    dsp_core: DSPCore = _default(DSPCore)
-    overhead: ModuleOverhead = _default(ModuleOverhead)
-    economics: Economics = _default(VCSELEconomics)
+    lanes: Lanes = section(Lanes, payload_rate=100e9)
+    vcsel: VCSEL = section(VCSEL)
+    drive: VCSELDrive = section(VCSELDrive)
+    driver: LinearDriver = section(LinearDriver)
+    fiber: MultimodeFiber = section(MultimodeFiber)
+    photodiode: Photodetector = section(Photodetector)
+    tia: LinearTIA = section(LinearTIA)
+    tia_stages: LinearReceiverStages = section(LinearReceiverStages)
+    host_serdes: SerDes = section(SerDes)
+    host_channel: HostChannel = section(HostChannel, pcb_length=2 * INCH)
+    dsp_host_side: SerDes = section(ChipToModuleSerDes)
+    dsp_line_side: SerDes = section(SerDes)
+    dsp_core: DSPCore = section(DSPCore)
+    overhead: ModuleOverhead = section(ModuleOverhead)
+    economics: Economics = section(VCSELEconomics)
 
     @property
     def modulation(self) -> str:
