@@ -371,9 +371,15 @@ def statistical_eye(model_or_point, *, phase=None, phases_per_ui=64, resolution=
     delta = _choose_delta(point, [v for v, _ in inter], [p for _, p in inter], resolution)
     sig_max = float(np.max(point.sigma_levels))
     half = int(np.ceil(tail_sigmas * sig_max / delta))
-    reach = a * (np.max(np.abs(mains)) + np.max(np.abs(curs).sum(axis=1))) + a * np.abs(point.aggressors).sum()
-    m_lo = int(np.floor(-reach / delta)) - half - 2
-    m_hi = int(np.ceil(reach / delta)) + half + 2
+    # voltage bins spanned by every level's density at every phase: the level's own bin range plus the
+    # ISI grid of that phase (whose per-cursor rounding can exceed the summed cursor magnitudes) plus the
+    # Gaussian kernel; a closed eye (ISI larger than the main cursor) stays inside the grid
+    mu_bins = int(np.ceil(a * np.max(np.abs(mains)) * np.max(np.abs(point.levels)) / delta)) + 1
+    grids = [_grid(v, p, delta) for v, p in inter]
+    isi_lo = min(-off for _, off in grids)
+    isi_hi = max(n - 1 - off for n, off in grids)
+    m_lo = -mu_bins + isi_lo - half - 2
+    m_hi = mu_bins + isi_hi + half + 2
     n_v = m_hi - m_lo + 1  # bins m_lo..m_hi, edges at (m - 1/2) delta
     edges = (np.arange(m_lo, m_hi + 1) - 0.5) * delta  # edge m is the lower edge of bin m
     n_l = point.levels.size
@@ -384,7 +390,7 @@ def statistical_eye(model_or_point, *, phase=None, phases_per_ui=64, resolution=
     errtab = point.bit_errors_table
     for p_i in range(rel.size):
         vals, probs = inter[p_i]
-        n_bins, offset = _grid(vals, probs, delta)
+        n_bins, offset = grids[p_i]
         pmf, var = isi_distribution(vals, probs, delta, n_bins, offset)
         sig = _effective_sigma(point, var)
         main = float(mains[p_i])
