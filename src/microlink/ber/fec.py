@@ -25,8 +25,7 @@ and the next decision fails with probability ``e = 1 - 1/L``). ``p`` is the pre-
   using ``E[N 1{N > t}] = n q P(Binomial(n-1, q) >= t)``. For random errors this is the classic
   ``BER_post = p sum_{i>t} (i/n) C(n,i) q^i (1-q)^(n-i) / q``. Post-FEC BER never exceeds the pre-FEC BER.
 
-Binomial tails come from :func:`scipy.stats.binom.sf` / ``logsf`` (regularised incomplete beta), never from
-``1 - cdf``, so values down to 1e-30 and below are exact to floating-point accuracy. Bursts are assumed to
+Binomial tails come from :func:`scipy.special.bdtrc` (regularised incomplete beta), never from ``1 - cdf``, so values down to 1e-30 and below are exact to floating-point accuracy. Bursts are assumed to
 stay inside one codeword (no interleaving); overlapping events are counted separately (exact for ``p`` << 1).
 """
 
@@ -36,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from microlink.errors import ParameterError
 from microlink.parameters import Source
@@ -285,6 +284,12 @@ def _resolve_burst(burst_length, error_propagation) -> float:
     return float(burst_length)
 
 
+def _binomial_pmf(k, n, q):
+    """``C(n, k) q^k (1-q)^(n-k)`` in logarithms (exact 0 at q = 0 for k > 0) [1]."""
+    log_c = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+    return np.exp(log_c + special.xlogy(k, q) + special.xlog1py(n - k, -q))
+
+
 def _post_fec(code: FecCode, pre_ber, burst_length, error_propagation):
     """(post-FEC BER, frame error rate) arrays [1]."""
     p = _check_pre(pre_ber)
@@ -295,12 +300,12 @@ def _post_fec(code: FecCode, pre_ber, burst_length, error_propagation):
         return p.copy(), np.asarray(q, dtype=float)
     q = symbol_error_probability(p, m, burst_length=big_l)
     with np.errstate(divide="ignore", invalid="ignore"):
-        fer = stats.binom.sf(t, n, q)
-        ber_factor = stats.binom.sf(t - 1, n - 1, q)
+        fer = special.bdtrc(t, n, q)  # P(Binomial(n, q) > t)
+        ber_factor = special.bdtrc(t - 1, n - 1, q)
         if big_l > 1.0:
             fail = _burst_fail_table(m, t, big_l)  # [t]
             j = np.arange(1, t + 1)
-            pmf = stats.binom.pmf(j, n, q[..., None])  # [..., t]
+            pmf = _binomial_pmf(j, n, q[..., None])  # [..., t]
             fer = fer + np.sum(pmf * fail, axis=-1)
             ratio = np.where(q[..., None] > 0, j / (n * np.where(q[..., None] > 0, q[..., None], 1.0)), 0.0)
             ber_factor = ber_factor + np.sum(ratio * pmf * fail, axis=-1)

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from microlink.errors import ParameterError
 
@@ -117,16 +117,16 @@ class LengthDistribution:
         return cls(str(kind), parameters={k: float(v) for k, v in data.items()})
 
     # ------------------------------------------------------------------ quantiles
-    def _frozen(self):
+    def _frozen(self) -> _Shape:
         p = self.parameters
         if self.kind == "uniform":
-            return stats.uniform(loc=p["min"], scale=p["max"] - p["min"])
+            return _Shape("uniform", p["min"], p["max"] - p["min"])
         if self.kind == "triangular":
             width = p["max"] - p["min"]
-            return stats.triang((p["mode"] - p["min"]) / width, loc=p["min"], scale=width)
+            return _Shape("triangular", p["min"], width, (p["mode"] - p["min"]) / width)
         if self.kind == "normal":
-            return stats.norm(loc=p["mean"], scale=p["std"])
-        return stats.lognorm(p["sigma"], scale=p["median"])  # lognormal
+            return _Shape("normal", p["mean"], p["std"])
+        return _Shape("lognormal", p["median"], p["sigma"])
 
     def quantile(self, probability) -> np.ndarray:
         """Length below which a share ``probability`` of the cables lies [1 -> m]."""
@@ -211,6 +211,49 @@ class LengthDistribution:
         if self.kind == "empirical":
             return {"kind": self.kind, "lengths": list(self.lengths), "weights": list(self.weights)}
         return {"kind": self.kind, **dict(self.parameters)}
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Closed-form CDF and quantile of the untruncated shapes (``scipy.special`` only, no ``scipy.stats``).
+
+    uniform: ``loc`` = min, ``scale`` = width; triangular: also ``c`` = (mode - min) / width; normal:
+    ``loc`` = mean, ``scale`` = std; lognormal: ``loc`` = median, ``scale`` = sigma of log(length) [m or 1].
+    """
+
+    kind: str
+    loc: float
+    scale: float
+    c: float = 0.5
+
+    def cdf(self, x):
+        x = np.asarray(x, dtype=float)
+        if self.kind == "normal":
+            return special.ndtr((x - self.loc) / self.scale)
+        if self.kind == "lognormal":
+            with np.errstate(divide="ignore"):
+                z = np.log(np.maximum(x, 0.0) / self.loc) / self.scale
+            return special.ndtr(z)
+        z = np.clip((x - self.loc) / self.scale, 0.0, 1.0)
+        if self.kind == "uniform":
+            return z
+        c = self.c
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rising = np.where(c > 0, z * z / c, 0.0)
+            falling = np.where(c < 1, 1.0 - (1.0 - z) ** 2 / (1.0 - c), 1.0)
+        return np.where(z <= c, rising, falling)
+
+    def ppf(self, u):
+        u = np.asarray(u, dtype=float)
+        if self.kind == "normal":
+            return self.loc + self.scale * special.ndtri(u)
+        if self.kind == "lognormal":
+            return self.loc * np.exp(self.scale * special.ndtri(u))
+        if self.kind == "uniform":
+            return self.loc + self.scale * u
+        c = self.c
+        z = np.where(u < c, np.sqrt(u * c), 1.0 - np.sqrt((1.0 - u) * (1.0 - c)))
+        return self.loc + self.scale * z
 
 
 def _check_length(name: str, value) -> None:
