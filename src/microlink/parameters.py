@@ -6,7 +6,10 @@ declared with :func:`param`, which records
 * ``unit``: the SI unit of the stored value (values are always stored in SI),
 * ``bounds``: the closed interval of physically meaningful values,
 * ``source``: where the default comes from (paper, datasheet, standard) or why it was assumed,
-* ``display``: an optional (unit, scale) pair used only when printing.
+* ``display``: an optional (unit, scale) pair used only when printing,
+* ``range``: optionally, the spread of credible values around the default (a :class:`Range`: low, high, a
+  distribution and the source of the spread), used by :mod:`microlink.uncertainty` to propagate the
+  uncertainty of the default. A range that leaves the field's bounds is an error when the field is declared.
 
 Values may be scalars or NumPy arrays (for vectorised sweeps); they are checked element-wise on
 construction, so a bad value fails at once with a :class:`~microlink.errors.ParameterError` naming the
@@ -56,6 +59,123 @@ class Source:
         return f"{text} -- {self.note}" if self.note else text
 
 
+#: Distributions a :class:`Range` may draw from (all truncated to ``[low, high]``).
+DISTRIBUTIONS = ("uniform", "loguniform", "triangular")
+
+
+@dataclass(frozen=True)
+class Range:
+    """The spread of credible values of one parameter, with where the spread comes from.
+
+    Parameters
+    ----------
+    low, high : float
+        Ends of the range, in the field's SI unit (``low <= high``; both finite).
+    distribution : str
+        One of :data:`DISTRIBUTIONS`: ``"uniform"`` (every value in the range equally credible),
+        ``"loguniform"`` (uniform in the logarithm, for spreads of an order of magnitude or more; needs
+        ``low > 0``), ``"triangular"`` (most credible at ``mode``).
+    source : Source, optional
+        The cited spread of published values, or an ``"assumption"`` with the reason for the range. None
+        only where the field's own source already quotes the spread.
+    group : str
+        Fields of one draw that share a group name are drawn together from one quantile (rank correlation
+        +1, or -1 with ``inverse``): e.g. the A, B and C coefficients of one LED wafer. Empty: independent.
+    inverse : bool
+        Within a group, the high end of this field goes with the low end of the others.
+    mode : float, optional
+        Most credible value of a triangular range (default: the middle of the range).
+    """
+
+    low: float
+    high: float
+    distribution: str = "uniform"
+    source: Source | None = None
+    group: str = ""
+    inverse: bool = False
+    mode: float | None = None
+
+    def __post_init__(self):
+        lo, hi = float(self.low), float(self.high)
+        if not (np.isfinite(lo) and np.isfinite(hi)) or lo > hi:
+            raise ParameterError("range", f"({self.low!r}, {self.high!r})", "finite (low, high) with low <= high")
+        if self.distribution not in DISTRIBUTIONS:
+            raise ParameterError("range.distribution", self.distribution, " | ".join(DISTRIBUTIONS))
+        if self.distribution == "loguniform" and lo <= 0.0:
+            raise ParameterError("range.low", self.low, "> 0 for a loguniform range")
+        if self.mode is not None and not lo <= float(self.mode) <= hi:
+            raise ParameterError("range.mode", self.mode, f"a value in [{lo:g}, {hi:g}]")
+        object.__setattr__(self, "low", lo)
+        object.__setattr__(self, "high", hi)
+
+    @property
+    def centre(self) -> float:
+        """Median of the distribution [field unit]."""
+        return float(self.ppf(0.5))
+
+    @property
+    def symmetric(self) -> bool:
+        """True where the distribution is symmetric about the middle of the range (its median)."""
+        return self.distribution == "uniform" or (
+            self.distribution == "triangular" and (self.mode is None or self.mode == 0.5 * (self.low + self.high)))
+
+    def ppf(self, quantile):
+        """Value at a quantile in ``[0, 1]`` (inverse cumulative distribution) [1 -> field unit]; broadcasts."""
+        u = np.clip(np.asarray(quantile, dtype=float), 0.0, 1.0)
+        if self.inverse:
+            u = 1.0 - u
+        lo, hi = self.low, self.high
+        if hi == lo:
+            return np.full_like(u, lo)
+        if self.distribution == "uniform":
+            return lo + u * (hi - lo)
+        if self.distribution == "loguniform":
+            return np.exp(np.log(lo) + u * (np.log(hi) - np.log(lo)))
+        c = 0.5 * (lo + hi) if self.mode is None else float(self.mode)
+        fc = (c - lo) / (hi - lo)
+        left = lo + np.sqrt(u * (hi - lo) * (c - lo))
+        right = hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - c))
+        return np.where(u < fc, left, right)
+
+    def check_within(self, name: str, bounds: tuple[float, float], unit: str = "", display=None) -> "Range":
+        """Raise :class:`ParameterError` unless the whole range lies inside the field's ``bounds``."""
+        lo, hi = bounds
+        if self.low < lo or self.high > hi:
+            shown = (f"({self.low / display[1]:g}, {self.high / display[1]:g}) {display[0]}" if display
+                     else f"({self.low:g}, {self.high:g}) {unit}".strip())
+            raise ParameterError(f"{name} range", shown, "inside the field's bounds " +
+                                 _format_bounds(lo, hi, unit, display))
+        return self
+
+    def contains(self, value) -> bool:
+        """True where every element of ``value`` lies in ``[low, high]``."""
+        arr = np.asarray(value, dtype=float)
+        return bool(np.all((arr >= self.low) & (arr <= self.high)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly description (SI)."""
+        d: dict[str, Any] = {"low": self.low, "high": self.high, "distribution": self.distribution}
+        if self.mode is not None:
+            d["mode"] = self.mode
+        if self.group:
+            d["group"] = self.group
+            d["inverse"] = self.inverse
+        if self.source is not None:
+            d["source"] = str(self.source)
+        return d
+
+
+def make_range(value, distribution: str = "uniform", source: Source | None = None) -> Range:
+    """A :class:`Range` from a ``(low, high)`` pair or a :class:`Range` (returned unchanged)."""
+    if isinstance(value, Range):
+        return value
+    try:
+        low, high = value
+    except (TypeError, ValueError):
+        raise ParameterError("range", value, "a (low, high) pair or a Range") from None
+    return Range(float(low), float(high), distribution, source)
+
+
 def param(
     default: Any,
     *,
@@ -64,16 +184,33 @@ def param(
     source: Source,
     display: tuple[str, float] | None = None,
     doc: str = "",
+    range: tuple[float, float] | Range | None = None,  # noqa: A002 - the natural name of the spread
+    distribution: str = "uniform",
+    range_source: Source | None = None,
 ):
     """Declare a parameter field (see module docstring).
 
     ``bounds`` is inclusive; use ``float("inf")`` for an open upper end. ``display`` is
-    ``(unit_text, scale)`` so that ``value / scale`` is shown in ``unit_text``.
+    ``(unit_text, scale)`` so that ``value / scale`` is shown in ``unit_text``. ``range`` is the spread of
+    credible values of the default, ``(low, high)`` in SI with ``distribution`` (see :class:`Range`) and
+    ``range_source`` (None: the field's ``source`` quotes the spread); it must lie inside ``bounds`` and
+    contain the default, else :class:`ParameterError` is raised here, when the class is defined.
     """
-    return field(
-        default=default,
-        metadata={"unit": unit, "bounds": bounds, "source": source, "display": display, "doc": doc},
-    )
+    meta = {"unit": unit, "bounds": bounds, "source": source, "display": display, "doc": doc}
+    if range is not None:
+        spread = make_range(range, distribution, range_source)
+        label = doc or "param"
+        spread.check_within(label, bounds, unit, display)
+        if np.ndim(default) == 0 and isinstance(default, (int, float)) and not spread.contains(default):
+            raise ParameterError(f"{label} range", f"({spread.low:g}, {spread.high:g}) {unit}".strip(),
+                                 f"a range containing the default {default:g} {unit}".strip())
+        meta["range"] = spread
+    return field(default=default, metadata=meta)
+
+
+def field_ranges(cls) -> dict[str, Range]:
+    """Ranges declared on the fields of a parameter class, keyed by field name."""
+    return {f.name: f.metadata["range"] for f in dataclasses.fields(cls) if "range" in f.metadata}
 
 
 def choice(default: str, *, options: tuple[str, ...], source: Source, doc: str = ""):

@@ -32,6 +32,8 @@ class ParameterSet:
         Sources of the values that differ from the field defaults, keyed ``"section.field"``.
     defaults : dict[str, float]
         Default request for this set: ``aggregate_rate`` [b/s], ``reach`` [m], ``target_ber`` [1].
+    ranges : dict[str, Range]
+        Spread of the values the set rests on, keyed ``"section.field"`` (see :mod:`microlink.catalog.ranges`).
     """
 
     name: str
@@ -40,6 +42,7 @@ class ParameterSet:
     parameters: Any
     sources: dict[str, Source] = field(default_factory=dict)
     defaults: dict[str, float] = field(default_factory=dict)
+    ranges: dict[str, Any] = field(default_factory=dict)
 
     @property
     def technology(self) -> str:
@@ -94,5 +97,7 @@ def get_parameter_set(name: str) -> ParameterSet:
     if name not in _BUILDERS:
         raise ParameterError("preset", name, "one of " + ", ".join(sorted(_BUILDERS)))
     if name not in _CACHE:
-        _CACHE[name] = _BUILDERS[name]()
+        from microlink.catalog.ranges import attach_ranges
+
+        _CACHE[name] = attach_ranges(_BUILDERS[name]())
     return _CACHE[name]
