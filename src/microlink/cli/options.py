@@ -13,9 +13,11 @@ import typer
 class OutputFormat(str, enum.Enum):
     table = "table"
     json = "json"
+    csv = "csv"
 
 
-FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output: a Rich table for people, or JSON for scripts.")
+FormatOption = typer.Option(OutputFormat.table, "--format", "-f",
+                            help="Output: a table for people, JSON or CSV for scripts (both with a meta record).")
 PlotOption = typer.Option(None, "--plot", help="Save a figure to this file (.png, .svg or .pdf).")
 #: Root seed of random methods; fixed by default so that repeated runs print the same numbers.
 DEFAULT_SEED = 20261127
@@ -26,6 +28,52 @@ def print_json(obj: Any) -> None:
     """Print one JSON document to stdout (NaN/inf are never emitted: they become null)."""
     text = json.dumps(_clean(obj), indent=2)
     sys.stdout.write(text + "\n")
+
+
+def run_meta(*, inputs: dict, seed: int | None = None, boundary: str = "") -> dict:
+    """The ``meta`` record of a machine-readable output: version, inputs, seed and accounting boundary."""
+    from microlink import __version__
+
+    return {"microlink_version": __version__, "inputs": inputs, "seed": seed, "boundary": boundary}
+
+
+def print_document(payload: Any, fmt: "OutputFormat", meta: dict) -> None:
+    """Print ``payload`` as JSON (``{"meta": ..., "rows" | keys: ...}``) or CSV (``# meta`` lines, then rows).
+
+    ``payload`` is a list of row dicts or a dict; for CSV a dict's ``rows`` entry (or the dict itself, as one
+    row) is written, nested dicts flattened with ``.``.
+    """
+    if fmt == OutputFormat.json:
+        doc = {"meta": meta, **payload} if isinstance(payload, dict) else {"meta": meta, "rows": payload}
+        print_json(doc)
+        return
+    import csv
+
+    rows = payload if isinstance(payload, list) else payload.get("rows", [payload])
+    flat = [_flatten(_clean(r)) for r in rows]
+    for key, value in meta.items():
+        sys.stdout.write(f"# {key}: {json.dumps(_clean(value))}\n")
+    columns: list[str] = []
+    for row in flat:
+        columns.extend(k for k in row if k not in columns)
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in flat:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+
+
+def _flatten(d: Any, prefix: str = "") -> dict:
+    if not isinstance(d, dict):
+        return {prefix.rstrip(".") or "value": d}
+    out: dict = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flatten(v, f"{prefix}{k}."))
+        elif isinstance(v, list):
+            out[f"{prefix}{k}"] = json.dumps(v)
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
 
 
 def _clean(obj: Any) -> Any:

@@ -107,31 +107,98 @@ def _media(point) -> str:
            f"{count:.0f} {kind}"
 
 
-def print_compare_table(results: dict, *, aggregate_rate: float, target_ber: float,
-                        console: Console | None = None) -> None:
-    """Print the technology x reach table and a per-technology energy breakdown (presentation only)."""
+def table_style(console: Console) -> dict:
+    """Table keywords for this console: boxed for a terminal, plain columns when piped to a file or program."""
+    from rich import box
+
+    if console.is_terminal:
+        return {"box": box.SIMPLE_HEAD, "header_style": "bold"}
+    return {"box": None, "header_style": "", "show_edge": False, "pad_edge": False, "title_justify": "left"}
+
+
+def _points(results: dict) -> dict:
+    """``{name: [scalar points]}`` for the evaluated batches (reasons for impossible attaches are skipped)."""
     from microlink.link.technologies import result_points
 
-    if console is None:
-        console = Console()
-        console = Console(width=max(console.width, 168))
-    t = Table(title=f"Technologies at {aggregate_rate / 1e12:.3g} Tb/s per direction, target BER {target_ber:.0e} "
-                    "after FEC", show_lines=False, header_style="bold", pad_edge=False)
+    return {name: result_points(res) for name, res in results.items() if not isinstance(res, str)}
+
+
+def print_compare_summary(results: dict, *, console: Console) -> None:
+    """The answer: the lowest-energy feasible technology at each reach, the runner-up and who cannot."""
+    s = Table(title="Lowest-energy feasible technology at each reach", **table_style(console))
+    for name in ("reach", "best", "pJ/bit", "runner-up", "pJ/bit ", "not feasible here"):
+        s.add_column(name, justify="right" if "pJ" in name or name == "reach" else "left",
+                     no_wrap=name != "not feasible here")
+    by_reach: dict[float, list] = {}
+    for name, points in _points(results).items():
+        for p in points:
+            by_reach.setdefault(float(p.reach), []).append((name, p))
+    for length in sorted(by_reach):
+        ok = sorted(((float(p.energy_per_bit_pj), n) for n, p in by_reach[length] if bool(p.feasible)))
+        bad = [n for n, p in by_reach[length] if not bool(p.feasible)]
+        best = ok[0] if ok else (float("nan"), "none")
+        second = ok[1] if len(ok) > 1 else (float("nan"), "-")
+        s.add_row(_fmt(length, ".3g", "m"), best[1], _fmt(best[0], ".2f") if ok else "-", second[1],
+                  _fmt(second[0], ".2f") if len(ok) > 1 else "-", ", ".join(bad) or "-")
+    console.print(s)
+
+
+def print_energy_split(results: dict, *, common: dict | None = None, common_attach: str = "",
+                       console: Console) -> None:
+    """One row per technology: attach, reach limit, pJ/bit (and at a common attach), where the energy goes."""
+    from microlink.comparison import attach_supported
+
+    t = Table(title="Each technology at the shortest reach: energy per bit and where it goes",
+              **table_style(console))
+    t.add_column("set", style="cyan", no_wrap=True)
+    t.add_column("attach", no_wrap=True)
+    t.add_column("max reach", justify="right", no_wrap=True)
+    t.add_column("pJ/bit", justify="right", no_wrap=True)
+    if common is not None:
+        t.add_column(f"at {common_attach}", justify="right", no_wrap=True)
+    t.add_column("module W/end", justify="right", no_wrap=True)
+    t.add_column("largest blocks, pJ/bit")
+    common_points = _points(common) if common is not None else {}
+    for name, points in _points(results).items():
+        p = points[0]
+        blocks = sorted(((k, float(v) * 1e12) for k, v in p.energy_breakdown.items()), key=lambda kv: -kv[1])
+        text = ", ".join(f"{k} {v:.2f}" for k, v in blocks[:4] if v > 0.005)
+        module = p.extras.get("module_power_per_end_w", float("nan"))
+        attach = str(p.attach) if attach_supported() else "native"
+        max_reach = (_fmt(p.max_reach, ".3g", "m") + ("+" if bool(p.max_reach_capped) else "")
+                     if p.max_reach is not None else "-")
+        row = [name, attach, max_reach, _fmt(p.energy_per_bit_pj, ".2f")]
+        if common is not None:
+            other = common.get(name)
+            if isinstance(other, str) or other is None:
+                row.append("n/a")
+            elif attach_supported() and str(p.attach) == common_attach:
+                row.append("same")
+            else:
+                row.append(_fmt(common_points[name][0].energy_per_bit_pj, ".2f"))
+        row += [_fmt(module, ".2f", "W"), text]
+        t.add_row(*row)
+    console.print(t)
+    impossible = {n: r for n, r in (common or {}).items() if isinstance(r, str)}
+    for name, reason in impossible.items():
+        console.print(f"[dim]{name} at {common_attach}: {reason}[/]", highlight=False)
+
+
+def print_compare_detail(results: dict, *, console: Console) -> None:
+    """The full technology x reach table (``compare --detail``)."""
+    t = Table(title="Every technology at every reach", **table_style(console))
     right = {"justify": "right", "no_wrap": True}
-    for name, kw in (("set", {"style": "cyan", "no_wrap": True}), ("reach", right),
-                     ("feasible", {"no_wrap": True}), ("max reach", right), ("pJ/bit", right),
-                     ("W/end", right), ("BER pre", right), ("BER post", right), ("FEC", {"no_wrap": True}),
-                     ("latency", right), ("lanes, media/end", {"no_wrap": True}), ("$/end", right),
-                     ("FIT/end", right)):
+    for name, kw in (("set", {"style": "cyan", "no_wrap": True}), ("reach", right), ("feasible", {}),
+                     ("pJ/bit", right), ("W/end", right), ("BER pre", right), ("BER post", right),
+                     ("FEC", {"no_wrap": True}), ("latency", right), ("lanes, media/end", {}),
+                     ("$/end", right), ("FIT/end", right)):
         t.add_column(name, **kw)
-    for name, res in results.items():
-        points = result_points(res)
+    for name, points in _points(results).items():
         for i, p in enumerate(points):
             t.add_row(
                 name if i == 0 else "",
-                _fmt(p.reach, ".3g", " m").replace("  ", " "),
+                _fmt(p.reach, ".3g", "m"),
                 _short_reason(p),
-                (_fmt(p.max_reach, ".3g", "m") + ("+" if bool(p.max_reach_capped) else "")) if i == 0 else "",
                 _fmt(p.energy_per_bit_pj, ".2f"),
                 _fmt(p.power_per_end, ".2f"),
                 _fmt(p.ber, ".1e"),
@@ -144,35 +211,21 @@ def print_compare_table(results: dict, *, aggregate_rate: float, target_ber: flo
                 end_section=(i == len(points) - 1),
             )
     console.print(t)
-    console.print("[dim]pJ/bit: one direction, both ends, host logic to host logic (host SerDes and FEC included); "
-                  "W/end: one duplex end incl. the host's half of the electrical interface; BER pre/post: before "
-                  "and after FEC; reach is solved at the FEC's pre-FEC threshold.[/]")
 
-    s = Table(title="Lowest-energy feasible technology at each reach", header_style="bold")
-    for name in ("reach", "best", "pJ/bit", "runner-up", "pJ/bit ", "not feasible here"):
-        s.add_column(name, justify="right" if "pJ" in name else "left")
-    by_reach: dict[float, list] = {}
-    for name, res in results.items():
-        for p in result_points(res):
-            by_reach.setdefault(float(p.reach), []).append((name, p))
-    for length in sorted(by_reach):
-        ok = sorted(((float(p.energy_per_bit_pj), n) for n, p in by_reach[length] if bool(p.feasible)))
-        bad = [n for n, p in by_reach[length] if not bool(p.feasible)]
-        best = ok[0] if ok else (float("nan"), "none")
-        second = ok[1] if len(ok) > 1 else (float("nan"), "-")
-        s.add_row(_fmt(length, ".3g", "m"), best[1], _fmt(best[0], ".2f") if ok else "-", second[1],
-                  _fmt(second[0], ".2f") if len(ok) > 1 else "-", ", ".join(bad) or "-")
-    console.print(s)
 
-    b = Table(title="Where the energy goes (pJ/bit, one direction, both ends) at the shortest reach",
-              header_style="bold")
-    b.add_column("set", style="cyan", no_wrap=True)
-    b.add_column("module W/end", justify="right")
-    b.add_column("largest blocks")
-    for name, res in results.items():
-        p = result_points(res)[0]
-        blocks = sorted(((k, float(v) * 1e12) for k, v in p.energy_breakdown.items()), key=lambda kv: -kv[1])
-        text = ", ".join(f"{k} {v:.2f}" for k, v in blocks[:5] if v > 0.005)
-        module = p.extras.get("module_power_per_end_w", float("nan"))
-        b.add_row(name, _fmt(module, ".2f", "W"), text)
-    console.print(b)
+def print_compare_table(results: dict, *, aggregate_rate: float, target_ber: float, detail: bool = False,
+                        common: dict | None = None, common_attach: str = "", boundary: str = "",
+                        console: Console | None = None) -> None:
+    """Answer first: the summary, the energy split per technology, then (``detail``) every point."""
+    console = console or Console()
+    console.print(f"[bold]{aggregate_rate / 1e12:.3g} Tb/s per direction, target BER {target_ber:.0e} after "
+                  "FEC[/]", highlight=False)
+    print_compare_summary(results, console=console)
+    print_energy_split(results, common=common, common_attach=common_attach, console=console)
+    if detail:
+        print_compare_detail(results, console=console)
+    console.print(f"[dim]pJ/bit: {boundary}. module W/end leaves the host's half out. Reach is solved at the "
+                  "FEC's pre-FEC threshold; max reach with + stopped at the search limit.[/]", highlight=False)
+    if not detail:
+        console.print("[dim]Every technology at every reach: --detail; for scripts: --format json|csv.[/]",
+                      highlight=False)
