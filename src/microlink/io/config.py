@@ -70,27 +70,10 @@ def _first_error(exc: ValidationError) -> str:
 
 
 def read_mapping(path: Path) -> dict:
-    """Read a YAML or TOML file into a dict (errors name the file)."""
-    path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"config: file not found: {path}")
-    text = path.read_text()
-    try:
-        if path.suffix.lower() == ".toml":
-            import tomllib
+    """Read a YAML or TOML file into a dict through the one file reader (errors name the file)."""
+    from microlink.io.files import read_mapping as read_file_mapping
 
-            data = tomllib.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as exc:  # the parsers raise many types; report the first line
-        raise ConfigError(f"config: cannot parse {path.name}: {str(exc).splitlines()[0]}") from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"config: {path.name} must hold a mapping of keys to values")
-    return data
+    return read_file_mapping(path, what="config")
 
 
 def link_config_from_mapping(data: dict) -> LinkConfig:

@@ -101,19 +101,23 @@ class Scenario:
 # ------------------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _raw_files() -> dict[str, dict[str, Any]]:
-    import yaml
-
     out = {}
     for entry in sorted(resources.files("microlink.market").joinpath("data").iterdir(), key=lambda p: p.name):
         if entry.name.endswith((".yaml", ".yml")):
-            try:
-                data = yaml.safe_load(entry.read_text(encoding="utf-8"))
-            except yaml.YAMLError as exc:
-                raise ConfigError(f"{entry.name}: not valid YAML ({exc})") from None
-            _require_mapping(data, entry.name)
-            _no_unknown(data, _FILE_KEYS, entry.name)
-            out[entry.name] = data
+            out[entry.name] = _parse_file(entry.read_text(encoding="utf-8"), entry.name)
     return out
+
+
+def _parse_file(text: str, name: str) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{name}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    _require_mapping(data, name)
+    _no_unknown(data, _FILE_KEYS, name)
+    return data
 
 
 def _require_mapping(obj, where: str) -> None:
@@ -127,9 +131,9 @@ def _no_unknown(obj: Mapping, allowed: set[str], where: str) -> None:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
 
 
-def _index() -> dict[str, tuple[str, dict[str, Any]]]:
+def _index(files: Mapping[str, dict[str, Any]] | None = None) -> dict[str, tuple[str, dict[str, Any]]]:
     index: dict[str, tuple[str, dict[str, Any]]] = {}
-    for fname, data in _raw_files().items():
+    for fname, data in (_raw_files() if files is None else files).items():
         scenarios = data.get("scenarios")
         _require_mapping(scenarios, f"{fname}: scenarios")
         for name, spec in scenarios.items():
@@ -145,9 +149,9 @@ def list_scenarios() -> dict[str, str]:
     return {name: str(spec.get("title", "")) for name, (_, spec) in _index().items()}
 
 
-def _references(fname: str) -> tuple[ReferenceMarket, ...]:
+def _references(fname: str, files: Mapping[str, dict[str, Any]] | None = None) -> tuple[ReferenceMarket, ...]:
     out = []
-    for k, item in enumerate(_raw_files()[fname].get("references") or []):
+    for k, item in enumerate((_raw_files() if files is None else files)[fname].get("references") or []):
         where = f"{fname}: references[{k}]"
         _require_mapping(item, where)
         _no_unknown(item, {"name", "year", "revenue", "citation", "kind"}, where)
@@ -177,17 +181,48 @@ def _pair(spec, where: str, parse) -> tuple[Any, Any]:
     return parse(spec[0]), parse(spec[1])
 
 
-@lru_cache(maxsize=None)
 def load_scenario(name: str) -> Scenario:
-    """The scenario called ``name`` (calibrated, with sources and ranges). Unknown names raise
-    :class:`~microlink.errors.ParameterError` listing the known ones."""
+    """The scenario called ``name`` (calibrated, with sources and ranges), or the first scenario of a user
+    file ``name`` (a path ending in .yaml/.yml; ``path.yaml:scenario`` picks another one).
+
+    A user file has the shipped files' format and is validated the same way; its scenarios may ``extend``
+    shipped ones. Unknown names raise :class:`~microlink.errors.ParameterError` listing the known ones."""
+    text = str(name)
+    for ext in (".yaml", ".yml"):
+        if text.endswith(ext):
+            return _load_user_file(text, None)
+        if ext + ":" in text:
+            file, _, pick = text.rpartition(":")
+            return _load_user_file(file, pick)
+    return _load_shipped(text)
+
+
+@lru_cache(maxsize=None)
+def _load_shipped(name: str) -> Scenario:
     index = _index()
     if name not in index:
-        raise ParameterError("scenario", name, "one of " + ", ".join(index))
+        raise ParameterError("scenario", name, "one of " + ", ".join(index) + ", or a scenario file (.yaml)")
     return _build(name, index, chain=())
 
 
-def _build(name: str, index, chain: tuple[str, ...]) -> Scenario:
+def _load_user_file(file: str, pick: str | None) -> Scenario:
+    from pathlib import Path
+
+    p = Path(file)
+    if not p.is_file():
+        raise ParameterError("--scenario", file, "a shipped scenario name or an existing .yaml scenario file")
+    data = _parse_file(p.read_text(encoding="utf-8"), p.name)
+    files = {p.name: data, **{k: v for k, v in _raw_files().items() if k != p.name}}
+    own = list((data.get("scenarios") or {}))
+    if not own:
+        raise ConfigError(f"{p.name}: scenarios: expected at least one scenario")
+    name = pick or own[0]
+    if name not in own:
+        raise ParameterError("--scenario", f"{file}:{name}", f"a scenario of {p.name}: {', '.join(own)}")
+    return _build(name, _index(files), chain=(), files=files)
+
+
+def _build(name: str, index, chain: tuple[str, ...], files=None) -> Scenario:
     fname, spec = index[name]
     where = f"{fname}: {name}"
     _no_unknown(spec, _SCENARIO_KEYS, where)
@@ -200,7 +235,7 @@ def _build(name: str, index, chain: tuple[str, ...]) -> Scenario:
         parent_name = str(spec["extends"])
         if parent_name not in index:
             raise ConfigError(f"{where}: extends unknown scenario {parent_name!r}")
-        parent = _build(parent_name, index, chain + (name,))
+        parent = _build(parent_name, index, chain + (name,), files)
         values = parent.assumptions.to_dict()
         sources = dict(parent.sources)
         ranges = dict(parent.ranges)
@@ -258,9 +293,9 @@ def _build(name: str, index, chain: tuple[str, ...]) -> Scenario:
 
     scenario = Scenario(
         name=name, title=str(spec.get("title", name)), description=str(spec.get("description", "")),
-        technology=str(_raw_files()[fname].get("technology", "")),
+        technology=str((_raw_files() if files is None else files)[fname].get("technology", "")),
         assumptions=assumptions, sources=sources, ranges=ranges, range_factors=factors,
-        calibration_spec=cal_spec, calibration=calibration, references=_references(fname), file=fname,
+        calibration_spec=cal_spec, calibration=calibration, references=_references(fname, files), file=fname,
     )
     for field_name, r in scenario.resolved_ranges().items():
         if field_name in assumptions.used_fields():
@@ -299,6 +334,8 @@ def run_scenario(
     recalibrate: bool = False,
     years=DEFAULT_YEARS,
     year: int | None = None,
+    exclude=(),
+    extra_ranges: Mapping[str, Range] | None = None,
     **pool_overrides,
 ) -> MarketForecast:
     """Forecast, implied figures, Monte Carlo bands and tornado of a scenario.
@@ -321,6 +358,11 @@ def run_scenario(
         Forecast years.
     year : int, optional
         Year of the implied figures and of the tornado; default: the calibration year, else 2030.
+    exclude : iterable of str
+        Assumptions held out of the Monte Carlo and the tornado besides the overridden ones (e.g. the
+        fraction-beyond-copper ramp when the rack model supplies the fraction).
+    extra_ranges : mapping, optional
+        ``{assumption: Range}`` added to (or replacing) the scenario's ranges, e.g. for an overridden value.
     **pool_overrides
         Per-year arrays from a rack model (see :func:`microlink.market.model.market_paths`).
     """
@@ -349,7 +391,9 @@ def run_scenario(
         )
     if year is None:
         year = sc.calibration_spec.year if sc.calibration_spec is not None else 2030
-    ranges = {k: v for k, v in sc.resolved_ranges(a).items() if k not in overrides}
+    held = set(overrides) | set(exclude)
+    ranges = {k: v for k, v in sc.resolved_ranges(a).items() if k not in held}
+    ranges.update(extra_ranges or {})
 
     result = forecast(
         a, years, scenario=sc.name, implied_year=year, references=sc.references,

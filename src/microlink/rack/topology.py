@@ -51,6 +51,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -519,26 +520,12 @@ def _fact_with_unit(value, path: str) -> float:
 
 
 # ---------------------------------------------------------------------------------------------- files
-def _yaml_loader():
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def read_yaml(path: Path) -> dict:
-    """Read one YAML file into a mapping (errors name the file)."""
-    import yaml
+def read_yaml(path: Path, what: str = "file") -> dict:
+    """Read one YAML file into a mapping through the one file reader (errors name the file)."""
+    from microlink.io.files import parse_mapping, read_text
 
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"file not found: {path}")
-    try:
-        data = yaml.load(path.read_text(), Loader=_yaml_loader())
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path.name}: cannot parse: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path.name}: must hold a mapping of keys to values")
-    return data
+    return parse_mapping(read_text(path, what=what), source=path.name)
 
 
 @lru_cache(maxsize=4)
@@ -577,10 +564,8 @@ def resolve_file(name_or_path: str | Path, kinds: tuple[str, ...], what: str = "
     option in error messages."""
     text = str(name_or_path)
     path = Path(text)
-    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
-        if not path.exists():
-            raise ConfigError(f"file not found: {path}")
-        data = read_yaml(path)
+    if path.suffix.lower() in (".yaml", ".yml") or os.path.lexists(text):
+        data = read_yaml(path, what)
         return data, path.name
     files, kinds_of, parsed = _preset_index()
     allowed = sorted(n for n, k in kinds_of.items() if k in kinds)

@@ -196,29 +196,19 @@ class SweepSpec:
 
 def load_spec(path, *, chunk_size: int | None = None, seed: int | None = None) -> SweepSpec:
     """Read and validate a sweep spec file (YAML or TOML)."""
+    from microlink.io.files import read_text
+
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"spec: file not found: {path}")
-    return spec_from_text(path.read_text(), source=path.name, chunk_size=chunk_size, seed=seed,
+    return spec_from_text(read_text(path, what="spec"), source=path.name, chunk_size=chunk_size, seed=seed,
                           toml=path.suffix.lower() == ".toml")
 
 
 def spec_from_text(text: str, *, source: str = "<spec>", chunk_size: int | None = None,
                    seed: int | None = None, toml: bool = False) -> SweepSpec:
     """Parse and validate spec text."""
-    try:
-        if toml:
-            import tomllib
+    from microlink.io.files import parse_mapping
 
-            data = tomllib.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as exc:  # noqa: BLE001 - the parsers raise many types; report the first line
-        raise ConfigError(f"spec: cannot parse {source}: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"spec: {source} must hold a mapping of keys to values")
+    data = parse_mapping(text, source=f"spec: {source}", toml=toml)
     return spec_from_mapping(data, text=text, chunk_size=chunk_size, seed=seed)
 
 
