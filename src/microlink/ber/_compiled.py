@@ -1,35 +1,154 @@
-"""Compiled kernels of the BER engine (Numba), each with a NumPy twin used only when Numba is missing.
+"""Compiled kernels of the BER engine and of the pulse cascade (Numba, cached on disk after the first call).
 
-:data:`ENGINE` says which one runs (``"numba"`` or ``"numpy"``); every result object records it. Random
-numbers are drawn outside the kernels (64-bit words from ``bit_generator.random_raw`` for symbols and
-aggressors, ``Generator.standard_normal`` for noise) and passed in, so a seed gives the same symbols and
-noise with either engine; sums may differ in the last bit, which can flip a decision only at an exact tie.
+One policy for every kernel: ``numba.njit(cache=True, nogil=True)``, float64 arithmetic (``fastmath`` off, so
+results equal the NumPy expressions they replace to rounding), callers pass contiguous arrays. Random numbers
+are drawn outside the kernels from the caller's ``numpy.random.Generator`` (64-bit words from
+``bit_generator.random_raw`` for symbols and aggressors, ``standard_normal`` for noise) and passed in, so a
+recorded seed reproduces every symbol, noise sample, decision and count.
+
+Kernels:
+
+* :func:`cascade_response_kernel`: frequency response of poles x Butterworth sections x Gaussian x delay;
+* :func:`pam_average_kernel`: closed-form PAM BER averaged over interferer patterns;
+* :func:`isi_distribution`: distribution of a sum of discrete interferers on a grid (statistical eye);
+* :func:`mc_symbol_chunk` / :func:`mc_symbol_lut_chunk`: symbol-rate Monte Carlo (general and table lookup);
+* :func:`mc_waveform_chunk`: oversampled-waveform Monte Carlo with (optionally filtered) noise on every sample.
 """
 
 from __future__ import annotations
 
+import math
+
+import numba
 import numpy as np
 
-try:  # pragma: no cover - depends on the environment
-    import numba
+#: Recorded in result objects (every kernel is compiled).
+ENGINE = "numba"
 
-    ENGINE = "numba"
-except ImportError:  # pragma: no cover
-    numba = None
-    ENGINE = "numpy"
-
-__all__ = ["ENGINE", "isi_distribution", "mc_symbol_chunk", "mc_symbol_lut_chunk", "mc_waveform_chunk", "words_needed"]
+__all__ = ["ENGINE", "cascade_response_kernel", "isi_distribution", "mc_symbol_chunk", "mc_symbol_lut_chunk",
+           "mc_waveform_chunk", "pam_average_kernel", "words_needed"]
 
 
 def _jit(func):
-    return numba.njit(cache=True, nogil=True, fastmath=False)(func) if numba is not None else None
+    return numba.njit(cache=True, nogil=True, fastmath=False)(func)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Pulse cascade
+
+
+@_jit
+def cascade_response_kernel(nu, poles, butter, sigma, delay):  # pragma: no cover - compiled
+    """``H[i, k]`` of poles x Butterworth sections x Gaussian x delay (see ``pulse.cascade_response``).
+
+    nu [F] must be the uniform grid ``k * dnu`` (as from ``rfftfreq``); poles [P, N]; butter [B, N];
+    sigma [N]; delay [N] (all normalised to the symbol rate). The delay phasor and the Gaussian are
+    advanced by exact multiplicative recurrences along the grid instead of calling exp/cos/sin per bin.
+    """
+    n_pts = sigma.shape[0]
+    n_f = nu.shape[0]
+    out = np.empty((n_pts, n_f), dtype=np.complex128)
+    sqrt2 = math.sqrt(2.0)
+    dnu = nu[1] - nu[0] if n_f > 1 else 0.0
+    for i in range(n_pts):
+        a = 2.0 * (math.pi * dnu * sigma[i]) ** 2  # Gaussian: exp(-a k^2)
+        g = 1.0
+        ratio = math.exp(-a)  # g_{k+1}/g_k = exp(-a (2k+1))
+        ratio_step = math.exp(-2.0 * a)
+        ph = -2.0 * math.pi * dnu * delay[i]
+        rot = complex(math.cos(ph), math.sin(ph))
+        phasor = 1.0 + 0.0j
+        for k in range(n_f):
+            v = nu[k]
+            den = 1.0 + 0.0j
+            for p in range(poles.shape[0]):
+                den = den * complex(1.0, v / poles[p, i])
+            for b in range(butter.shape[0]):
+                x = v / butter[b, i]
+                den = den * complex(1.0 - x * x, sqrt2 * x)
+            out[i, k] = (g * phasor) / den
+            phasor = phasor * rot
+            g = g * ratio
+            ratio = ratio * ratio_step
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# Closed-form PAM BER averaged over interferer patterns
+
+#: Far transitions are skipped where their Gaussian exponent exceeds the adjacent one's by this much
+#: (tail ratio below ~1e-16).
+_FAR_EXPONENT = 37.0
+
+
+@_jit
+def pam_average_kernel(mu, sigma, thresholds, push, patterns, crossing_weight):  # pragma: no cover - compiled
+    """Average BER over interferer patterns (see ``closed_form.pam_ber``).
+
+    The BER of sent level ``j`` is ``sum_t w[j, t] Q(|th_t - y| / sigma_j)`` over the thresholds above
+    (``t >= j``) and below (``t < j``) it: the transition probabilities telescope into tail probabilities,
+    each read on its own side, so tails of 1e-300 keep their relative accuracy. Thresholds farther than
+    the adjacent one are visited outwards and dropped once their tail is below 1e-16 of the adjacent one.
+
+    Parameters
+    ----------
+    mu, sigma : ndarray [N, L]
+        Noise-free level values and Gaussian rms per level [A or V] (sigma > 0).
+    thresholds : ndarray [N, L-1]
+        Increasing decision thresholds [A or V].
+    push : ndarray [N, K, V]
+        Value added by interferer k when it takes symbol v [A or V].
+    patterns : ndarray [P, K] of int
+        Symbol index of every interferer in every pattern (equiprobable patterns).
+    crossing_weight : ndarray [L, L-1]
+        ``w[j, t]``: bit errors gained by crossing threshold t outwards from level j, over ``L log2 L`` [1].
+
+    Returns
+    -------
+    ndarray [N]
+        BER [1].
+    """
+    n = mu.shape[0]
+    n_l = mu.shape[1]
+    n_t = n_l - 1
+    n_pat = patterns.shape[0]
+    k_int = patterns.shape[1]
+    out = np.empty(n)
+    inv_sqrt2 = 1.0 / math.sqrt(2.0)
+    for i in range(n):
+        acc = 0.0
+        for p in range(n_pat):
+            shift = 0.0
+            for j in range(k_int):
+                shift += push[i, j, patterns[p, j]]
+            for lev in range(n_l):
+                x = mu[i, lev] + shift
+                c = inv_sqrt2 / sigma[i, lev]
+                z_adj = 0.0
+                for t in range(lev, n_t):  # upwards
+                    z = (thresholds[i, t] - x) * c
+                    if t == lev:
+                        z_adj = max(z, 0.0)
+                    elif z > 0.0 and z * z - z_adj * z_adj > _FAR_EXPONENT:
+                        break
+                    acc += crossing_weight[lev, t] * math.erfc(z)
+                for t in range(lev - 1, -1, -1):  # downwards
+                    z = (x - thresholds[i, t]) * c
+                    if t == lev - 1:
+                        z_adj = max(z, 0.0)
+                    elif z > 0.0 and z * z - z_adj * z_adj > _FAR_EXPONENT:
+                        break
+                    acc += crossing_weight[lev, t] * math.erfc(z)
+        out[i] = 0.5 * acc / n_pat
+    return out
 
 
 # --------------------------------------------------------------------------------------------------------
 # Distribution of a sum of independent discrete interferers on a grid of step delta
 
 
-def _isi_distribution_py(values, probs, delta, n_bins, offset):
+@_jit
+def _isi_distribution(values, probs, delta, n_bins, offset):  # pragma: no cover - compiled
     pmf = np.zeros(n_bins)
     new = np.zeros(n_bins)
     pmf[offset] = 1.0
@@ -67,34 +186,6 @@ def _isi_distribution_py(values, probs, delta, n_bins, offset):
     return pmf, var_add
 
 
-def _isi_distribution_np(values, probs, delta, n_bins, offset):
-    """NumPy twin of the compiled kernel (same arithmetic, vectorised over bins)."""
-    pmf = np.zeros(n_bins)
-    pmf[offset] = 1.0
-    lo = hi = offset
-    var_add = 0.0
-    for k in range(values.shape[0]):
-        new = np.zeros(n_bins)
-        new_lo, new_hi = n_bins, -1
-        src = pmf[lo:hi + 1]
-        for j in range(values.shape[1]):
-            p = probs[k, j]
-            if p == 0.0:
-                continue
-            x = values[k, j] / delta
-            i0 = int(np.floor(x))
-            w = x - i0
-            var_add += p * w * (1.0 - w) * delta * delta
-            new[lo + i0:hi + i0 + 1] += src * (p * (1.0 - w))
-            new[lo + i0 + 1:hi + i0 + 2] += src * (p * w)
-            new_lo, new_hi = min(new_lo, lo + i0), max(new_hi, hi + i0 + 1)
-        pmf, lo, hi = new, new_lo, new_hi
-    return pmf, var_add
-
-
-_isi_distribution_nb = _jit(_isi_distribution_py)
-
-
 def isi_distribution(values, probs, delta, n_bins, offset):
     """Probability mass of ``sum_k X_k`` on the grid ``(i - offset) delta`` and the variance the grid adds.
 
@@ -117,11 +208,8 @@ def isi_distribution(values, probs, delta, n_bins, offset):
     var_add : float
         Variance added by the grid [(A or V)^2].
     """
-    values = np.ascontiguousarray(values, dtype=np.float64)
-    probs = np.ascontiguousarray(probs, dtype=np.float64)
-    if _isi_distribution_nb is not None:
-        return _isi_distribution_nb(values, probs, float(delta), int(n_bins), int(offset))
-    return _isi_distribution_np(values, probs, float(delta), int(n_bins), int(offset))
+    return _isi_distribution(np.ascontiguousarray(values, dtype=np.float64),
+                             np.ascontiguousarray(probs, dtype=np.float64), float(delta), int(n_bins), int(offset))
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -140,24 +228,8 @@ def words_needed(n_symbols, bps, n_aggr):
     return n_sym_words + max(0, -(-(n_symbols * n_aggr - spare) // 64))
 
 
-def _unpack_symbols(words, n_symbols, bps, n_aggr):
-    """Symbols and aggressor bits from the word stream (the layout above)."""
-    per_word = 64 // bps
-    n_sym_words = -(-n_symbols // per_word)
-    w = words[:n_sym_words].astype(np.uint64)
-    shifts = np.arange(per_word, dtype=np.uint64) * np.uint64(bps)
-    sym = ((w[:, None] >> shifts[None, :]) & np.uint64((1 << bps) - 1)).reshape(-1)[:n_symbols].astype(np.int64)
-    if n_aggr == 0:
-        return sym, np.zeros((n_symbols, 0), dtype=np.int64)
-    used_bits = (n_symbols - (n_sym_words - 1) * per_word) * bps
-    rest_words = words[n_sym_words:].astype(np.uint64)
-    bits_last = ((w[-1] >> np.arange(64, dtype=np.uint64)) & np.uint64(1))[used_bits:]
-    bits_rest = ((rest_words[:, None] >> np.arange(64, dtype=np.uint64)[None, :]) & np.uint64(1)).reshape(-1)
-    bits = np.concatenate([bits_last, bits_rest])[: n_symbols * n_aggr].astype(np.int64)
-    return sym, bits.reshape(n_symbols, n_aggr)
-
-
-def _symbols_with_history_py(words, history, levels_count, bps, n_symbols):
+@_jit
+def _symbols_with_history(words, history, levels_count, bps, n_symbols):  # pragma: no cover - compiled
     """Kernel prologue: ``history`` followed by the ``n_symbols`` symbols packed in ``words`` (``bps`` bits
     each), and the (word, bit) position where the aggressor bits start (the layout above)."""
     span = history.shape[0]
@@ -178,15 +250,25 @@ def _symbols_with_history_py(words, history, levels_count, bps, n_symbols):
     return sym, n_sym_words - 1, (n_symbols - (n_sym_words - 1) * per_word) * bps
 
 
-_symbols_with_history = _jit(_symbols_with_history_py) or _symbols_with_history_py
+@_jit
+def _aggressor_sum(words, a_word, a_bit, n_aggr, aggr):  # pragma: no cover - compiled
+    """Sum of ``+-aggr[m]`` for the next ``n_aggr`` aggressor bits; returns (sum, word, bit)."""
+    y = 0.0
+    for m in range(n_aggr):
+        if a_bit >= 64:
+            a_word += 1
+            a_bit = 0
+        if (words[a_word] >> np.uint64(a_bit)) & np.uint64(1):
+            y += aggr[m]
+        else:
+            y -= aggr[m]
+        a_bit += 1
+    return y, a_word, a_bit
 
 
-def _mc_symbol_chunk_py(words, noise, levels_count, bps, taps, positions, main_pos, n_aggr, aggr, sigma,
-                        thresholds, errtab, history, n_symbols, jitter_table, jitter_index, jitter_weight):
-    """General symbol-rate kernel (any number of cursors, jitter). ``history`` (last ``span`` symbols) is
-    updated in place; with jitter the taps of decision d interpolate rows ``jitter_index[d]`` and ``+1`` of
-    ``jitter_table`` [R, K, L] with weight ``jitter_weight[d]``."""
-    span = history.shape[0]
+@_jit
+def _mc_symbol_chunk(words, noise, levels_count, bps, taps, positions, main_pos, n_aggr, aggr, sigma, thresholds,
+                     errtab, history, n_symbols, jitter_table, jitter_index, jitter_weight):  # pragma: no cover
     k_taps = positions.shape[0]
     sym, a_word, a_bit = _symbols_with_history(words, history, levels_count, bps, n_symbols)
     errors = 0
@@ -203,15 +285,8 @@ def _mc_symbol_chunk_py(words, noise, levels_count, bps, taps, positions, main_p
         else:
             for k in range(k_taps):
                 y += taps[k, sym[d + positions[k]]]
-        for m in range(n_aggr):
-            if a_bit >= 64:
-                a_word += 1
-                a_bit = 0
-            if (words[a_word] >> np.uint64(a_bit)) & np.uint64(1):
-                y += aggr[m]
-            else:
-                y -= aggr[m]
-            a_bit += 1
+        xt, a_word, a_bit = _aggressor_sum(words, a_word, a_bit, n_aggr, aggr)
+        y += xt
         s0 = sym[d + main_pos]
         y += sigma[s0] * noise[d]
         dec = 0
@@ -222,40 +297,14 @@ def _mc_symbol_chunk_py(words, noise, levels_count, bps, taps, positions, main_p
     return errors
 
 
-_mc_symbol_chunk_nb = _jit(_mc_symbol_chunk_py)
-
-
-def _mc_symbol_chunk_np(words, noise, levels_count, bps, taps, positions, main_pos, n_aggr, aggr, sigma,
-                        thresholds, errtab, history, n_symbols, jitter_table, jitter_index, jitter_weight):
-    span = history.shape[0]
-    new_sym, abits = _unpack_symbols(words, n_symbols, bps, n_aggr)
-    sym = np.concatenate([history, new_sym])
-    idx = np.arange(n_symbols)[:, None] + positions[None, :]  # [n, K]
-    s_win = sym[idx]
-    k = np.arange(positions.shape[0])[None, :]
-    if jitter_index.shape[0] > 0:
-        lo = jitter_table[jitter_index[:, None], k, s_win]
-        hi = jitter_table[jitter_index[:, None] + 1, k, s_win]
-        y = ((1.0 - jitter_weight[:, None]) * lo + jitter_weight[:, None] * hi).sum(axis=1)
-    else:
-        y = taps[k, s_win].sum(axis=1)
-    if n_aggr:
-        y = y + ((2 * abits - 1) * aggr[None, :]).sum(axis=1)
-    s0 = sym[np.arange(n_symbols) + main_pos]
-    y = y + sigma[s0] * noise[:n_symbols]
-    dec = (y[:, None] > thresholds[None, :]).sum(axis=1)
-    history[:] = sym[n_symbols:]
-    return int(errtab[s0, dec].sum())
-
-
 def mc_symbol_chunk(words, noise, levels_count, bps, taps, positions, main_pos, n_aggr, aggr, sigma, thresholds,
                     errtab, history, n_symbols, jitter_table, jitter_index, jitter_weight):
-    """Simulate ``n_symbols`` decisions with the general kernel; returns the number of bit errors."""
-    args = (words, noise, levels_count, bps, taps, positions, main_pos, n_aggr, aggr, sigma, thresholds, errtab,
-            history, n_symbols, jitter_table, jitter_index, jitter_weight)
-    if _mc_symbol_chunk_nb is not None:
-        return int(_mc_symbol_chunk_nb(*args))
-    return _mc_symbol_chunk_np(*args)
+    """Simulate ``n_symbols`` decisions with the general kernel (any number of cursors, jitter); returns the
+    number of bit errors. ``history`` (last ``span`` symbols) is updated in place; with jitter the taps of
+    decision d interpolate rows ``jitter_index[d]`` and ``+1`` of ``jitter_table`` [R, K, L] with weight
+    ``jitter_weight[d]``."""
+    return int(_mc_symbol_chunk(words, noise, levels_count, bps, taps, positions, main_pos, n_aggr, aggr, sigma,
+                                thresholds, errtab, history, n_symbols, jitter_table, jitter_index, jitter_weight))
 
 
 def _make_lut_kernel(bps: int, n_th: int, n_groups: int):
@@ -331,9 +380,8 @@ _LUT_KERNELS: dict = {}
 
 def mc_symbol_lut_chunk(words, noise, bps, luts, main_shift, aggr_lut, n_aggr, sigma, thresholds, errtab, history,
                         n_symbols):
-    """Table-lookup symbol-rate kernel (compiled only; callers use :func:`mc_symbol_chunk` without Numba)."""
-    if numba is None:  # pragma: no cover
-        raise RuntimeError("the table-lookup kernel needs Numba; use mc_symbol_chunk")
+    """Table-lookup symbol-rate kernel (a window of at most 64 bits, at most 8 aggressors, no jitter): the
+    same decisions as :func:`mc_symbol_chunk` for the same words and noise."""
     key = (int(bps), int(thresholds.shape[0]), int(luts.shape[0]))
     if key not in _LUT_KERNELS:
         _LUT_KERNELS[key] = _jit(_make_lut_kernel(*key))
@@ -342,47 +390,43 @@ def mc_symbol_lut_chunk(words, noise, bps, luts, main_shift, aggr_lut, n_aggr, s
 
 
 # --------------------------------------------------------------------------------------------------------
-# Monte Carlo, oversampled waveform: every sample computed, Gaussian noise on every sample
+# Monte Carlo, oversampled waveform: every sample computed, Gaussian noise on every sample (then filtered)
 
 
-def _mc_waveform_chunk_py(words, noise, levels_count, bps, level_values, poly, sample_phase, sigma_sample,
-                          thresholds, errtab, history, n_symbols, main_pos, n_aggr, aggr, wave_out):
-    """Waveform kernel: ``poly[p, k]`` is the pulse at sample phase ``p`` of UI ``k`` (an FIR per phase).
-
-    Sample p of UI d is ``sum_k level[s[d + span - k]] poly[p, k]`` + aggressors (constant over the UI)
-    + ``sigma(main symbol) noise[d, p]``; the decision uses sample ``sample_phase``, whose main symbol is
-    ``s[d + main_pos]``. ``wave_out`` [n, P] receives the noisy waveform when it has rows.
-    """
+@_jit
+def _mc_waveform_chunk(words, noise, levels_count, bps, level_values, poly, sample_phase, sigma_sample,
+                       thresholds, errtab, history, n_symbols, main_pos, n_aggr, aggr, noise_taps, noise_state,
+                       wave_out):  # pragma: no cover - compiled
     span = history.shape[0]
     n_ui = poly.shape[1]
     sps = poly.shape[0]
+    n_f = noise_taps.shape[0]
     sym, a_word, a_bit = _symbols_with_history(words, history, levels_count, bps, n_symbols)
     errors = 0
     keep = wave_out.shape[0] > 0
     n_th = thresholds.shape[0]
     poly_t = np.ascontiguousarray(poly.T)  # [K, P]: the inner loop runs over contiguous sample phases
     acc = np.empty(sps)
+    # white samples of this chunk after the filter's memory (oldest first)
+    white = np.empty(n_f - 1 + n_symbols * sps)
+    white[: n_f - 1] = noise_state
     for d in range(n_symbols):
         s_main = sym[d + main_pos]
         sig = sigma_sample[s_main]
-        xt = 0.0
-        for m in range(n_aggr):
-            if a_bit >= 64:
-                a_word += 1
-                a_bit = 0
-            if (words[a_word] >> np.uint64(a_bit)) & np.uint64(1):
-                xt += aggr[m]
-            else:
-                xt -= aggr[m]
-            a_bit += 1
+        xt, a_word, a_bit = _aggressor_sum(words, a_word, a_bit, n_aggr, aggr)
         for p in range(sps):
             acc[p] = xt
         for k in range(n_ui):
             v = level_values[sym[d + span - k]]
             for p in range(sps):
                 acc[p] += v * poly_t[k, p]
+        base = n_f - 1 + d * sps
         for p in range(sps):
-            acc[p] += sig * noise[d, p]
+            white[base + p] = sig * noise[d, p]
+            filtered = 0.0
+            for j in range(n_f):
+                filtered += noise_taps[j] * white[base + p - j]
+            acc[p] += filtered
         if keep:
             for p in range(sps):
                 wave_out[d, p] = acc[p]
@@ -392,37 +436,24 @@ def _mc_waveform_chunk_py(words, noise, levels_count, bps, level_values, poly, s
             dec += np.int64(x > thresholds[t])
         errors += errtab[s_main, dec]
     history[:] = sym[n_symbols:]
+    noise_state[:] = white[white.shape[0] - (n_f - 1):]
     return errors
 
 
-_mc_waveform_chunk_nb = _jit(_mc_waveform_chunk_py)
-
-
-def _mc_waveform_chunk_np(words, noise, levels_count, bps, level_values, poly, sample_phase, sigma_sample,
-                          thresholds, errtab, history, n_symbols, main_pos, n_aggr, aggr, wave_out):
-    span = history.shape[0]
-    sps, n_ui = poly.shape
-    new_sym, abits = _unpack_symbols(words, n_symbols, bps, n_aggr)
-    sym = np.concatenate([history, new_sym])
-    lv = level_values[sym]
-    idx = np.arange(n_symbols)[:, None] + span - np.arange(n_ui)[None, :]  # [n, K]
-    x = lv[idx] @ poly.T  # [n, P]
-    if n_aggr:
-        x = x + ((2 * abits - 1) * aggr[None, :]).sum(axis=1)[:, None]
-    s_main = sym[np.arange(n_symbols) + main_pos]
-    x = x + sigma_sample[s_main][:, None] * noise[:n_symbols]
-    if wave_out.shape[0] > 0:
-        wave_out[:] = x
-    dec = (x[:, sample_phase][:, None] > thresholds[None, :]).sum(axis=1)
-    history[:] = sym[n_symbols:]
-    return int(errtab[s_main, dec].sum())
-
-
 def mc_waveform_chunk(words, noise, levels_count, bps, level_values, poly, sample_phase, sigma_sample, thresholds,
-                      errtab, history, n_symbols, main_pos, n_aggr, aggr, wave_out):
-    """Simulate ``n_symbols`` UIs of the oversampled waveform; returns the number of bit errors."""
-    args = (words, noise, levels_count, bps, level_values, poly, sample_phase, sigma_sample, thresholds, errtab,
-            history, n_symbols, main_pos, n_aggr, aggr, wave_out)
-    if _mc_waveform_chunk_nb is not None:
-        return int(_mc_waveform_chunk_nb(*args))
-    return _mc_waveform_chunk_np(*args)
+                      errtab, history, n_symbols, main_pos, n_aggr, aggr, wave_out, noise_taps=None,
+                      noise_state=None):
+    """Simulate ``n_symbols`` UIs of the oversampled waveform; returns the number of bit errors.
+
+    ``poly[p, k]`` is the pulse at sample phase ``p`` of UI ``k`` (an FIR per phase). Sample p of UI d is
+    ``sum_k level[s[d + span - k]] poly[p, k]`` + aggressors (constant over the UI) + noise; the decision
+    uses sample ``sample_phase``, whose main symbol is ``s[d + main_pos]``. The noise is the white sequence
+    ``sigma(main symbol) noise[d, p]`` passed through the per-sample FIR ``noise_taps`` [F] (default: none,
+    white noise on every sample); ``noise_state`` [F-1] holds the last white samples of the previous chunk
+    (oldest first) and is updated in place. ``wave_out`` [n, P] receives the noisy waveform when it has rows.
+    """
+    taps = np.ones(1) if noise_taps is None else np.ascontiguousarray(noise_taps, dtype=np.float64)
+    state = np.zeros(taps.size - 1) if noise_state is None else noise_state
+    return int(_mc_waveform_chunk(words, noise, levels_count, bps, level_values, poly, sample_phase, sigma_sample,
+                                  thresholds, errtab, history, n_symbols, main_pos, n_aggr, aggr, taps, state,
+                                  wave_out))

@@ -1,30 +1,82 @@
-"""Closed-form BER of binary (NRZ) decisions with Gaussian noise and binary interferers.
+"""Closed-form BER of M-level PAM decisions (NRZ = 2-PAM, PAM4) with Gaussian noise, ISI and crosstalk.
 
-Signal model at the decision instant (currents in A, relative to the mean level)::
+Signal model at the decision instant (A or V, relative to the mid level)::
 
-    y = A (h0 b0 + sum_k h_k b_k) + n,    b_k in {-1, +1} equiprobable,
+    y = A (h0 s_0 + sum_k h_k s_k + sum_m g_m a_m) + n,
 
-where ``A`` is half the settled signal swing, ``h0`` the normalised main cursor, ``h_k`` the ISI cursors
-(and any crosstalk aggressors, which are binary interferers too) and ``n`` Gaussian noise whose rms is
-``sigma_one`` when a one is sent and ``sigma_zero`` for a zero (signal-dependent shot and intensity noise).
-The decision threshold is the Q-optimal ``th = A h0 (sigma0 - sigma1)/(sigma0 + sigma1)``.
+``s`` drawn uniformly from the normalised levels ``L_0 < ... < L_{M-1}`` (outer ones at -1 and +1 for an
+undistorted eye; unequal spacing models compressed transfer curves), ``h0`` the main cursor, ``h_k`` residual
+ISI cursors (the interfering symbols take the same levels), ``a_m`` in ``{-1, +1}`` binary crosstalk
+aggressors of relative size ``g_m``, and ``n`` Gaussian noise whose rms ``sigma_j`` may differ per level
+(shot and intensity noise grow with the optical level). Thresholds are given, or Q-optimal between adjacent
+levels (the two Gaussians cross at equal Q): ``th = (mu_j sigma_{j+1} + mu_{j+1} sigma_j) /
+(sigma_j + sigma_{j+1})``.
 
-Two estimates:
+Two estimates (``method``):
 
-* ``"average"``: exact average over the ``2^K`` patterns of the K largest interferers; the remaining ones
-  are folded into the noise as a Gaussian of variance ``A^2 sum h_k^2``.
-* ``"worst"``: every interferer at its worst sign (eye closure ``sum |h_k|``), the classic worst-case eye.
+* ``"average"``: exact average over the ``M^K 2^A`` patterns of the ``K`` largest ISI cursors and the ``A``
+  largest aggressors (a compiled loop, no pattern-sized temporaries); the others are folded into the noise as a
+  Gaussian of variance ``A^2 (E[s^2] sum h_k^2 + sum g_m^2)``.
+* ``"worst"``: every interferer at its worst value (eye closure ``sum |h_k| max|L| + sum |g_m|``) pushes every
+  level towards both its thresholds, the classic worst-case eye.
+
+Every decided level counts its Gray bit errors (``BER = sum_{i != j} P(j | i) bits(i, j) / (M log2 M)``); far
+transitions whose tail is below 1e-16 of the adjacent one are skipped. For equal spacing and equal noise this
+reduces to the textbook ``BER = (3/4) Q(A h0 / (3 sigma))`` of PAM4 (Proakis, *Digital Communications*, 5th
+ed., sec. 4.3) and ``Q(A h0 / sigma)`` of NRZ.
 """
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from scipy import special
 
+from microlink.ber.model import MODULATIONS, bit_errors_table, optimal_thresholds
 from microlink.errors import ParameterError
 from microlink.units import ber_to_q, q_to_ber
 
-__all__ = ["q_to_ber", "ber_to_q", "q_factor", "nrz_ber", "sign_patterns", "pam_ber", "PAM_LEVELS"]
+__all__ = [
+    "NRZ_LEVELS",
+    "PAM4_LEVELS",
+    "ber_to_q",
+    "bits_per_symbol",
+    "level_patterns",
+    "nrz_ber",
+    "pam_ber",
+    "pam_levels",
+    "q_factor",
+    "q_to_ber",
+    "sign_patterns",
+    "symbol_variance",
+    "transition_probabilities",
+]
+
+#: Normalised, equally spaced NRZ and PAM4 levels [1].
+NRZ_LEVELS = MODULATIONS["NRZ"][0]
+PAM4_LEVELS = MODULATIONS["PAM4"][0]
+#: Largest number of interferer patterns the average may enumerate [1].
+MAX_PATTERNS = 1 << 16
+METHODS = ("average", "worst")
+
+
+def pam_levels(modulation: str) -> np.ndarray:
+    """Equally spaced normalised levels of ``"NRZ"`` or ``"PAM4"`` [1]."""
+    if modulation not in MODULATIONS:
+        raise ParameterError("modulation", modulation, " | ".join(MODULATIONS))
+    return MODULATIONS[modulation][0].copy()
+
+
+def bits_per_symbol(modulation: str) -> int:
+    """``log2 M`` of the modulation [bit]."""
+    return int(np.log2(len(pam_levels(modulation))))
+
+
+def symbol_variance(levels) -> float:
+    """Mean square of equiprobable normalised levels ``E[s^2]`` [1] (5/9 for PAM4, 1 for NRZ)."""
+    lv = np.asarray(levels, dtype=float)
+    return float(np.mean(lv * lv))
 
 
 def q_factor(level_one, level_zero, sigma_one, sigma_zero):
@@ -32,147 +84,143 @@ def q_factor(level_one, level_zero, sigma_one, sigma_zero):
     return (np.asarray(level_one) - np.asarray(level_zero)) / (np.asarray(sigma_one) + np.asarray(sigma_zero))
 
 
-_PATTERNS: dict[int, np.ndarray] = {}
+_PATTERNS: dict[tuple, np.ndarray] = {}
+
+
+def level_patterns(k: int, levels) -> np.ndarray:
+    """All ``M^k`` combinations of ``k`` symbols drawn from ``levels`` as a ``[M^k, k]`` array (cached)."""
+    lv = tuple(float(x) for x in np.asarray(levels, dtype=float).reshape(-1))
+    key = ("values", int(k), lv)
+    if key not in _PATTERNS:
+        rows = list(itertools.product(lv, repeat=int(k)))
+        _PATTERNS[key] = np.array(rows, dtype=float).reshape(len(rows), int(k))
+    return _PATTERNS[key]
 
 
 def sign_patterns(k: int) -> np.ndarray:
     """All ``2^k`` sign patterns as a ``[2^k, k]`` array of +-1 (cached)."""
-    if k not in _PATTERNS:
-        idx = np.arange(2**k)[:, None]
-        _PATTERNS[k] = np.where((idx >> np.arange(k)[None, :]) & 1, 1.0, -1.0)
-    return _PATTERNS[k]
+    return level_patterns(k, NRZ_LEVELS)
 
 
-def _tail(x):
-    """Gaussian tail probability Phi_c(x) [1 -> 1]."""
-    return 0.5 * special.erfc(x / np.sqrt(2.0))
+def _index_patterns(n_levels: int, k_isi: int, k_aggr: int) -> np.ndarray:
+    """Symbol indices of every pattern: ``k_isi`` columns in ``0..n_levels-1``, then ``k_aggr`` in ``0..1``."""
+    key = ("index", n_levels, k_isi, k_aggr)
+    if key not in _PATTERNS:
+        axes = [range(n_levels)] * k_isi + [range(2)] * k_aggr
+        rows = list(itertools.product(*axes))
+        _PATTERNS[key] = np.array(rows, dtype=np.int64).reshape(len(rows), k_isi + k_aggr)
+    return _PATTERNS[key]
 
 
-def nrz_ber(main, interferers, amplitude, sigma_one, sigma_zero, *, method="average", exact_terms=6):
-    """BER of an NRZ decision with binary interferers and level-dependent Gaussian noise.
+def transition_probabilities(up, down):
+    """Probability of deciding level ``j'`` when ``j`` is sent, from threshold-crossing probabilities.
 
     Parameters
     ----------
-    main : array_like, shape [...]
-        Normalised main cursor ``h0`` [1].
-    interferers : array_like, shape [..., K]
-        Normalised ISI cursors and crosstalk aggressors ``h_k`` [1] (any sign).
-    amplitude : array_like, shape [...]
-        Half the settled signal swing ``A`` [A].
-    sigma_one, sigma_zero : array_like, shape [...]
-        RMS Gaussian noise on a one / a zero [A].
-    method : {"average", "worst"}
-        Average over interferer patterns, or worst case.
-    exact_terms : int
-        With ``"average"``, how many of the largest interferers are enumerated exactly (0..12).
+    up, down : array_like [..., L, L-1]
+        ``P(y_j > th_t)`` and ``P(y_j < th_t)`` for sent level ``j`` and threshold ``t`` [1]. Only the
+        entries above (``up``, ``t >= j``) and below (``down``, ``t < j``) the sent level are read, so both
+        tails keep their relative accuracy.
 
     Returns
     -------
-    numpy.ndarray, shape [...]
-        Bit error ratio in [0, 0.5].
+    numpy.ndarray [..., L, L]
+        ``P[..., j, j']``, zero on the diagonal [1].
     """
-    if method not in ("average", "worst"):
-        raise ParameterError("method", method, "average | worst")
-    if not 0 <= exact_terms <= 12:
-        raise ParameterError("exact_terms", exact_terms, "0 .. 12")
-    h0 = np.asarray(main, dtype=float)
-    h = np.asarray(interferers, dtype=float)
-    if h.ndim == 0:
-        h = h[None]
-    a = np.asarray(amplitude, dtype=float)
-    s1 = np.asarray(sigma_one, dtype=float)
-    s0 = np.asarray(sigma_zero, dtype=float)
-    if method == "worst":
-        open_ = a * (h0 - np.abs(h).sum(axis=-1))
-        th = a * h0 * (s0 - s1) / (s0 + s1)
-        ber = 0.5 * (_tail((open_ - th) / s1) + _tail((open_ + th) / s0))
-        return np.clip(ber, 0.0, 0.5)
-
-    k = min(exact_terms, h.shape[-1])
-    if k < h.shape[-1]:
-        order = np.argsort(-np.abs(h), axis=-1)
-        h_sorted = np.take_along_axis(h, order, axis=-1)
-        top, rest = h_sorted[..., :k], h_sorted[..., k:]
-    else:
-        top, rest = h, h[..., :0]
-    extra = a * a * np.sum(rest * rest, axis=-1)
-    s1e = np.sqrt(s1 * s1 + extra)
-    s0e = np.sqrt(s0 * s0 + extra)
-    if k:  # compiled loop over points and patterns (no [..., 2^k] temporaries)
-        from microlink.ber._kernels import nrz_average_kernel
-
-        shape = np.broadcast_shapes(h0.shape, a.shape, s1e.shape, s0e.shape, top.shape[:-1])
-        flat = [np.ascontiguousarray(np.broadcast_to(x, shape)).reshape(-1) for x in (h0, a, s1e, s0e)]
-        top_f = np.ascontiguousarray(np.broadcast_to(top, shape + (k,))).reshape(-1, k)
-        ber = nrz_average_kernel(flat[0], top_f, flat[1], flat[2], flat[3], sign_patterns(k))
-        return np.clip(ber.reshape(shape), 0.0, 0.5)
-    th = a * h0 * (s0e - s1e) / (s0e + s1e)
-    isi = top @ sign_patterns(k).T if k else np.zeros(top.shape[:-1] + (1,))  # [..., 2^k]
-    shift = a[..., None] * isi
-    mark = (a * h0 - th)[..., None] + shift
-    space = (a * h0 + th)[..., None] - shift
-    ber = 0.5 * (_tail(mark / s1e[..., None]) + _tail(space / s0e[..., None])).mean(axis=-1)
-    return np.clip(ber, 0.0, 0.5)
+    up = np.asarray(up, dtype=float)
+    down = np.asarray(down, dtype=float)
+    n_l = up.shape[-2]
+    zero = np.zeros(up.shape[:-2])
+    prob = np.zeros(up.shape[:-2] + (n_l, n_l))
+    for j in range(n_l):
+        for jj in range(n_l):
+            if jj > j:
+                p = up[..., j, jj - 1] - (up[..., j, jj] if jj < n_l - 1 else zero)
+            elif jj < j:
+                p = down[..., j, jj] - (down[..., j, jj - 1] if jj > 0 else zero)
+            else:
+                continue
+            prob[..., j, jj] = np.maximum(p, 0.0)
+    return prob
 
 
-#: Symbol values of the PAM formats (relative to the outer level) and their Gray labels.
-PAM_LEVELS = {
-    "NRZ": (np.array([-1.0, 1.0]), np.array([0, 1])),
-    "PAM4": (np.array([-1.0, -1.0 / 3.0, 1.0 / 3.0, 1.0]), np.array([0b00, 0b01, 0b11, 0b10])),
-}
+def _crossing_weights(weight):
+    """``w[j, t]``: bit errors gained when the value of sent level ``j`` crosses threshold ``t`` outwards,
+    from the per-transition weights ``weight[j, j']`` [1] (``P(j'|j)`` telescopes into tail probabilities:
+    ``sum_{j' > j} P(j'|j) weight[j, j'] = sum_{t >= j} P(y > th_t) (weight[j, t+1] - weight[j, t])``)."""
+    n_l = weight.shape[0]
+    w = np.zeros((n_l, n_l - 1))
+    for j in range(n_l):
+        for t in range(n_l - 1):
+            w[j, t] = weight[j, t + 1] - weight[j, t] if t >= j else weight[j, t] - weight[j, t + 1]
+    return w
 
 
-def _bit_errors(gray):
-    x = gray[:, None] ^ gray[None, :]
-    return np.vectorize(lambda v: bin(int(v)).count("1"))(x).astype(float)
+def _largest(x, k):
+    """The ``k`` entries of largest magnitude along the last axis, and the others."""
+    if k >= x.shape[-1]:
+        return x, x[..., :0]
+    order = np.argsort(-np.abs(x), axis=-1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=-1)
+    return xs[..., :k], xs[..., k:]
 
 
-def _patterns(level_sets):
-    """Cartesian product of per-interferer level sets: ``[P, K]`` values and ``[P]`` probabilities."""
-    vals = np.zeros((1, 0))
-    for lv in level_sets:
-        vals = np.concatenate([np.repeat(vals, lv.size, axis=0), np.tile(lv, vals.shape[0])[:, None]], axis=1)
-    return vals
+def _check_levels(levels):
+    if isinstance(levels, str):
+        return pam_levels(levels)
+    lv = np.asarray(levels, dtype=float)
+    if lv.ndim == 0 or lv.shape[-1] not in (2, 4):
+        raise ParameterError("levels", np.shape(levels), "a trailing axis of 2 (NRZ) or 4 (PAM4) levels")
+    if not np.all(np.isfinite(lv)) or np.any(np.diff(lv, axis=-1) <= 0):
+        raise ParameterError("levels", np.asarray(levels).tolist(), "finite, strictly increasing levels")
+    return lv
 
 
-def pam_ber(main, interferers, amplitude, sigma_levels, thresholds, *, modulation="PAM4", aggressors=None,
-            max_patterns=4096):
-    """BER of an NRZ or PAM4 (Gray) decision with ISI, binary crosstalk and level-dependent Gaussian noise.
-
-    Averages exactly over the patterns of the largest interferers (as many as fit in ``max_patterns``:
-    12 NRZ cursors or 6 PAM4 cursors) and folds the rest into the Gaussian noise with their variance
-    (``A^2 h_k^2 E[b^2]``, ``E[b^2]`` = 1 for NRZ and binary aggressors, 5/9 for PAM4). Every decided level
-    counts its Gray bit errors.
+def pam_ber(main, interferers, amplitude, sigma=None, *, levels=PAM4_LEVELS, level_sigma=None, thresholds=None,
+            aggressors=None, method="average", exact_terms=4, max_patterns=4096):
+    """BER of an M-PAM decision with ISI, binary crosstalk and level-dependent Gaussian noise.
 
     Parameters
     ----------
     main : array_like [...]
         Main cursor ``h0`` [1].
     interferers : array_like [..., K]
-        ISI cursors [1] (taking the modulation's symbol values).
+        ISI cursors ``h_k`` relative to the main signal scale [1] (any sign); the interfering symbols take
+        the values of ``levels``.
     amplitude : array_like [...]
-        Half the swing between the outer levels ``A`` [A or V].
-    sigma_levels : array_like [..., L]
-        Gaussian noise rms on each level, bottom to top [A or V].
-    thresholds : array_like [..., L-1]
-        Decision thresholds, increasing [A or V].
-    modulation : {"NRZ", "PAM4"}
-    aggressors : array_like [..., M], optional
-        Binary (+-1) interferers relative to ``A`` (crosstalk) [1].
+        Half the settled swing between the outer levels ``A`` [A or V].
+    sigma : array_like [...], optional
+        RMS Gaussian noise, the same on every level [A or V].
+    levels : array_like [M] or [..., M], or ``"NRZ"`` / ``"PAM4"``
+        Normalised levels in increasing order (outer levels at -1 and +1 for an undistorted eye) [1].
+    level_sigma : array_like [..., M], optional
+        RMS noise per level, bottom to top [A or V]; replaces ``sigma`` (one of the two is required).
+    thresholds : array_like [..., M-1], optional
+        Decision thresholds, increasing [A or V]; Q-optimal between adjacent levels when omitted.
+    aggressors : array_like [..., G], optional
+        Binary (+-1) crosstalk interferers relative to ``A`` [1].
+    method : {"average", "worst"}
+        Exact average over interferer patterns, or every interferer at its worst value.
+    exact_terms : int
+        With ``"average"``, how many of the largest ISI cursors are enumerated exactly (``M^exact_terms``
+        must not exceed ``max_patterns``).
     max_patterns : int
-        Largest number of patterns enumerated exactly.
+        Pattern budget (at most 65536); aggressors are enumerated exactly as far as it allows after the ISI
+        cursors, the rest are Gaussian.
 
     Returns
     -------
     numpy.ndarray [...]
-        Bit error ratio [1].
+        Bit error ratio, clipped to [0, 0.5] [1].
     """
-    if modulation not in PAM_LEVELS:
-        raise ParameterError("modulation", modulation, " | ".join(PAM_LEVELS))
-    if not 1 <= int(max_patterns) <= 1 << 16:
-        raise ParameterError("max_patterns", max_patterns, "1 .. 65536")
-    lv, gray = PAM_LEVELS[modulation]
-    n_l = lv.size
+    if method not in METHODS:
+        raise ParameterError("method", method, " | ".join(METHODS))
+    if not (isinstance(max_patterns, (int, np.integer)) and 1 <= max_patterns <= MAX_PATTERNS):
+        raise ParameterError("max_patterns", max_patterns, f"an integer 1 .. {MAX_PATTERNS}")
+    lv = _check_levels(levels)
+    m = lv.shape[-1]
+    if not (isinstance(exact_terms, (int, np.integer)) and exact_terms >= 0 and m ** int(exact_terms) <= max_patterns):
+        raise ParameterError("exact_terms", exact_terms, f"an integer >= 0 with {m}^exact_terms <= {max_patterns}")
     h0 = np.asarray(main, dtype=float)
     h = np.asarray(interferers, dtype=float)
     if h.ndim == 0:
@@ -181,40 +229,76 @@ def pam_ber(main, interferers, amplitude, sigma_levels, thresholds, *, modulatio
     if g.ndim == 0:
         g = g[None]
     a = np.asarray(amplitude, dtype=float)
-    sig = np.asarray(sigma_levels, dtype=float)
-    th = np.asarray(thresholds, dtype=float)
-    if sig.shape[-1] != n_l or th.shape[-1] != n_l - 1:
-        raise ParameterError("sigma_levels/thresholds", (sig.shape, th.shape), f"last axes {n_l} and {n_l - 1}")
-    k_c = min(h.shape[-1], int(np.floor(np.log(max_patterns) / np.log(n_l) + 1e-9)))
-    k_a = min(g.shape[-1], int(np.floor(np.log2(max_patterns / n_l**k_c) + 1e-9)))
-    var_b = float(np.mean(lv**2))
+    if level_sigma is not None:
+        sig = np.asarray(level_sigma, dtype=float)
+        if sig.ndim == 0 or sig.shape[-1] != m:
+            raise ParameterError("level_sigma", np.shape(level_sigma), f"a trailing axis of {m} levels")
+    elif sigma is not None:
+        sig = np.asarray(sigma, dtype=float)[..., None]
+    else:
+        raise ParameterError("sigma", None, "a noise rms: sigma [...] or level_sigma [..., M]")
+    if not np.all(sig >= 0):
+        raise ParameterError("sigma", float(np.nanmin(sig)), "finite values >= 0")
+    mean_sq = np.mean(lv * lv, axis=-1)
+    errtab = bit_errors_table(MODULATIONS["PAM4" if m == 4 else "NRZ"][1])
 
-    def top(x, k):
-        order = np.argsort(-np.abs(x), axis=-1)
-        xs = np.take_along_axis(x, order, axis=-1)
-        return xs[..., :k], xs[..., k:]
+    if method == "worst":
+        closure = np.abs(h).sum(axis=-1) * np.max(np.abs(lv), axis=-1) + np.abs(g).sum(axis=-1)
+        s_eff = sig
+    else:
+        k_c = min(int(exact_terms), h.shape[-1])
+        k_a = min(g.shape[-1], int(np.floor(np.log2(max_patterns / m**k_c) + 1e-9)))
+        hc, hr = _largest(h, k_c)
+        gc, gr = _largest(g, k_a)
+        extra = (a * a) * (mean_sq * np.sum(hr * hr, axis=-1) + np.sum(gr * gr, axis=-1))
+        s_eff = np.sqrt(sig * sig + np.asarray(extra)[..., None])
+    mu = (a * h0)[..., None] * lv  # [..., M]
+    s_eff = np.broadcast_to(s_eff, np.broadcast_shapes(s_eff.shape, mu.shape))
+    if thresholds is None:
+        th = optimal_thresholds(mu, s_eff)
+    else:
+        th = np.asarray(thresholds, dtype=float)
+        if th.ndim == 0 or th.shape[-1] != m - 1 or np.any(np.diff(th, axis=-1) <= 0):
+            raise ParameterError("thresholds", np.asarray(thresholds).tolist(), f"{m - 1} increasing values")
+    norm = errtab / (m * np.log2(m))
+    s_pos = np.maximum(s_eff, 1e-300)
 
-    hc, hr = top(h, k_c)
-    gc, gr = top(g, k_a)
-    rest = a**2 * (var_b * np.sum(hr * hr, axis=-1) + np.sum(gr * gr, axis=-1))  # [...]
-    pats = _patterns([lv] * k_c + [np.array([-1.0, 1.0])] * k_a)  # [P, k_c + k_a]
-    coef = np.concatenate([hc, gc], axis=-1)  # [..., k]
-    isi = a[..., None] * (coef @ pats.T) if pats.shape[1] else np.zeros(a.shape + (1,))  # [..., P]
-    s_eff = np.sqrt(sig**2 + rest[..., None])  # [..., L]
-    mu = (a * h0)[..., None] * lv  # [..., L]
-    errs = _bit_errors(gray)
-    # z[..., j, t, P]: standardised distance from level j (with pattern) to threshold t
-    z = (th[..., None, :, None] - mu[..., :, None, None] - isi[..., None, None, :]) / s_eff[..., :, None, None]
-    up = special.ndtr(-z).mean(axis=-1)  # P(y_j > th_t)  [..., L, T]
-    down = special.ndtr(z).mean(axis=-1)  # P(y_j < th_t)
-    ber = np.zeros(np.broadcast_shapes(a.shape, h0.shape))
-    for j in range(n_l):
-        for jj in range(n_l):
-            if jj > j:
-                p = up[..., j, jj - 1] - (up[..., j, jj] if jj < n_l - 1 else 0.0)
-            elif jj < j:
-                p = down[..., j, jj] - (down[..., j, jj - 1] if jj > 0 else 0.0)
-            else:
-                continue
-            ber = ber + np.maximum(p, 0.0) * errs[j, jj]
-    return ber / (n_l * np.log2(n_l))
+    if method == "worst":
+        c = (a * closure)[..., None, None]
+        z = (th[..., None, :] - mu[..., :, None]) / s_pos[..., :, None]  # [..., M, M-1]
+        up = special.ndtr(c / s_pos[..., :, None] - z)  # level pushed up by the closure
+        down = special.ndtr(z + c / s_pos[..., :, None])  # level pushed down by the closure
+        prob = transition_probabilities(up, down)
+        return np.clip(np.sum(prob * norm, axis=(-2, -1)), 0.0, 0.5)
+
+    from microlink.ber._compiled import pam_average_kernel
+
+    k = k_c + k_a
+    shape = np.broadcast_shapes(mu.shape[:-1], s_pos.shape[:-1], th.shape[:-1], hc.shape[:-1], gc.shape[:-1])
+    n_v = max(m, 2)
+    push = np.zeros(shape + (k, n_v))
+    push[..., :k_c, :m] = (a[..., None, None] * hc[..., :, None]) * lv[..., None, :]
+    push[..., k_c:, 0] = -(a[..., None] * gc)
+    push[..., k_c:, 1] = a[..., None] * gc
+
+    n_points = int(np.prod(shape, dtype=np.int64))
+
+    def flat(x, tail):
+        return np.ascontiguousarray(np.broadcast_to(x, shape + tail)).reshape((n_points,) + tail)
+
+    ber = pam_average_kernel(flat(mu, (m,)), flat(s_pos, (m,)), flat(th, (m - 1,)), flat(push, (k, n_v)),
+                             _index_patterns(m, k_c, k_a), _crossing_weights(norm))
+    return np.clip(ber.reshape(shape), 0.0, 0.5)
+
+
+def nrz_ber(main, interferers, amplitude, sigma_one, sigma_zero, *, method="average", exact_terms=6):
+    """NRZ BER with binary interferers and level-dependent noise: :func:`pam_ber` with two levels.
+
+    ``interferers`` [..., K] are ISI cursors and crosstalk aggressors alike (binary for NRZ) [1];
+    ``sigma_one`` / ``sigma_zero`` the noise rms on a one / a zero [A or V]; the threshold is Q-optimal.
+    """
+    s1 = np.asarray(sigma_one, dtype=float)
+    s0 = np.asarray(sigma_zero, dtype=float)
+    both = np.stack(np.broadcast_arrays(s0, s1), axis=-1)
+    return pam_ber(main, interferers, amplitude, levels=NRZ_LEVELS, level_sigma=both, method=method,
+                   exact_terms=exact_terms)

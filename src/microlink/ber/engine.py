@@ -92,11 +92,10 @@ def _closed_form(point: DecisionPoint) -> float:
         mains, curs = point.cursors_at(point.phase + tau)
     else:
         mains, curs = np.array([point.main]), point.cursors[None, :]
-    shape = mains.shape
-    ber = pam_ber(mains, curs, np.full(shape, point.amplitude),
-                  np.broadcast_to(point.sigma_levels, shape + point.sigma_levels.shape),
-                  np.broadcast_to(point.thresholds, shape + point.thresholds.shape), modulation=point.modulation,
-                  aggressors=np.broadcast_to(point.aggressors, shape + point.aggressors.shape),
+    n_l = point.levels.size
+    exact = min(curs.shape[-1], int(np.floor(np.log(CLOSED_FORM_PATTERNS) / np.log(n_l) + 1e-9)))
+    ber = pam_ber(mains, curs, point.amplitude, levels=point.levels, level_sigma=point.sigma_levels,
+                  thresholds=point.thresholds, aggressors=point.aggressors, exact_terms=exact,
                   max_patterns=CLOSED_FORM_PATTERNS)
     return float(np.sum(w * ber))
 

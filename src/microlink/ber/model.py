@@ -28,7 +28,8 @@ import numpy as np
 
 from microlink.errors import ParameterError
 
-__all__ = ["DecisionModel", "DecisionPoint", "decision_point", "MODULATIONS", "select_phase"]
+__all__ = ["DecisionModel", "DecisionPoint", "decision_point", "MODULATIONS", "select_phase", "bit_errors_table",
+           "optimal_thresholds"]
 
 #: Symbol values (relative to the outer level) and Gray labels of each modulation.
 MODULATIONS: dict[str, tuple[np.ndarray, np.ndarray]] = {
@@ -263,8 +264,7 @@ class DecisionPoint:
     @property
     def bit_errors_table(self) -> np.ndarray:
         """``[L, L]`` number of bit errors when level ``i`` is sent and ``j`` decided [bit]."""
-        x = self.gray[:, None] ^ self.gray[None, :]
-        return np.array([[bin(int(v)).count("1") for v in row] for row in x], dtype=np.int64)
+        return bit_errors_table(self.gray)
 
     def cursors_at(self, phase, *, every_offset: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Main cursor and ISI cursors at other sampling instants [UI -> 1, 1].
@@ -332,15 +332,21 @@ def _level_sigmas(model: DecisionModel, levels: np.ndarray, extra_variance: floa
     return np.sqrt(var + extra_variance)
 
 
+def bit_errors_table(gray) -> np.ndarray:
+    """``[L, L]`` number of bit errors between the Gray labels of levels ``i`` and ``j`` [bit]."""
+    g = np.asarray(gray, dtype=np.int64)
+    x = g[:, None] ^ g[None, :]
+    return np.array([[bin(int(v)).count("1") for v in row] for row in x], dtype=np.int64)
+
+
 def optimal_thresholds(ideal_levels, sigma_levels) -> np.ndarray:
     """Thresholds between adjacent levels that equalise the Gaussian tails (Q-optimal) [A, A -> A].
 
     ``th = (mu_j sigma_{j+1} + mu_{j+1} sigma_j) / (sigma_j + sigma_{j+1})``; the midpoint when the two
-    noises are equal (or both zero).
+    noises are equal (or both zero). Levels run along the last axis (``[..., L] -> [..., L-1]``).
     """
-    mu = np.asarray(ideal_levels, dtype=float)
-    s = np.asarray(sigma_levels, dtype=float)
-    lo, hi, slo, shi = mu[:-1], mu[1:], s[:-1], s[1:]
+    mu, s = np.broadcast_arrays(np.asarray(ideal_levels, dtype=float), np.asarray(sigma_levels, dtype=float))
+    lo, hi, slo, shi = mu[..., :-1], mu[..., 1:], s[..., :-1], s[..., 1:]
     tot = slo + shi
     safe = np.where(tot > 0, tot, 1.0)
     return np.where(tot > 0, (lo * shi + hi * slo) / safe, 0.5 * (lo + hi))

@@ -104,7 +104,7 @@ def cascade_response(nu, pole_bandwidths=(), butterworth_bandwidths=(), gaussian
 
 def _cascade_fast(nu, pole_bandwidths, butterworth_bandwidths, gaussian_rms, delay):
     """:func:`cascade_response` through the compiled kernel for 1-D batches (the sweep hot path)."""
-    from microlink.ber._kernels import cascade_response_kernel
+    from microlink.ber._compiled import cascade_response_kernel
 
     arrays = [np.asarray(b, dtype=float) for b in (*pole_bandwidths, *butterworth_bandwidths)]
     shape = np.broadcast_shapes(*[a.shape for a in arrays], np.shape(gaussian_rms), np.shape(delay))

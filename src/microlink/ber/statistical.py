@@ -34,6 +34,7 @@ import numpy as np
 from scipy import special
 
 from microlink.ber._compiled import ENGINE, isi_distribution
+from microlink.ber.closed_form import transition_probabilities
 from microlink.ber.model import DecisionModel, DecisionPoint, decision_point
 from microlink.errors import ParameterError
 
@@ -129,15 +130,7 @@ def _decision_probabilities(point: DecisionPoint, main, pmf, values, sigma_eff):
     z = (th[None, :, None] - mu[:, None, None] - x[None, None, :]) / sigma_eff[:, None, None]  # [L, T, N]
     up = (special.ndtr(-z) * w).sum(axis=-1)  # P(y_j > th_t)
     down = (special.ndtr(z) * w).sum(axis=-1)  # P(y_j < th_t)
-    n_l = mu.size
-    prob = np.zeros((n_l, n_l))
-    for j in range(n_l):
-        for jj in range(n_l):
-            if jj > j:
-                prob[j, jj] = up[j, jj - 1] - (up[j, jj] if jj < n_l - 1 else 0.0)
-            elif jj < j:
-                prob[j, jj] = down[j, jj] - (down[j, jj - 1] if jj > 0 else 0.0)
-    return np.maximum(prob, 0.0), up, down
+    return transition_probabilities(up, down), up, down
 
 
 def _ber_from_probabilities(point: DecisionPoint, prob):

@@ -22,7 +22,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from microlink.ber.pam4 import pam_ber, pam_levels, symbol_variance
+from microlink.ber.closed_form import pam_ber, pam_levels, symbol_variance
 from microlink.channels.copper import HostChannel, TwinaxCable, minimum_phase_response
 from microlink.devices.serdes import (
     ChipToModuleSerDes,

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from microlink.ber.pam4 import pam_ber, pam_levels, symbol_variance
+from microlink.ber.closed_form import pam_ber, pam_levels, symbol_variance
 from microlink.channels.copper import minimum_phase_response
 from microlink.channels.multimode import gaussian_response
 from microlink.devices.receiver import Receiver, butterworth2_response

@@ -23,7 +23,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from microlink.ber.pam4 import pam_levels
+from microlink.ber.closed_form import pam_levels
 from microlink.channels.copper import HostChannel
 from microlink.channels.single_mode import SingleModeFiber
 from microlink.devices.laser import CWLaser, LaserDistribution

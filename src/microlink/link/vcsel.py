@@ -135,7 +135,7 @@ class VCSELLink(CompositeLink):
     # ---- chain pieces -----------------------------------------------------------------------------------
     def drive_currents(self, lanes: Lanes):
         """Drive current of each level [A]."""
-        from microlink.ber.pam4 import pam_levels
+        from microlink.ber.closed_form import pam_levels
 
         lv = pam_levels(lanes.modulation)
         return self.drive.bias_current + 0.5 * self.drive.modulation_current * lv

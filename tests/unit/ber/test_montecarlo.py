@@ -1,4 +1,4 @@
-"""Monte Carlo: seeding, stopping rules, exact intervals, compiled kernels against their NumPy twins."""
+"""Monte Carlo: seeding, stopping rules, exact intervals, compiled kernels against a plain NumPy reference."""
 
 import numpy as np
 import pytest
@@ -52,8 +52,21 @@ def test_clopper_pearson():
         clopper_pearson(5, 3)
 
 
+def _reference_symbols(words, history, n, bps, n_aggr):
+    """Plain NumPy reading of the kernels' word layout: history + symbols, and aggressor bits [n, M]."""
+    per_word = 64 // bps
+    n_sym_words = -(-n // per_word)
+    w = words[:n_sym_words].astype(np.uint64)
+    shifts = np.arange(per_word, dtype=np.uint64) * np.uint64(bps)
+    sym = ((w[:, None] >> shifts[None, :]) & np.uint64((1 << bps) - 1)).reshape(-1)[:n].astype(np.int64)
+    used = (n - (n_sym_words - 1) * per_word) * bps
+    bit_rows = (words.astype(np.uint64)[:, None] >> np.arange(64, dtype=np.uint64)[None, :]) & np.uint64(1)
+    bits = np.concatenate([bit_rows[n_sym_words - 1, used:], bit_rows[n_sym_words:].reshape(-1)])
+    return np.concatenate([history, sym]), bits[: n * n_aggr].astype(np.int64).reshape(n, n_aggr)
+
+
 @pytest.mark.parametrize("model", [NRZ, PAM4], ids=["nrz", "pam4"])
-def test_compiled_kernels_equal_numpy_twins(model):
+def test_compiled_kernels_equal_a_plain_numpy_reference(model):
     pt = decision_point(model)
     offsets, positions, main_pos, span, taps = _symbol_setup(pt)
     aggr = np.ascontiguousarray(pt.amplitude * pt.aggressors)
@@ -63,33 +76,43 @@ def test_compiled_kernels_equal_numpy_twins(model):
     words = rng.bit_generator.random_raw(C.words_needed(n, bps, aggr.size))
     noise = rng.standard_normal(n, dtype=np.float32)
     hist0 = rng.integers(0, pt.levels.size, span)
+    sym, abits = _reference_symbols(words, hist0, n, bps, aggr.size)
+    y = taps[np.arange(positions.size)[None, :], sym[np.arange(n)[:, None] + positions[None, :]]].sum(axis=1)
+    y = y + ((2 * abits - 1) * aggr[None, :]).sum(axis=1)
+    s0 = sym[np.arange(n) + main_pos]
+    y = y + pt.sigma_levels[s0] * noise
+    e_ref = int(pt.bit_errors_table[s0, (y[:, None] > pt.thresholds[None, :]).sum(axis=1)].sum())
     args = (pt.levels.size, bps, taps, positions, main_pos, aggr.size, aggr, pt.sigma_levels, pt.thresholds,
             pt.bit_errors_table)
     none_j = (np.zeros((1, 1, 1)), np.zeros(0, np.int64), np.zeros(0))
-    h1, h2, h3 = hist0.copy(), hist0.copy(), hist0.copy()
-    e_np = C._mc_symbol_chunk_np(words, noise, *args, h1, n, *none_j)
-    e_nb = C.mc_symbol_chunk(words, noise, *args, h2, n, *none_j)
-    assert e_np == e_nb > 0
+    h2, h3 = hist0.copy(), hist0.copy()
+    assert C.mc_symbol_chunk(words, noise, *args, h2, n, *none_j) == e_ref > 0
+    np.testing.assert_array_equal(h2, sym[n:])
     lut = _lookup_tables(pt, positions, span, taps, aggr)
-    if lut is not None:
-        e_lut = C.mc_symbol_lut_chunk(words, noise, bps, lut[0], lut[1], lut[2], aggr.size, pt.sigma_levels,
-                                      pt.thresholds, pt.bit_errors_table, h3, n)
-        assert e_lut == e_np
-        np.testing.assert_array_equal(h3, h1)
-    np.testing.assert_array_equal(h1, h2)
-    # waveform kernels
+    assert lut is not None
+    assert C.mc_symbol_lut_chunk(words, noise, bps, lut[0], lut[1], lut[2], aggr.size, pt.sigma_levels,
+                                 pt.thresholds, pt.bit_errors_table, h3, n) == e_ref
+    np.testing.assert_array_equal(h3, sym[n:])
+    # waveform kernel: every sample, white noise
     sps = pt.samples_per_symbol
     n_ui = pt.pulse.size // sps
     poly = np.ascontiguousarray(pt.pulse[: n_ui * sps].reshape(n_ui, sps).T)
     wn = rng.standard_normal((n, sps), dtype=np.float32)
     hw = rng.integers(0, pt.levels.size, n_ui - 1)
-    w_args = (pt.levels.size, bps, np.ascontiguousarray(pt.amplitude * pt.levels), poly,
-              int(round((pt.phase - pt.main_index) * sps)), pt.sigma_levels, pt.thresholds, pt.bit_errors_table)
-    out1, out2 = np.zeros((n, sps)), np.zeros((n, sps))
-    e1 = C._mc_waveform_chunk_np(words, wn, *w_args, hw.copy(), n, n_ui - 1 - pt.main_index, aggr.size, aggr, out1)
-    e2 = C.mc_waveform_chunk(words, wn, *w_args, hw.copy(), n, n_ui - 1 - pt.main_index, aggr.size, aggr, out2)
-    assert e1 == e2
-    np.testing.assert_allclose(out1, out2, atol=1e-12)
+    ph = int(round((pt.phase - pt.main_index) * sps))
+    main_w = n_ui - 1 - pt.main_index
+    sym_w, abits_w = _reference_symbols(words, hw, n, bps, aggr.size)
+    lv = pt.amplitude * pt.levels
+    x = lv[sym_w[np.arange(n)[:, None] + n_ui - 1 - np.arange(n_ui)[None, :]]] @ poly.T
+    x = x + ((2 * abits_w - 1) * aggr[None, :]).sum(axis=1)[:, None]
+    s_main = sym_w[np.arange(n) + main_w]
+    x = x + pt.sigma_levels[s_main][:, None] * wn
+    e_w = int(pt.bit_errors_table[s_main, (x[:, ph][:, None] > pt.thresholds[None, :]).sum(axis=1)].sum())
+    out = np.zeros((n, sps))
+    e2 = C.mc_waveform_chunk(words, wn, pt.levels.size, bps, np.ascontiguousarray(lv), poly, ph, pt.sigma_levels,
+                             pt.thresholds, pt.bit_errors_table, hw.copy(), n, main_w, aggr.size, aggr, out)
+    assert e2 == e_w
+    np.testing.assert_allclose(out, x, atol=1e-12)
 
 
 def test_waveform_and_symbol_modes_agree_statistically():

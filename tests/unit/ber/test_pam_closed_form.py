@@ -3,20 +3,14 @@
 import numpy as np
 import pytest
 
-from microlink.ber.pam4 import (
-    NRZ_LEVELS,
-    PAM4_LEVELS,
-    pam4_ber,
-    pam_ber,
-    symbol_variance,
-)
+from microlink.ber.closed_form import NRZ_LEVELS, PAM4_LEVELS, pam_ber, symbol_variance
 from microlink.errors import ParameterError
 from microlink.units import q_to_ber
 
 
 def test_textbook_pam4_and_nrz_without_isi():
     # PAM4, outer levels at +-A h0: eye half-opening A/3, BER = 3/4 Q(A/(3 sigma)) (Proakis sec. 4.3)
-    assert pam4_ber(1.0, [0.0], 3.0, 0.2) == pytest.approx(0.75 * q_to_ber(5.0), rel=1e-12)
+    assert pam_ber(1.0, [0.0], 3.0, 0.2) == pytest.approx(0.75 * q_to_ber(5.0), rel=1e-12)
     assert pam_ber(1.0, [], 1.0, 0.2, levels=NRZ_LEVELS) == pytest.approx(q_to_ber(5.0), rel=1e-12)
     assert symbol_variance(PAM4_LEVELS) == pytest.approx(5.0 / 9.0)
 
@@ -24,24 +18,24 @@ def test_textbook_pam4_and_nrz_without_isi():
 def test_worst_case_shifts_every_eye_by_the_closure():
     h = 0.1
     expected = 0.75 * q_to_ber((1.0 - 3.0 * h) / 0.2)
-    assert pam4_ber(1.0, [h], 3.0, 0.2, method="worst") == pytest.approx(expected, rel=1e-12)
-    assert pam4_ber(1.0, [h], 3.0, 0.2, method="worst") > pam4_ber(1.0, [h], 3.0, 0.2)
+    assert pam_ber(1.0, [h], 3.0, 0.2, method="worst") == pytest.approx(expected, rel=1e-12)
+    assert pam_ber(1.0, [h], 3.0, 0.2, method="worst") > pam_ber(1.0, [h], 3.0, 0.2)
 
 
 def test_monotone_in_noise_and_isi_and_vectorised():
     sig = np.array([0.1, 0.2, 0.3])
-    ber = pam4_ber(np.ones(3), np.tile([0.05, -0.02], (3, 1)), 3.0, sig)
+    ber = pam_ber(np.ones(3), np.tile([0.05, -0.02], (3, 1)), 3.0, sig)
     assert np.all(np.diff(ber) > 0)
     isi = np.array([[0.0], [0.05], [0.1]])
-    ber2 = pam4_ber(np.ones(3), isi, 3.0, 0.25)
+    ber2 = pam_ber(np.ones(3), isi, 3.0, 0.25)
     assert np.all(np.diff(ber2) > 0)
     assert ber.shape == (3,)
 
 
 def test_level_dependent_noise_moves_thresholds():
     # noise only on the top level: the lower eyes are clean, total BER below the uniform-noise case
-    per_level = pam4_ber(1.0, [0.0], 3.0, None, level_sigma=[0.05, 0.05, 0.05, 0.4])
-    uniform = pam4_ber(1.0, [0.0], 3.0, 0.4)
+    per_level = pam_ber(1.0, [0.0], 3.0, None, level_sigma=[0.05, 0.05, 0.05, 0.4])
+    uniform = pam_ber(1.0, [0.0], 3.0, 0.4)
     assert 0 < per_level < uniform
 
 
@@ -57,7 +51,7 @@ def test_monte_carlo_agrees_with_closed_form():
     gray = np.array([0, 1, 3, 2])
     bits = np.unpackbits((gray[decided] ^ gray[sym[1:]]).astype(np.uint8)[:, None], axis=1).sum()
     ber_mc = bits / (2 * n)
-    ber_cf = float(pam4_ber(h0, [h1], amp, sigma))
+    ber_cf = float(pam_ber(h0, [h1], amp, sigma))
     # 3-sigma binomial interval of the simulated estimate
     tol = 3 * np.sqrt(ber_cf / (2 * n))
     assert abs(ber_mc - ber_cf) < tol + 0.02 * ber_cf
@@ -67,6 +61,6 @@ def test_bad_input_names_the_field():
     with pytest.raises(ParameterError, match="levels"):
         pam_ber(1.0, [0.0], 1.0, 0.1, levels=[1.0, -1.0])
     with pytest.raises(ParameterError, match="method"):
-        pam4_ber(1.0, [0.0], 1.0, 0.1, method="median")
+        pam_ber(1.0, [0.0], 1.0, 0.1, method="median")
     with pytest.raises(ParameterError, match="sigma"):
-        pam4_ber(1.0, [0.0], 1.0, -0.1)
+        pam_ber(1.0, [0.0], 1.0, -0.1)
