@@ -101,6 +101,10 @@ def _resolve(link, ranges, aggregate_rate, reach, target_ber, lane_rate) -> _Lin
         link = get_parameter_set(link)
     if isinstance(link, ParameterSet):
         name, params, defaults, own = link.name, link.parameters, link.defaults, link.ranges
+        if ranges is None:
+            # a value changed away from the preset (config file, --set) is taken as known: its range goes
+            own = {k: r for k, r in own.items() if r.contains(_field_value(params, k))} if own else \
+                ranges_for(name, params, drop_known=True)
     elif hasattr(link, "evaluate") and hasattr(link, "sections"):
         name, params, defaults = "custom", link, {}
         own = ranges_for("custom", params)
@@ -120,6 +124,11 @@ def _resolve(link, ranges, aggregate_rate, reach, target_ber, lane_rate) -> _Lin
             raise ParameterError(key, request[key], "one value (bands are computed at one request)")
         request[key] = float(request[key])
     return _Link(name, params, use, request)
+
+
+def _field_value(parameters, key: str):
+    sec, fname = key.split(".")
+    return getattr(parameters.sections()[sec], fname)
 
 
 def _with_values(parameters, values: dict[str, Any]):

@@ -295,8 +295,13 @@ def check_ranges(parameters, ranges: dict[str, Range], where: str = "") -> dict[
     return ranges
 
 
-def ranges_for(name: str, parameters) -> dict[str, Range]:
-    """Ranges of a preset: field-level ranges where the value is the field default, then the preset's own."""
+def ranges_for(name: str, parameters, drop_known: bool = False) -> dict[str, Range]:
+    """Ranges of a preset: field-level ranges where the value is the field default, then the preset's own.
+
+    With ``drop_known``, a range that no longer contains the field's value (the user set the value: a config
+    file or ``--set``) is left out instead of raising; ``name`` may carry a ``+suffix`` (``lightbundle+config``).
+    """
+    name = name.split("+", 1)[0]
     out: dict[str, Range] = {}
     for sec_name, sec in parameters.sections().items():
         defaults = {f.name: f.default for f in dataclasses.fields(sec)}
@@ -305,6 +310,9 @@ def ranges_for(name: str, parameters) -> dict[str, Range]:
             if value is defaults.get(fname) or value == defaults.get(fname):
                 out[f"{sec_name}.{fname}"] = spread
     out.update(PRESET_RANGES.get(name, {}))
+    if drop_known:
+        out = {k: r for k, r in out.items() if r.contains(getattr(parameters.sections()[k.split(".")[0]],
+                                                                  k.split(".")[1]))}
     return check_ranges(parameters, out, name)
 
 

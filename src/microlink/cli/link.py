@@ -7,7 +7,14 @@ from typing import List, Optional
 
 import typer
 
-from microlink.cli.options import FormatOption, OutputFormat
+from microlink.cli.options import FormatOption, OutputFormat, PlotOption
+from microlink.cli.uncertainty_options import (
+    SolveForOption,
+    TornadoOption,
+    UncertaintyExecutorOption,
+    UncertaintyOption,
+    UncertaintySeedOption,
+)
 
 
 def main(
@@ -19,6 +26,12 @@ def main(
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="YAML/TOML link file (units as strings); overrides --preset."),
     set_: List[str] = typer.Option([], "--set", help="Override one parameter: section.field=value, e.g. led.diameter='4 um'. Repeatable."),
     fmt: OutputFormat = FormatOption,
+    uncertainty: int = UncertaintyOption,
+    tornado: bool = TornadoOption,
+    seed: int = UncertaintySeedOption,
+    solve_for: Optional[str] = SolveForOption,
+    executor: str = UncertaintyExecutorOption,
+    plot: Optional[Path] = PlotOption,
 ):
     """Evaluate a link (default: the LightBundle-like micro-LED CPO link, 800 Gb/s over 10 m)."""
     from microlink.cli.render import print_link_table
@@ -39,13 +52,20 @@ def main(
             raise ConfigError(f"--set: {sec} is not a parameter section")
         data[sec][fld] = value
     cfg = link_config_from_mapping(data)
-    result = evaluate_link(
-        cfg.parameter_set,
+    request = dict(
         aggregate_rate=parse_quantity(rate, "b/s", field="--rate") if rate else cfg.aggregate_rate,
         reach=parse_quantity(reach, "m", field="--reach") if reach else cfg.reach,
         target_ber=target_ber if target_ber is not None else cfg.target_ber,
         lane_rate=parse_quantity(lane_rate, "b/s", field="--lane-rate") if lane_rate else cfg.lane_rate,
     )
+    if solve_for or uncertainty:
+        from microlink.cli import uncertainty_options as uo
+
+        if solve_for:
+            return uo.run_solve_for(cfg.parameter_set, solve_for, fmt=fmt, **request)
+        return uo.run_link_uncertainty(cfg.parameter_set, samples=uncertainty, tornado=tornado, seed=seed, fmt=fmt,
+                                       plot=plot, executor=executor, **request)
+    result = evaluate_link(cfg.parameter_set, **request)
     if fmt == OutputFormat.json:
         print_json(result.to_dict())
     else:
