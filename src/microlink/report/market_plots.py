@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -22,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from microlink.market.model import MarketForecast
 
-__all__ = ["fan_chart", "tornado_chart", "market_figure", "save_market_figure"]
+__all__ = ["fan_chart", "tornado_chart", "chain_tornado_chart", "pool_chart", "market_figure", "save_market_figure"]
 
 _MUSD = 1e6  # display scale: revenue in US$ M
 _FORMATS = (".png", ".svg", ".pdf")
@@ -93,8 +94,75 @@ def tornado_chart(result: "MarketForecast", ax: "Axes | None" = None, *, top: in
     return ax
 
 
-def market_figure(result: "MarketForecast") -> Figure:
-    """Fan chart and tornado side by side (the tornado only when the result has one)."""
+def chain_tornado_chart(chain, ax: "Axes | None" = None, *, top: int = 10) -> "Axes":
+    """Tornado of a :class:`~microlink.market.chain.ChainForecast`: market, competition and link parameters."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.5))
+    rows = list(chain.tornado[:top])[::-1]
+    comp = chain.competition
+    if comp is not None and chain.competition_calibration is not None:
+        base = comp.revenue(chain.competition_calibration["technology"], chain.year) / _MUSD
+    else:
+        base = chain.forecast.implied.revenue_usd / _MUSD
+    colours = {"market": "tab:blue", "competition": "tab:purple", "link": "tab:red"}
+    for k, row in enumerate(rows):
+        low = row["revenue_low_usd"] / _MUSD - base
+        high = row["revenue_high_usd"] / _MUSD - base
+        ax.barh(k, low, left=base, color="tab:orange", alpha=0.8, label="at low end" if k == 0 else None)
+        ax.barh(k, high, left=base, color="tab:green", alpha=0.8, label="at high end" if k == 0 else None)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([f"{r['parameter']} [{r['kind']}]\n{r['low']} .. {r['high']}" for r in rows], fontsize=7)
+    for label, row in zip(ax.get_yticklabels(), rows):
+        label.set_color(colours.get(row["kind"], "black"))
+    ax.axvline(base, color="black", linewidth=1)
+    ax.set_xlabel(f"revenue in {chain.year} [US$ M]")
+    ax.set_title(f"Sensitivity of {chain.year} revenue (baseline US${base:,.0f} M; red: link parameters)")
+    ax.grid(True, axis="x", alpha=0.3)
+    if rows:
+        ax.legend(fontsize=8, loc="lower right")
+    return ax
+
+
+def pool_chart(chain, ax: "Axes | None" = None) -> "Axes":
+    """The scale-up link ends by year [M], stacked: copper, then each technology's share of the pool beyond it."""
+    comp = chain.competition
+    if comp is None:
+        raise ParameterError("competition", None, "a chain forecast run with --tech")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.5))
+    copper = comp.scaleup_ends - comp.pool_ends
+    layers = [copper / 1e6] + [comp.units[i] / 1e6 for i in range(len(comp.technologies))]
+    labels = ["passive copper"] + list(comp.titles)
+    if np.any(comp.unserved_share > 0):
+        layers.append(comp.unserved_share * comp.pool_ends / 1e6)
+        labels.append("unserved")
+    ax.stackplot(comp.years, *layers, labels=labels, alpha=0.85)
+    ax.set_xlabel("year")
+    ax.set_ylabel("scale-up link ends [M, 1.6T-equivalent]")
+    ax.set_xticks(comp.years)
+    ax.tick_params(axis="x", labelrotation=45)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left")
+    ax.set_title("Scale-up link ends: copper and the pool beyond its reach, by technology")
+    return ax
+
+
+def market_figure(result) -> Figure:
+    """Fan chart and tornado side by side (the tornado only when the result has one); for a chain forecast
+    in competition mode the stacked pool replaces the fan chart."""
+    from microlink.market.chain import ChainForecast
+
+    if isinstance(result, ChainForecast):
+        chain = result
+        fig = Figure(figsize=(14, 5.5), layout="constrained")
+        ax_left, ax_right = fig.subplots(1, 2)
+        if chain.competition is not None:
+            pool_chart(chain, ax_left)
+        else:
+            fan_chart(chain.forecast, ax_left)
+            ax_left.set_title(chain.title, fontsize=8)
+        chain_tornado_chart(chain, ax_right)
+        return fig
     has_tornado = result.sensitivity is not None and len(result.sensitivity.rows) > 0
     fig = Figure(figsize=(14 if has_tornado else 7, 5.5), layout="constrained")
     if has_tornado:
@@ -106,7 +174,7 @@ def market_figure(result: "MarketForecast") -> Figure:
     return fig
 
 
-def save_market_figure(result: "MarketForecast", path: str | Path) -> Path:
+def save_market_figure(result, path: str | Path) -> Path:
     """Draw :func:`market_figure` and save it to ``path`` (.png, .svg or .pdf). Returns the path."""
     path = Path(path)
     if path.suffix.lower() not in _FORMATS:
