@@ -115,6 +115,11 @@ def run(topology, *, tech, policy, baseline, assign, workload, fill, job_days, g
         from microlink.cli.options import print_json
 
         doc = comparison.to_dict()
+        from microlink.rack.tco import TcoAssumptions, system_tco
+
+        tco_a = TcoAssumptions()
+        rows = [r for r in comparison.rows] + ([comparison.baseline] if comparison.baseline is not None else [])
+        doc["tco"] = {"assumptions": tco_a.to_dict(), "rows": [system_tco(r, tco_a).to_dict() for r in rows]}
         doc["plot"] = str(saved) if saved is not None else None
         print_json(doc)
     else:
@@ -221,6 +226,19 @@ def print_comparison(comparison, *, detail: bool = False, saved=None, console=No
         rel.add_row(name(r), f"{r.fit_per_link:.3g}", f"{r.failures_per_day:.3g}", f"{r.failures_per_job:.3g}",
                     _signed(r.delta_failures_per_day), f"{1 / r.failures_per_day:,.3g}" if r.failures_per_day > 0 else "-")
     console.print(rel)
+
+    from microlink.rack.tco import TcoAssumptions, describe_assumptions, system_tco
+
+    tco_a = TcoAssumptions()
+    tco = _table("Total cost of ownership of the links [US$]", [
+        ("technology", "left"), ("capex", "right"), ("energy", "right"), ("replacements", "right"),
+        ("downtime", "right"), ("total", "right"), ("per rack", "right"), ("per link end", "right")])
+    for r in every:
+        t = system_tco(r, tco_a)
+        tco.add_row(name(r), _num(t.capex_usd), _num(t.energy_usd), _num(t.replacement_usd), _num(t.downtime_usd),
+                    _num(t.total_usd), _num(t.per_rack_usd), f"{t.per_end_usd:,.0f}")
+    console.print(tco)
+    console.print(f"[dim]{describe_assumptions(tco_a)} (microlink.rack.tco; switches excluded)[/]", highlight=False)
 
     counts = _table("Counts", [
         ("technology", "left"), ("link ends", "right"), ("lanes", "right"), ("spare", "right"),
