@@ -32,10 +32,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from microlink.parameters import Parameters, Source, param
+from microlink.signals import NEPER_TO_DB, minimum_phase_response  # noqa: F401  (re-exported for channel users)
 from microlink.units import INCH, SPEED_OF_LIGHT
 
 VACUUM_PERMEABILITY = 4e-7 * np.pi  # [H/m] (1.25663706212e-6 in SI 2019; difference < 1e-9)
-NEPER_TO_DB = 20.0 / np.log(10.0)  # [dB/Np]
 COPPER_RESISTIVITY = 1.72e-8  # [ohm m] annealed copper at 20 C (IACS 100 %)
 SILVER_RESISTIVITY = 1.59e-8  # [ohm m] at 20 C (CRC Handbook)
 
@@ -112,23 +112,6 @@ def lumped_loss_db(frequency, loss_at_reference_db, reference_frequency):
     """Loss of a connector/via/transition growing as ``sqrt(f)`` [Hz, dB, Hz -> dB]."""
     return np.asarray(loss_at_reference_db, dtype=float) * np.sqrt(
         np.maximum(np.asarray(frequency, dtype=float), 0.0) / reference_frequency)
-
-
-def minimum_phase_response(loss_db):
-    """Minimum-phase complex response from an insertion loss on a uniform grid ``f_k = k df`` [dB -> 1].
-
-    Folded real cepstrum (Oppenheim & Schafer, *Discrete-Time Signal Processing*, 3rd ed., sec. 5.6):
-    ``log|H|`` is mirrored to a full period, transformed, folded onto positive quefrencies and transformed
-    back. ``loss_db`` has shape ``[..., F]`` with ``F = n/2 + 1``.
-    """
-    log_mag = -np.asarray(loss_db, dtype=float) / NEPER_TO_DB  # ln|H|
-    n = 2 * (log_mag.shape[-1] - 1)
-    cep = np.fft.irfft(log_mag, n=n, axis=-1)
-    fold = np.zeros_like(cep)
-    fold[..., 0] = cep[..., 0]
-    fold[..., 1:n // 2] = 2.0 * cep[..., 1:n // 2]
-    fold[..., n // 2] = cep[..., n // 2]
-    return np.exp(np.fft.rfft(fold, axis=-1))
 
 
 def crosstalk_coupling(frequency, coupling_at_reference_db, reference_frequency):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from microlink.parameters import Parameters, Source, choice, param
+from microlink.signals import gaussian_response  # noqa: F401  (re-exported: the modal response is Gaussian)
 from microlink.units import SPEED_OF_LIGHT, db_to_linear
 
 #: Gaussian rms width x -3 dB optical bandwidth: sqrt(ln2 / 2) / pi.
@@ -47,11 +48,6 @@ def standard_dispersion(wavelength, zero_dispersion_wavelength, dispersion_slope
 def gaussian_rms_from_bandwidth(bandwidth):
     """rms width of a Gaussian impulse response with -3 dB optical bandwidth ``B`` [Hz -> s]."""
     return GAUSSIAN_SIGMA_BANDWIDTH / np.asarray(bandwidth, dtype=float)
-
-
-def gaussian_response(frequency, rms_width):
-    """``exp(-2 (pi f sigma)^2)`` [Hz, s -> 1]."""
-    return np.exp(-2.0 * (np.pi * np.asarray(frequency, dtype=float) * np.asarray(rms_width, dtype=float)) ** 2)
 
 
 #: 1 ps/(nm km) in SI (s/m^2) and 1 ps/(nm^2 km) in SI (s/m^3).

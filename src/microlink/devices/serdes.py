@@ -20,7 +20,11 @@ minimum-mean-square-error (MMSE) solution given the DFE (Proakis, *Digital Commu
 * the CTLE setting and sampling phase are those that maximise the slicer SNR.
 
 All noise spectral densities are one-sided [V^2/Hz]. Frequencies are handled on a grid normalised to the
-symbol rate (``nu = f / R_s``) so one grid serves design points of different rates.
+symbol rate (``nu = f / R_s``) so one grid serves design points of different rates; the front end and the
+CTLE, whose corners are all ratios of the symbol rate, are then the same on that grid for every point. The
+CTLE is affine in its linear DC gain, so a whole gain grid costs two pulse responses per point, and the
+(gain, phase) candidates are solved and scored in compiled code in bounded chunks of points. The filter
+primitives (poles, Butterworth, CTLE, FIR) live in :mod:`microlink.signals`.
 
 Energy follows the blocks of a DSP-based transceiver: a current-mode output driver (power from its
 swing), serializer/FFE logic, receiver analog front end, ADC (Walden figure of merit ``E = FoM 2^ENOB`` per
@@ -35,77 +39,29 @@ from typing import Any
 
 import numpy as np
 
+from microlink.errors import ParameterError
 from microlink.parameters import Parameters, Source, choice, param
+from microlink.signals import (  # noqa: F401  (re-exported: the SerDes transfer functions live in signals)
+    butterworth_response,
+    ctle_gain_basis,
+    ctle_response,
+    fir_response,
+    single_pole_response,
+)
 
 #: The noise-relevant band of the grid extends to ``sps/2`` times the symbol rate.
 DEFAULT_SAMPLES_PER_SYMBOL = 8
 DEFAULT_WINDOW_SYMBOLS = 64
 #: Sampling phases tried around the peak of each CTLE output pulse [samples].
 PHASE_OFFSETS = (-1, 0, 1)
+#: Design points equalised per compiled call; bounds the working memory to ~35 kB per point in flight
+#: (channel spectrum, two CTLE-basis pulses, noise PSD) whatever the number of points.
+DEFAULT_CHUNK_POINTS = 1024
+#: Receiver front end of the equaliser: 4th-order Butterworth noise filter (802.3 Annex 93A).
+FRONT_END_ORDER = 4
 
-# ----------------------------------------------------------------------------------------------------------
-# Transfer functions (complex, on physical frequencies f [..., F])
-
-
-def butterworth_response(frequency, bandwidth, order=4):
-    """Complex response of an ``order``-th order Butterworth low-pass [Hz, Hz, 1 -> 1].
-
-    Poles ``s_k = w_c exp(j pi (2k + n - 1)/(2n))``, ``k = 1..n``; unity gain at DC.
-    """
-    f = np.asarray(frequency, dtype=float)
-    fc = np.asarray(bandwidth, dtype=float)
-    x = 1j * f / fc  # s / w_c
-    h = np.ones(np.broadcast_shapes(f.shape, np.shape(fc)), dtype=complex)
-    for k in range(1, order + 1):
-        p = np.exp(1j * np.pi * (2 * k + order - 1) / (2 * order))
-        h = h * (-p) / (x - p)
-    return h
-
-
-def pole_response(frequency, bandwidth):
-    """Single real pole ``1 / (1 + j f / f_p)`` [Hz, Hz -> 1]."""
-    return 1.0 / (1.0 + 1j * np.asarray(frequency, dtype=float) / np.asarray(bandwidth, dtype=float))
-
-
-def ctle_response(frequency, symbol_rate, dc_gain_db, *, zero_ratio=0.4, pole1_ratio=0.4, pole2_ratio=1.0,
-                  low_frequency_gain_db=0.0, low_frequency_ratio=1.0 / 80.0):
-    """COM-style CTLE ``(g + j f/f_z)/((1 + j f/f_p1)(1 + j f/f_p2)) x (g2 + j f/f_LF)/(1 + j f/f_LF)``.
-
-    Parameters
-    ----------
-    frequency : array_like [...]
-        Frequency [Hz].
-    symbol_rate : array_like
-        Symbol rate ``f_b`` [Bd]; the corner frequencies are ratios of it (802.3ck: ``f_z = f_p1 = f_b/2.5``,
-        ``f_p2 = f_b``, ``f_LF = f_b/80``).
-    dc_gain_db, low_frequency_gain_db : array_like
-        DC gains ``20 log10 g`` and ``20 log10 g2`` (<= 0: the CTLE attenuates low frequencies) [dB].
-
-    Returns
-    -------
-    numpy.ndarray [...] complex
-        Response normalised so that with ``f_z = f_p1`` the high-frequency gain is 1 [1].
-    """
-    f = np.asarray(frequency, dtype=float)
-    fb = np.asarray(symbol_rate, dtype=float)
-    g = np.power(10.0, np.asarray(dc_gain_db, dtype=float) / 20.0)
-    g2 = np.power(10.0, np.asarray(low_frequency_gain_db, dtype=float) / 20.0)
-    fz, fp1, fp2, flf = zero_ratio * fb, pole1_ratio * fb, pole2_ratio * fb, low_frequency_ratio * fb
-    main = (g + 1j * f / fz) / ((1.0 + 1j * f / fp1) * (1.0 + 1j * f / fp2))
-    low = (g2 + 1j * f / flf) / (1.0 + 1j * f / flf)
-    return main * low
-
-
-def fir_response(normalised_frequency, taps, main_index):
-    """Response of a symbol-spaced FIR ``sum_k c_k exp(-j 2 pi nu (k - main))`` [cycles/UI -> 1].
-
-    ``taps`` has shape ``[..., K]``; the result ``[..., F]``.
-    """
-    nu = np.asarray(normalised_frequency, dtype=float)
-    c = np.asarray(taps, dtype=float)
-    k = np.arange(c.shape[-1]) - main_index
-    phase = np.exp(-2j * np.pi * nu[:, None] * k[None, :])  # [F, K]
-    return c @ phase.T
+#: Single real pole ``1 / (1 + j f / f_p)`` [Hz, Hz -> 1] (see :func:`microlink.signals.single_pole_response`).
+pole_response = single_pole_response
 
 
 def normalised_grid(n_symbols=DEFAULT_WINDOW_SYMBOLS, samples_per_symbol=DEFAULT_SAMPLES_PER_SYMBOL):
@@ -122,11 +78,15 @@ def nrz_symbol_spectrum(n_symbols=DEFAULT_WINDOW_SYMBOLS, samples_per_symbol=DEF
     return np.fft.rfft(rect)
 
 
+def _delayed_symbol_spectrum(n_symbols, samples_per_symbol, delay_symbols):
+    nu = normalised_grid(n_symbols, samples_per_symbol)
+    return nrz_symbol_spectrum(n_symbols, samples_per_symbol) * np.exp(-2j * np.pi * nu * delay_symbols)
+
+
 def pulse_from_response(response, n_symbols=DEFAULT_WINDOW_SYMBOLS, samples_per_symbol=DEFAULT_SAMPLES_PER_SYMBOL,
                         delay_symbols=4.0):
     """Oversampled pulse response of a one-UI symbol through ``response`` [..., F] (delayed) [1 per unit input]."""
-    nu = normalised_grid(n_symbols, samples_per_symbol)
-    spec = nrz_symbol_spectrum(n_symbols, samples_per_symbol) * np.exp(-2j * np.pi * nu * delay_symbols)
+    spec = _delayed_symbol_spectrum(n_symbols, samples_per_symbol, delay_symbols)
     return np.fft.irfft(np.asarray(response) * spec, n=n_symbols * samples_per_symbol, axis=-1)
 
 
@@ -137,21 +97,25 @@ def random_data_psd(frequency, symbol_rate, amplitude, symbol_variance_):
     return 2.0 * np.asarray(amplitude, dtype=float) ** 2 * symbol_variance_ * t * np.sinc(x) ** 2
 
 
-def noise_autocorrelation(normalised_frequency, psd, symbol_rate, lags):
-    """Autocorrelation ``R(l T) = int_0^inf S(f) cos(2 pi f l T) df`` at symbol-spaced lags [V^2/Hz -> V^2].
+def autocorrelation_weights(normalised_frequency, lags):
+    """Trapezoidal weights ``w[k, l] = dnu_k cos(2 pi nu_k l)`` of :func:`noise_autocorrelation` [cycles/UI -> 1].
 
-    Trapezoidal rule on the grid ``f = nu R_s``; ``psd`` has shape ``[..., F]``, the result ``[..., L]``.
+    ``psd @ w`` times the symbol rate is the autocorrelation at lags ``0..lags-1``; ``[F, L]``.
     """
     nu = np.asarray(normalised_frequency, dtype=float)
     weights = np.full(nu.shape, nu[1] - nu[0])
     weights[0] *= 0.5
     weights[-1] *= 0.5
-    cos = np.cos(2.0 * np.pi * nu[:, None] * np.arange(lags)[None, :]) * weights[:, None]  # [F, L]
+    return np.cos(2.0 * np.pi * nu[:, None] * np.arange(lags)[None, :]) * weights[:, None]
+
+
+def noise_autocorrelation(normalised_frequency, psd, symbol_rate, lags):
+    """Autocorrelation ``R(l T) = int_0^inf S(f) cos(2 pi f l T) df`` at symbol-spaced lags [V^2/Hz -> V^2].
+
+    Trapezoidal rule on the grid ``f = nu R_s``; ``psd`` has shape ``[..., F]``, the result ``[..., L]``.
+    """
+    cos = autocorrelation_weights(normalised_frequency, lags)
     return (np.asarray(psd, dtype=float) @ cos) * np.asarray(symbol_rate, dtype=float)[..., None]
-
-
-# ----------------------------------------------------------------------------------------------------------
-# MMSE FFE + DFE
 
 
 def _toeplitz(r):
@@ -161,13 +125,30 @@ def _toeplitz(r):
     return r[..., idx]
 
 
-def _shifted(x, start, count):
-    """``x[..., start + i]`` for ``i = 0..count-1`` with zeros outside the array; ``start`` is ``[...]``."""
-    u = x.shape[-1]
-    idx = np.asarray(start)[..., None] + np.arange(count)
-    valid = (idx >= 0) & (idx < u)
-    vals = np.take_along_axis(x, np.clip(idx, 0, u - 1), axis=-1)
-    return np.where(valid, vals, 0.0)
+# ----------------------------------------------------------------------------------------------------------
+# MMSE FFE + DFE
+
+
+@dataclass(frozen=True)
+class FeedForwardSolution:
+    """MMSE FFE given an ideal DFE, for a batch of symbol-spaced responses (arrays over points ``[...]``).
+
+    Attributes
+    ----------
+    taps : ndarray [..., N]
+        FFE coefficients [1/V].
+    response : ndarray [..., U + N - 1]
+        Equalised symbol-spaced response; its main cursor is at ``main_index + n_pre`` [1].
+    main_index : ndarray [...] int
+        Index of the main cursor of the unequalised ``cursors``.
+    noise_variance : ndarray [...]
+        Slicer noise ``w^T R_n w`` (normalised symbol units) [1].
+    """
+
+    taps: np.ndarray
+    response: np.ndarray
+    main_index: np.ndarray
+    noise_variance: np.ndarray
 
 
 def mmse_ffe_dfe(cursors, noise_autocorr, symbol_variance_, tx_noise_variance, n_taps, n_pre, n_dfe):
@@ -188,38 +169,22 @@ def mmse_ffe_dfe(cursors, noise_autocorr, symbol_variance_, tx_noise_variance, n
 
     Returns
     -------
-    dict
-        ``taps [..., N]`` (1/V), ``response [..., U + N - 1]`` (equalised symbol-spaced response, main at
-        index ``main_index + n_pre``), ``main_index [...]`` (main cursor of ``cursors``), ``noise_variance
-        [...]`` (slicer noise, normalised symbol units).
+    FeedForwardSolution
+        Solved point by point by a compiled Cholesky kernel (no ``[..., N, N]`` stack is held).
     """
-    x = np.asarray(cursors, dtype=float)
-    u = x.shape[-1]
-    m = np.argmax(x, axis=-1)  # main cursor of the unequalised response
-    sd2 = float(symbol_variance_)
-    stx = np.asarray(tx_noise_variance, dtype=float)
-    if stx.ndim:
-        stx = stx[(...,) + (None,) * (x.ndim - 1 - stx.ndim)] if stx.ndim < x.ndim - 1 else stx
-    # autocorrelation of the cursors, lags 0..N-1
-    rx = np.stack([np.sum(x[..., : u - l] * x[..., l:], axis=-1) for l in range(n_taps)], axis=-1)
-    # v_k[j] = x[m + k + n_pre - j], j = 0..N-1  ->  reversed slice starting at m + k + n_pre - (N - 1)
-    def column(k):
-        return _shifted(x, m + k + n_pre - (n_taps - 1), n_taps)[..., ::-1]
+    from microlink.devices._equalizer_kernels import mmse_kernel
 
-    v0 = column(0)
-    a = (sd2 + stx)[..., None, None] * _toeplitz(rx) + _toeplitz(np.asarray(noise_autocorr, dtype=float)[..., :n_taps])
-    for k in range(1, n_dfe + 1):
-        vk = column(k)
-        a = a - sd2 * vk[..., :, None] * vk[..., None, :]
-    scale = np.maximum(np.trace(a, axis1=-2, axis2=-1) / n_taps, 1e-300)
-    a = a + (1e-12 * scale)[..., None, None] * np.eye(n_taps)
-    w = sd2 * np.linalg.solve(a, v0[..., None])[..., 0]  # [..., N]
-    # equalised response g[r'] (r' = r + n_pre) = sum_j w_j x[r' - j]
-    g = np.zeros(x.shape[:-1] + (u + n_taps - 1,))
-    for j in range(n_taps):
-        g[..., j:j + u] += w[..., j:j + 1] * x
-    noise = np.einsum("...i,...ij,...j->...", w, _toeplitz(np.asarray(noise_autocorr, dtype=float)[..., :n_taps]), w)
-    return {"taps": w, "response": g, "main_index": m, "noise_variance": np.maximum(noise, 0.0)}
+    x = np.asarray(cursors, dtype=float)
+    rn = np.asarray(noise_autocorr, dtype=float)[..., :n_taps]
+    shape = np.broadcast_shapes(x.shape[:-1], rn.shape[:-1], np.shape(tx_noise_variance))
+    u = x.shape[-1]
+    xf = np.ascontiguousarray(np.broadcast_to(x, shape + (u,)).reshape(-1, u))
+    rnf = np.ascontiguousarray(np.broadcast_to(rn, shape + (n_taps,)).reshape(-1, n_taps))
+    stx = np.ascontiguousarray(np.broadcast_to(np.asarray(tx_noise_variance, dtype=float), shape).reshape(-1))
+    taps, resp, main_index, noise, _ = mmse_kernel(xf, np.zeros_like(xf), rnf, float(symbol_variance_), stx, 0.0,
+                                                   int(n_pre), int(n_dfe))
+    return FeedForwardSolution(taps.reshape(shape + (n_taps,)), resp.reshape(shape + (u + n_taps - 1,)),
+                               main_index.reshape(shape), noise.reshape(shape))
 
 
 @dataclass(frozen=True)
@@ -249,8 +214,9 @@ class Equalization:
         would see [dB].
     unequalized_main : ndarray [...]
         Main cursor of the pulse before CTLE/FFE, at the receiver input [V].
-    pulse : ndarray [..., T]
-        Equalised oversampled pulse (DFE feedback not subtracted) [1], and ``samples_per_symbol``.
+    pulse : ndarray [..., T] or None
+        Equalised oversampled pulse (DFE feedback not subtracted) [1], and ``samples_per_symbol``; None
+        when equalised with ``keep_pulse=False``.
     """
 
     main: Any
@@ -467,11 +433,12 @@ class SerDes(Parameters):
 
     # ---- equalisation
     def equalize(self, normalised_frequency, symbol_rate, channel_response, noise_psd=0.0, *, symbol_variance_=5.0 / 9.0,
-                 tx_noise=True, samples_per_symbol=DEFAULT_SAMPLES_PER_SYMBOL, n_symbols=DEFAULT_WINDOW_SYMBOLS):
+                 tx_noise=True, samples_per_symbol=DEFAULT_SAMPLES_PER_SYMBOL, n_symbols=DEFAULT_WINDOW_SYMBOLS,
+                 keep_pulse=True, chunk_points=DEFAULT_CHUNK_POINTS):
         """Equalise a channel for this receiver (see :func:`equalize`)."""
         return equalize(self, normalised_frequency, symbol_rate, channel_response, noise_psd,
                         symbol_variance_=symbol_variance_, tx_noise=tx_noise, samples_per_symbol=samples_per_symbol,
-                        n_symbols=n_symbols)
+                        n_symbols=n_symbols, keep_pulse=keep_pulse, chunk_points=chunk_points)
 
 
 @dataclass(frozen=True, eq=False)
@@ -586,9 +553,63 @@ class ShortReachSerDes(SerDes):
 # Equalisation of a channel
 
 
+#: Names of the arrays :func:`microlink.devices._equalizer_kernels.equalize_kernel` returns, in order.
+_KERNEL_OUTPUTS = ("taps", "response", "main_pos", "main", "noise", "tx", "jitter", "snr", "gain", "phase", "pulse",
+                   "raw_noise")
+
+
+def _check_grid(nu, n_symbols, samples_per_symbol):
+    n_f = n_symbols * samples_per_symbol // 2 + 1
+    if nu.shape != (n_f,):
+        raise ParameterError("normalised_frequency", f"an array of shape {nu.shape}",
+                             f"the {n_f}-bin grid of normalised_grid({n_symbols}, {samples_per_symbol})")
+    return n_f
+
+
+def _check_symbol_rate(rs):
+    bad = ~(np.isfinite(rs) & (rs > 0.0))
+    if np.any(bad):
+        raise ParameterError("symbol_rate", float(rs[bad].flat[0]), "finite and > 0 Bd")
+
+
+@dataclass(frozen=True)
+class _ReceiverBasis:
+    """Point-independent responses of the front end and the CTLE on the normalised grid (every corner of
+    both is a ratio of the symbol rate). ``pulse_a/pulse_b`` spectra give the pulse at linear CTLE gain
+    ``g`` as ``g a + b``; ``noise`` maps a PSD [..., F] to the autocorrelation bases ``[rn0 | rn1 | raw]``
+    (per unit symbol rate) with ``R_n(g) = g^2 rn0 + rn1`` and ``raw`` the front-end noise at lag 0."""
+
+    spectrum: np.ndarray  # [F] delayed one-UI symbol
+    spectrum_a: np.ndarray  # [F] symbol x front end x K
+    spectrum_b: np.ndarray  # [F] symbol x front end x j nu/zr K
+    noise: np.ndarray  # [F, 2N + 1]
+
+
+def _front_end_and_ctle(serdes: SerDes, nu):
+    """Front-end response and the CTLE gain basis ``(K, j nu/zr K)`` on the normalised grid [1]."""
+    front = butterworth_response(nu, float(serdes.rx_bandwidth_ratio), FRONT_END_ORDER)
+    k, kz = ctle_gain_basis(nu, 1.0)
+    return front, k, kz
+
+
+def _noise_basis(serdes: SerDes, nu, n_taps):
+    """``[F, 2N + 1]`` projections of a PSD onto ``rn0 | rn1 | raw`` (see :class:`_ReceiverBasis`) [1]."""
+    front, k, kz = _front_end_and_ctle(serdes, nu)
+    cos = autocorrelation_weights(nu, n_taps)
+    front2 = np.abs(front) ** 2
+    return np.concatenate([cos * (front2 * np.abs(k) ** 2)[:, None], cos * (front2 * np.abs(kz) ** 2)[:, None],
+                           (front2 * cos[:, 0])[:, None]], axis=1)
+
+
+def _receiver_basis(serdes: SerDes, nu, n_taps, n_symbols, samples_per_symbol) -> _ReceiverBasis:
+    front, k, kz = _front_end_and_ctle(serdes, nu)
+    spec = _delayed_symbol_spectrum(n_symbols, samples_per_symbol, 4.0)
+    return _ReceiverBasis(spec, front * k * spec, front * kz * spec, _noise_basis(serdes, nu, n_taps))
+
+
 def equalize(serdes: SerDes, normalised_frequency, symbol_rate, channel_response, noise_psd=0.0, *,
              symbol_variance_=5.0 / 9.0, tx_noise=True, samples_per_symbol=DEFAULT_SAMPLES_PER_SYMBOL,
-             n_symbols=DEFAULT_WINDOW_SYMBOLS) -> Equalization:
+             n_symbols=DEFAULT_WINDOW_SYMBOLS, keep_pulse=True, chunk_points=DEFAULT_CHUNK_POINTS) -> Equalization:
     """Equalise a batch of channels with a receiver's front end, CTLE grid, MMSE FFE and DFE.
 
     Parameters
@@ -607,112 +628,125 @@ def equalize(serdes: SerDes, normalised_frequency, symbol_rate, channel_response
         optical receiver noise ...) [V^2/Hz].
     symbol_variance_ : float
         ``E[s^2]`` of the normalised symbols (5/9 PAM4, 1 NRZ) [1].
-    tx_noise : bool or array_like
+    tx_noise : bool or array_like [...]
         Include the transmitter SNR of ``serdes`` (True), none (False), or this transmitter noise variance
         relative to a unit symbol [1].
+    keep_pulse : bool
+        Return the equalised oversampled pulse (``T`` values per point); ``False`` leaves
+        ``Equalization.pulse`` as None and saves ``8 T`` bytes per point.
+    chunk_points : int
+        Design points equalised per compiled call (working memory ~35 kB per point in flight).
 
     Returns
     -------
     Equalization
+
+    Notes
+    -----
+    The CTLE is affine in its linear DC gain (:func:`microlink.signals.ctle_gain_basis`), so the pulses of
+    the whole gain grid come from two inverse FFTs per point and the noise autocorrelations from two
+    projections; every (gain, phase) candidate is then solved and scored in compiled code
+    (:mod:`microlink.devices._equalizer_kernels`), keeping only the best per point.
     """
+    from microlink.devices._equalizer_kernels import equalize_kernel
+
+    sps, n_sym = int(samples_per_symbol), int(n_symbols)
     nu = np.asarray(normalised_frequency, dtype=float)
+    n_f = _check_grid(nu, n_sym, sps)
+    n_t = n_sym * sps
     rs = np.asarray(symbol_rate, dtype=float)
+    _check_symbol_rate(rs)
     h = np.asarray(channel_response)
-    shape = np.broadcast_shapes(h.shape[:-1], rs.shape, np.shape(noise_psd)[:-1] if np.ndim(noise_psd) else ())
-    h = np.broadcast_to(h, shape + nu.shape)
-    rs_b = np.broadcast_to(rs, shape)
-    f = nu * rs_b[..., None]  # [..., F]
+    if h.shape[-1:] != (n_f,):
+        raise ParameterError("channel_response", f"an array of shape {h.shape}", f"[..., {n_f}] on the grid")
+    psd_in = np.asarray(noise_psd, dtype=float)
+    if psd_in.ndim and psd_in.shape[-1] != n_f:
+        raise ParameterError("noise_psd", f"an array of shape {psd_in.shape}", f"a scalar or [..., {n_f}]")
+    chunk = int(chunk_points)
+    if chunk < 1:
+        raise ParameterError("chunk_points", chunk_points, "an integer >= 1")
+    shape = np.broadcast_shapes(h.shape[:-1], rs.shape, psd_in.shape[:-1] if psd_in.ndim else ())
     n_taps = int(round(float(serdes.ffe_taps)))
     n_pre = min(int(round(float(serdes.ffe_pre_taps))), n_taps - 1)
     n_dfe = int(round(float(serdes.dfe_taps)))
-    sps = samples_per_symbol
-
-    h_rx = butterworth_response(f, serdes.rx_bandwidth_ratio * rs_b[..., None], 4)
-    gains = serdes.ctle_gains_db
-    ctle = ctle_response(f[..., None, :], rs_b[..., None, None], gains[:, None])  # [..., C, F]
-    h_total = (h * h_rx)[..., None, :] * ctle  # [..., C, F]
-    pulse = pulse_from_response(h_total, n_symbols, sps)  # [..., C, T]
-    pulse_before = pulse_from_response(h, n_symbols, sps)
-    unequalized_main = pulse_before.max(axis=-1)
-
-    psd = serdes.rx_noise_density + np.broadcast_to(np.asarray(noise_psd, dtype=float), shape + nu.shape)
-    psd_c = (psd * np.abs(h_rx) ** 2)[..., None, :] * np.abs(ctle) ** 2  # [..., C, F]
-    r_n = noise_autocorrelation(nu, psd_c, rs_b[..., None], n_taps)  # [..., C, N]
-
-    c = len(gains)
-    # candidate sampling phases: the pulse peak and its neighbours (1/sps UI apart)
-    peak_phase = np.argmax(pulse, axis=-1) % sps  # [..., C]
-    phases = (peak_phase[..., None] + np.asarray(PHASE_OFFSETS)) % sps  # [..., C, P]
-    p = pulse.reshape(shape + (c, n_symbols, sps))  # [..., C, U, phase]
-    cur = np.take_along_axis(np.moveaxis(p, -1, -2), phases[..., None], axis=-2)  # [..., C, P, U]
-    # time derivative per UI by central difference over the oversampled pulse
-    dp = (np.roll(pulse, -1, axis=-1) - np.roll(pulse, 1, axis=-1)) * (sps / 2.0)
-    dcur = np.take_along_axis(np.moveaxis(dp.reshape(shape + (c, n_symbols, sps)), -1, -2), phases[..., None],
-                              axis=-2)
+    sd2 = float(symbol_variance_)
     if isinstance(tx_noise, bool):
-        stx = serdes.tx_noise_variance / (5.0 / 9.0) * symbol_variance_ if tx_noise else 0.0
+        stx = np.asarray(serdes.tx_noise_variance / (5.0 / 9.0) * sd2 if tx_noise else 0.0, dtype=float)
     else:
         stx = np.asarray(tx_noise, dtype=float)
-    sol = mmse_ffe_dfe(cur, r_n[..., :, None, :], symbol_variance_, np.asarray(stx), n_taps, n_pre, n_dfe)
-    g = sol["response"]  # [..., C, phase, U + N - 1]
-    main_pos = sol["main_index"] + n_pre
-    main = np.take_along_axis(g, main_pos[..., None], axis=-1)[..., 0]
-    r_idx = np.arange(g.shape[-1])
-    cancelled = (r_idx == main_pos[..., None]) | ((r_idx > main_pos[..., None]) & (r_idx <= main_pos[..., None] + n_dfe))
+    shape = np.broadcast_shapes(shape, stx.shape)
+    gains_db = serdes.ctle_gains_db
+    gains = np.power(10.0, gains_db / 20.0)
+    jit_coef = sd2 * (float(serdes.random_jitter) ** 2 + float(serdes.dual_dirac_jitter) ** 2)
+    basis = _receiver_basis(serdes, nu, n_taps, n_sym, sps)
+    eta0 = float(serdes.rx_noise_density)
+
+    flat_shape = shape if shape else (1,)
+    total = int(np.prod(flat_shape, dtype=np.int64))
+    hb = np.broadcast_to(h, flat_shape + (n_f,))
+    psd_b = np.broadcast_to(psd_in if psd_in.ndim else np.full(n_f, float(psd_in)), flat_shape + (n_f,))
+    rs_b = np.broadcast_to(rs, flat_shape)
+    stx_b = np.broadcast_to(stx, flat_shape)
+    n_l = n_sym + n_taps - 1
+    out = {
+        "taps": np.empty((total, n_taps)), "response": np.empty((total, n_l)), "main_pos": np.empty(total, np.int64),
+        "main": np.empty(total), "noise": np.empty(total), "tx": np.empty(total), "jitter": np.empty(total),
+        "snr": np.empty(total), "gain": np.empty(total, np.int64), "phase": np.empty(total, np.int64),
+        "pulse": np.empty((total, n_t if keep_pulse else 0)), "raw_main": np.empty(total), "raw_noise": np.empty(total),
+    }
+    offsets = np.asarray(PHASE_OFFSETS, dtype=np.int64)
+    for start in range(0, total, chunk):
+        sel = slice(start, min(start + chunk, total))
+        idx = np.unravel_index(np.arange(sel.start, sel.stop), flat_shape)
+        hc = hb[idx]
+        pulse_a = np.fft.irfft(hc * basis.spectrum_a, n=n_t, axis=-1)
+        pulse_b = np.fft.irfft(hc * basis.spectrum_b, n=n_t, axis=-1)
+        out["raw_main"][sel] = np.fft.irfft(hc * basis.spectrum, n=n_t, axis=-1).max(axis=-1)
+        res = equalize_kernel(pulse_a, pulse_b, eta0 + psd_b[idx], np.ascontiguousarray(rs_b[idx]), basis.noise, gains,
+                              sd2, np.ascontiguousarray(stx_b[idx], dtype=float), jit_coef, n_pre, n_dfe, sps, offsets,
+                              bool(keep_pulse))
+        for key, value in zip(_KERNEL_OUTPUTS, res):
+            out[key][sel] = value
+
+    main_pos = out["main_pos"]
+    g = out["response"]
+    r_idx = np.arange(n_l)
+    cancelled = (r_idx == main_pos[:, None]) | ((r_idx > main_pos[:, None]) & (r_idx <= main_pos[:, None] + n_dfe))
     isi = np.where(cancelled, 0.0, g)
-    # jitter: derivative of the equalised response
-    dg = np.zeros_like(g)
-    w = sol["taps"]
-    for j in range(n_taps):
-        dg[..., j:j + n_symbols] += w[..., j:j + 1] * dcur
-    jit2 = symbol_variance_ * (serdes.random_jitter**2 + serdes.dual_dirac_jitter**2) * np.sum(dg * dg, axis=-1)
-    tx2 = stx * np.sum(g * g, axis=-1)
-    noise2 = sol["noise_variance"]
-    snr = symbol_variance_ * main**2 / (symbol_variance_ * np.sum(isi * isi, axis=-1) + noise2 + tx2 + jit2 + 1e-300)
-    flat = snr.reshape(shape + (-1,))
-    best = np.argmax(flat, axis=-1)  # [...]
+    dfe_idx = np.clip(main_pos[:, None] + 1 + np.arange(n_dfe), 0, n_l - 1)
+    dfe = np.take_along_axis(g, dfe_idx, axis=-1)
+    main, noise2, raw_main = out["main"], out["noise"], out["raw_main"]
+    raw_snr_noise = out["raw_noise"] / np.maximum(raw_main, 1e-300) ** 2
+    enh = noise2 / np.maximum(main, 1e-300) ** 2 / np.maximum(raw_snr_noise, 1e-300)
 
-    def pick(a):
-        a2 = a.reshape(shape + (-1,) + a.shape[len(shape) + 2:])
-        idx = best.reshape(shape + (1,) + (1,) * (a2.ndim - len(shape) - 1))
-        return np.take_along_axis(a2, idx, axis=len(shape))[(slice(None),) * len(shape) + (0,)]
+    def b(a):
+        return a.reshape(shape + a.shape[1:])
 
-    main_b = pick(main)
-    isi_b = pick(isi)
-    main_pos_b = pick(main_pos)
-    g_b = pick(g)
-    dfe_idx = main_pos_b[..., None] + 1 + np.arange(n_dfe)
-    dfe_b = np.take_along_axis(g_b, np.clip(dfe_idx, 0, g_b.shape[-1] - 1), axis=-1) if n_dfe else g_b[..., :0]
-    n_ph = len(PHASE_OFFSETS)
-    ci = best // n_ph
-    phase = pick(phases) / sps
-    # noise enhancement: slicer receiver-noise variance vs. the receiver-side noise of an unequalised sampler
-    raw_noise = noise_autocorrelation(nu, psd * np.abs(h_rx) ** 2, rs_b, 1)[..., 0]
-    raw_snr_noise = raw_noise / np.maximum(unequalized_main, 1e-300) ** 2
-    enh = pick(noise2) / np.maximum(main_b, 1e-300) ** 2 / np.maximum(raw_snr_noise, 1e-300)
-    # equalised oversampled pulse at the chosen CTLE: sum_j w_j p(t - (j - n_pre) T)
-    w_b = pick(w)
-    p_c = np.take_along_axis(pulse, ci.reshape(shape + (1, 1)), axis=-2)[..., 0, :]
-    eq_pulse = np.zeros_like(p_c)
-    for j in range(n_taps):
-        eq_pulse += w_b[..., j:j + 1] * np.roll(p_c, (j - n_pre) * sps, axis=-1)
     return Equalization(
-        main=main_b,
-        residual_isi=isi_b,
-        sigma_noise=np.sqrt(pick(noise2)),
-        sigma_tx=np.sqrt(pick(tx2)),
-        sigma_jitter=np.sqrt(pick(jit2)),
-        dfe_taps=dfe_b,
-        ffe_taps=w_b,
-        ctle_gain_db=gains[ci],
-        phase=phase,
-        snr_db=10.0 * np.log10(np.maximum(np.take_along_axis(flat, best[..., None], axis=-1)[..., 0], 1e-300)),
-        noise_enhancement_db=10.0 * np.log10(np.maximum(enh, 1e-300)),
-        unequalized_main=unequalized_main,
-        pulse=eq_pulse,
+        main=b(main),
+        residual_isi=b(isi),
+        sigma_noise=b(np.sqrt(noise2)),
+        sigma_tx=b(np.sqrt(out["tx"])),
+        sigma_jitter=b(np.sqrt(out["jitter"])),
+        dfe_taps=b(dfe),
+        ffe_taps=b(out["taps"]),
+        ctle_gain_db=b(gains_db[out["gain"]]),
+        phase=b(out["phase"] / sps),
+        snr_db=b(10.0 * np.log10(np.maximum(out["snr"], 1e-300))),
+        noise_enhancement_db=b(10.0 * np.log10(np.maximum(enh, 1e-300))),
+        unequalized_main=b(raw_main),
+        pulse=b(out["pulse"]) if keep_pulse else None,
         samples_per_symbol=sps,
         implementation_margin_db=float(serdes.implementation_margin_db),
     )
+
+
+def _quadratic_toeplitz(w, r):
+    """``w^T T(r) w`` for batches ``w, r [..., N]`` without forming ``T`` [1]."""
+    total = r[..., 0] * np.sum(w * w, axis=-1)
+    for lag in range(1, w.shape[-1]):
+        total = total + 2.0 * r[..., lag] * np.sum(w[..., lag:] * w[..., :-lag], axis=-1)
+    return total
 
 
 def slicer_noise_variance(serdes: SerDes, eq: Equalization, normalised_frequency, symbol_rate, psd):
@@ -723,9 +757,10 @@ def slicer_noise_variance(serdes: SerDes, eq: Equalization, normalised_frequency
     """
     nu = np.asarray(normalised_frequency, dtype=float)
     rs = np.asarray(symbol_rate, dtype=float)
-    f = nu * rs[..., None]
-    h_rx = butterworth_response(f, serdes.rx_bandwidth_ratio * rs[..., None], 4)
-    ctle = ctle_response(f, rs[..., None], np.asarray(eq.ctle_gain_db)[..., None])
-    w = np.asarray(eq.ffe_taps)
-    r = noise_autocorrelation(nu, np.asarray(psd, dtype=float) * np.abs(h_rx * ctle) ** 2, rs, w.shape[-1])
-    return np.maximum(np.einsum("...i,...ij,...j->...", w, _toeplitz(r), w), 0.0)
+    w = np.asarray(eq.ffe_taps, dtype=float)
+    n_taps = w.shape[-1]
+    basis = _noise_basis(serdes, nu, n_taps)[:, :2 * n_taps]
+    r2 = (np.asarray(psd, dtype=float) @ basis) * rs[..., None]
+    g = np.power(10.0, np.asarray(eq.ctle_gain_db, dtype=float) / 20.0)[..., None]
+    r = g * g * r2[..., :n_taps] + r2[..., n_taps:]
+    return np.maximum(_quadratic_toeplitz(w, r), 0.0)
