@@ -6,7 +6,8 @@
 * Modal delay spread of a step-index core, ray bound ``NA^2 / (2 n_1 c)`` per metre; of an optimal graded
   core ``n_1 Delta^2 / (8 c)`` (Senior, *Optical Fiber Communications*, 3rd ed., sec. 3.10); beyond a
   mode-coupling length ``L_c`` the spread grows as ``sqrt(L L_c)`` (Gloge 1972).
-* Source-to-fiber coupling bounded by etendue conservation.
+* Source-to-fiber coupling bounded by etendue conservation through a lens of finite numerical aperture.
+* Group index ``n_g = n - lambda dn/dlambda`` from the same Sellmeier fit.
 """
 
 from __future__ import annotations
@@ -30,6 +31,21 @@ def silica_index(wavelength):
     for b, l in SELLMEIER_SILICA:
         n2 = n2 + b * lam2 / (lam2 - l * l)
     return np.sqrt(n2)
+
+
+def silica_group_index(wavelength):
+    """Group index of fused silica ``n - lambda dn/dlambda`` (Malitson 1965) [m -> 1]."""
+    lam_um = np.asarray(wavelength, dtype=float) * 1e6
+    lam2 = lam_um**2
+    f = 1.0
+    f1 = 0.0
+    for b, l in SELLMEIER_SILICA:
+        c = l * l
+        d = lam2 - c
+        f = f + b * lam2 / d
+        f1 = f1 + b * (-2.0 * c * lam_um) / d**2
+    n = np.sqrt(f)
+    return n - lam_um * f1 / (2.0 * n)
 
 
 def silica_dispersion(wavelength):
@@ -108,27 +124,32 @@ def modal_rms_spread(delay_per_length, length, coupling_length, v_number):
     return np.where(np.asarray(v_number) < 2.405, 0.0, spread)
 
 
+def angular_fraction(sin_theta, emission_exponent):
+    """Fraction of a ``cos^m`` far field emitted within a cone, ``1 - cos^(m+1)(theta)`` [1, 1 -> 1].
+
+    ``I(theta) ~ cos^m(theta)`` into the forward hemisphere; ``m = 1`` is Lambertian (fraction ``sin^2``).
+    """
+    s = np.minimum(np.asarray(sin_theta, dtype=float), 1.0)
+    cos_t = np.sqrt(1.0 - s**2)
+    return 1.0 - cos_t ** (np.asarray(emission_exponent, dtype=float) + 1.0)
+
+
 def source_coupling_efficiency(source_diameter, core_diameter, numerical_aperture, emission_exponent,
-                               lens_transmission, lensed):
-    """Fraction of an LED's power launched into a fiber core [m, m, 1, 1, 1, bool -> 1].
+                               lens_transmission, lensed, lens_numerical_aperture=1.0):
+    """Fraction of an LED's power launched into a fiber core [m, m, 1, 1, 1, bool, 1 -> 1].
 
-    Far field ``I(theta) ~ cos^m(theta)``: the fraction emitted within the acceptance angle is
-    ``1 - cos^(m+1)(theta_a)`` with ``sin(theta_a) = NA`` (``= NA^2`` for a Lambertian source, m = 1).
-
-    * Butt coupling: that angular fraction times the area overlap ``min(1, (d_core/d_source)^2)``.
-    * Lensed: an ideal imaging lens trades area for angle; the result is capped by etendue conservation,
-      ``min(1, A_core/A_source x angular fraction at NA ...)``: we evaluate the angular fraction at the
-      magnified acceptance ``sin(theta') = min(1, NA d_core / d_source)`` and multiply by the lens
-      transmission.
+    * Butt coupling: the angular fraction within the core's acceptance (``sin theta_a = NA``) times the area
+      overlap ``min(1, (d_core/d_source)^2)``.
+    * Lensed: an imaging lens of magnification ``M`` maps the source onto the core face with angles divided
+      by ``M``. The best magnification fills the core (``M = d_core/d_source``), so the accepted cone at the
+      source is ``sin theta = min(NA_lens, NA d_core/d_source)``: the lens's own collection NA or the
+      core's etendue ``(pi d_core NA / 2)^2``, whichever is smaller. Power inside that cone depends on the
+      emission pattern (``cos^m``); times the lens transmission (Fresnel, fill factor, aberrations). The
+      default ``lens_numerical_aperture = 1`` is an ideal, unbounded collector.
     """
     na = np.asarray(numerical_aperture, dtype=float)
-    m = np.asarray(emission_exponent, dtype=float)
     ratio = np.asarray(core_diameter, dtype=float) / np.asarray(source_diameter, dtype=float)
-
-    def angular_fraction(sin_theta):
-        cos_t = np.sqrt(1.0 - np.minimum(sin_theta, 1.0) ** 2)
-        return 1.0 - cos_t ** (m + 1.0)
-
-    butt = angular_fraction(na) * np.minimum(1.0, ratio**2)
-    lens = lens_transmission * angular_fraction(np.minimum(1.0, na * ratio))
+    butt = angular_fraction(na, emission_exponent) * np.minimum(1.0, ratio**2)
+    accepted = np.minimum(np.asarray(lens_numerical_aperture, dtype=float), na * ratio)
+    lens = np.asarray(lens_transmission, dtype=float) * angular_fraction(accepted, emission_exponent)
     return np.where(lensed, lens, butt)

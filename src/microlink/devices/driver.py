@@ -36,6 +36,42 @@ def drive_levels(bias_current, modulation_depth, pre_emphasis):
     return b + d, b - d
 
 
+def prbs(order=7):
+    """One period of a maximal-length pseudo-random bit sequence [int -> int8 array of 2^order - 1 bits].
+
+    Fibonacci LFSR with the ITU-T O.150 polynomials (PRBS7: x^7 + x^6 + 1; PRBS9: x^9 + x^5 + 1;
+    PRBS11: x^11 + x^9 + 1), all-ones seed, so the pattern is fixed (no randomness to record).
+    """
+    taps = {7: (7, 6), 9: (9, 5), 11: (11, 9)}
+    if order not in taps:
+        from microlink.errors import ParameterError
+
+        raise ParameterError("prbs order", order, "7, 9 or 11")
+    t1, t2 = taps[order]
+    state = [1] * order
+    out = np.empty(2**order - 1, dtype=np.int8)
+    for k in range(out.size):
+        bit = state[t1 - 1] ^ state[t2 - 1]
+        out[k] = state[-1]
+        state = [bit] + state[:-1]
+    return out
+
+
+def drive_waveform(bits, bias_current, modulation_depth, pre_emphasis, samples_per_symbol):
+    """Drive current of a periodic NRZ pattern with two-tap transmit pre-emphasis [-, A, 1, 1, int -> A].
+
+    Symbol ``s_k = 2 b_k - 1``; current ``I_b + m I_b (s_k - alpha s_(k-1)) / (1 + alpha)``, held for one unit
+    interval (``samples_per_symbol`` samples). The first bit after a transition reaches the full ``m I_b``,
+    settled bits ``m I_b (1 - alpha)/(1 + alpha)`` (:func:`settled_excursion`). Returns ``[..., N sps]``.
+    """
+    s = 2.0 * np.asarray(bits, dtype=float) - 1.0
+    a = np.asarray(pre_emphasis, dtype=float)[..., None]
+    ib = np.asarray(bias_current, dtype=float)[..., None]
+    m = np.asarray(modulation_depth, dtype=float)[..., None]
+    x = ib + m * ib * (s - a * np.roll(s, 1)) / (1.0 + a)
+    return np.repeat(x, int(samples_per_symbol), axis=-1)
+
+
 def switching_energy_per_bit(switched_capacitance, supply_voltage, transition_density=TRANSITION_DENSITY_NRZ):
     """Dynamic energy ``a C V^2`` per bit [F, V, 1 -> J]."""
     return transition_density * np.asarray(switched_capacitance, dtype=float) * np.asarray(supply_voltage, dtype=float) ** 2
@@ -62,9 +98,10 @@ class LEDDriver(Parameters):
                       "off by default; presets set it where the LED is slow for its lane rate"),
     )
     output_resistance: float = param(
-        200.0, unit="ohm", bounds=(0.0, 1e6),
+        200.0, unit="ohm", bounds=(0.0, 1e8),
         source=Source("on-die current driver output stage", "assumption",
-                      "a few hundred ohms of switch on-resistance in series with the LED"),
+                      "a few hundred ohms of switch on-resistance in series with the LED (the source resistance "
+                      "of the LED's drive network; a cascoded current source would be several kohm)"),
     )
     headroom_voltage: float = param(
         0.2, unit="V", bounds=(0.0, 5.0),

@@ -61,4 +61,4 @@ def test_imaging_fiber_loss_and_crosstalk_grow_with_length():
     assert np.all(np.diff(fib.loss_db(lengths, 450e-9)) > 0)
     assert np.all(np.diff(fib.crosstalk(lengths)) > 0)
     assert np.all(np.diff(fib.rms_spread(lengths, 450e-9, 20e-9)) > 0)
-    assert crosstalk_ratio(0.5, 1.0, 10.0) == 1.0  # capped
+    assert crosstalk_ratio(0.5, 1.0, 10.0) == pytest.approx(1.0)  # end part plus saturated exchange, capped
