@@ -46,14 +46,14 @@ def test_passive_copper_about_7_m_at_25g_nrz():
 def test_passive_dac_draws_only_plug_power():
     # links.md 6.7: passive DAC ~0.1 W per end (module power). Tolerance: exact to 1 %.
     r = _eval("dac-200g", 1.6e12)
-    assert float(r.extras["module_power_per_end_w"]) == pytest.approx(0.1, rel=0.01)
+    assert float(r.module_power_per_end) == pytest.approx(0.1, rel=0.01)
 
 
 def test_aec_energy_per_end_and_reach():
     # links.md 3 / 6.7: AEC ~3.75 pJ/bit per end (Point2 mixed-signal retimer, 3 W for 8 x 112G) to ~7 m
     # (Credo, 800G). Energy tolerance: 3.0-4.5 pJ/bit per end (module power over 800 Gb/s).
     r = _eval("aec-100g", 0.8e12, reach=2.0)
-    per_end = float(r.extras["module_power_per_end_w"]) / 0.8e12
+    per_end = float(r.module_power_per_end) / 0.8e12
     assert 3.0e-12 <= per_end <= 4.5e-12
     # Reach: the model gives ~4 m with 26 AWG cable at the 802.3bj limit-line loss and a COM-style receiver
     # with the 3 dB implementation allowance; the vendor's 'up to 7 m' needs lower-loss cable. Tolerance
@@ -67,7 +67,7 @@ def test_800g_dsp_pluggable_14_to_16_w():
     # links.md 3: 800G DSP pluggable 14-16 W (13-18 W range, tarluz; 5 nm 13-14 W, fibermall).
     # Tolerance: 12-18 W module power per end.
     r = _eval("dsp-pluggable-800g", 0.8e12, reach=10.0)
-    assert 12.0 <= float(r.extras["module_power_per_end_w"]) <= 18.0
+    assert 12.0 <= float(r.module_power_per_end) <= 18.0
     assert bool(r.feasible)
 
 
@@ -77,9 +77,9 @@ def test_800g_lpo_8_to_9_w():
     # and 35-60 % of the DSP module.
     lpo = _eval("lpo-800g", 0.8e12, reach=10.0)
     dsp = _eval("dsp-pluggable-800g", 0.8e12, reach=10.0)
-    p_lpo = float(lpo.extras["module_power_per_end_w"])
+    p_lpo = float(lpo.module_power_per_end)
     assert 5.5 <= p_lpo <= 9.5
-    assert 0.35 <= p_lpo / float(dsp.extras["module_power_per_end_w"]) <= 0.6
+    assert 0.35 <= p_lpo / float(dsp.module_power_per_end) <= 0.6
     assert bool(lpo.feasible)
 
 
@@ -89,7 +89,7 @@ def test_siph_cpo_near_9_w_per_1_6t_port():
     # draws ~9 W. Tolerance: 9 W +-25 % for the port; the engine alone below 6 W.
     r = _eval("siph-cpo", 1.6e12, reach=10.0)
     assert float(r.power_per_end) == pytest.approx(9.0, rel=0.25)
-    assert float(r.extras["module_power_per_end_w"]) < 6.0
+    assert float(r.module_power_per_end) < 6.0
     assert bool(r.feasible)
 
 
@@ -97,7 +97,7 @@ def test_mzm_cpo_engine_near_broadcom_5_5_pj_per_bit():
     # links.md 3: Broadcom Bailly (TH5 CPO, MZM engines, 100G lanes) ~5.5 pJ/bit optical (2nd-hand).
     # Engine + lasers per end over the aggregate; tolerance +-25 %.
     r = _eval("siph-cpo-mzm", 1.6e12, reach=10.0)
-    per_bit = float(r.extras["module_power_per_end_w"]) / 1.6e12
+    per_bit = float(r.module_power_per_end) / 1.6e12
     assert per_bit == pytest.approx(5.5e-12, rel=0.25)
     assert bool(r.feasible)
 
@@ -129,5 +129,5 @@ def test_energy_cost_and_reliability_ladder():
     cost = {n: float(r.cost_per_end[0]) for n, r in res.items()}
     assert cost["siph-cpo"] == pytest.approx(0.6 * cost["dsp-pluggable-1.6t"], rel=0.1)
     # 1.6T pluggable: ~16-19 pJ/bit per end (25-30 W). The model gives ~13.6 pJ/bit: tolerance 12-20.
-    mod = float(res["dsp-pluggable-1.6t"].extras["module_power_per_end_w"][0]) / 1.6e12
+    mod = float(res["dsp-pluggable-1.6t"].module_power_per_end[0]) / 1.6e12
     assert 12e-12 <= mod <= 20e-12

@@ -1,64 +1,283 @@
-"""One entry point for every technology: ``evaluate_link(preset_or_parameters, ...)`` -> LinkResult.
+"""The one link chain: every technology runs through :func:`run`.
 
-Technologies register the class of their parameter object here; anything downstream (compare, rack,
-sweeps) calls :func:`evaluate_link` and treats all technologies alike.
+Steps (a technology supplies only the stages marked *)::
+
+    validate the request -> resolve the host attach -> *plan the lanes -> FEC code and pre-FEC threshold
+      -> *decide at the requested length (transmitter -> channel -> receiver -> BER, named penalties)
+      -> add the attach's electrical-hop BER -> power margin (one solver) -> maximum reach (one solver)
+      -> *energy blocks + attach and FEC blocks -> *latency + attach and FEC latency -> cost, FIT, media
+      -> one LinkResult
+
+FEC convention: ``target_ber`` is the BER required *after* FEC. The pre-FEC threshold of a code is the
+largest pre-FEC BER whose post-FEC BER meets the target (:func:`microlink.ber.fec.pre_fec_threshold`; KP4
+RS(544,514) gives 2.3e-4 for 1e-15 and 3.6e-4 for 1e-12). The pre-FEC BER of a lane is its media BER at the
+power left after its named penalties plus the BER of the attach's electrical hops; margin and maximum reach
+are solved at the threshold, so ``feasible`` and ``reach <= max_reach`` always agree. The reach solver
+returns the feasible end of its final bracket, so a link is feasible at its own maximum reach.
+
+"Not solved" has one representation: ``max_reach`` is None when the reach was not asked for. A margin whose
+BER floor lies above the threshold whatever the power is reported as ``-MARGIN_SEARCH_DB`` with
+``ber_floor_above_target`` set, so aggregates stay finite.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from microlink.errors import ParameterError
-from microlink.link.result import LinkResult
+import numpy as np
 
-#: Default request when the caller gives none: the brief's 800 Gb/s over 10 m at BER 1e-12.
+from microlink.errors import ParameterError
+from microlink.link.attach import Attach, boundary, resolve_attach
+from microlink.link.base import Decision, LanePlan, Request, SectionedLink
+from microlink.link.result import LinkResult
+from microlink.link.solve import solve_log
+from microlink.units import ber_to_q
+
+#: Relative tolerance of every margin and reach solution (1e-4: 0.0004 dB, 0.01 % of the reach).
+SOLVER_RTOL = 1e-4
+#: Half-width of the power-margin search [dB]; margins are reported within +-MARGIN_SEARCH_DB.
+MARGIN_SEARCH_DB = 60.0
+#: Floor of BER values in log-domain root finding.
+BER_FLOOR = 1e-300
+#: BER cap of a decision (a coin toss).
+BER_CAP = 0.5
+#: Q reported for a BER of exactly 0 (above any double-precision BER).
+Q_OF_ZERO_BER = 38.0
+
+
+@lru_cache(maxsize=256)
+def _threshold(code: str, target: float) -> float:
+    from microlink.ber.fec import pre_fec_threshold
+
+    return float(pre_fec_threshold(code, target))
+
+
+def pre_fec_threshold(code: str, target_ber) -> np.ndarray:
+    """Pre-FEC BER at which ``code`` meets ``target_ber`` after correction (the target itself for none) [1]."""
+    t = np.asarray(target_ber, dtype=float)
+    if code == "none":
+        return t.copy()
+    values, inverse = np.unique(t, return_inverse=True)
+    return np.array([_threshold(code, float(v)) for v in values])[inverse].reshape(t.shape)
+
+
+def post_fec_ber(code: str, pre_ber) -> np.ndarray:
+    """BER after ``code`` [1 -> 1]."""
+    if code == "none":
+        return np.asarray(pre_ber, dtype=float)
+    from microlink.ber.fec import post_fec_ber as _post
+
+    return np.asarray(_post(code, np.clip(pre_ber, 0.0, BER_CAP)), dtype=float)
+
+
+def q_from_ber(ber) -> np.ndarray:
+    """Gaussian Q equivalent of a BER, :data:`Q_OF_ZERO_BER` for BER = 0 [1 -> 1]."""
+    b = np.asarray(ber, dtype=float)
+    return np.where(b > 0, ber_to_q(np.clip(b, 1e-300, BER_CAP)), Q_OF_ZERO_BER)
+
+
+def _log_gap(ber, threshold):
+    return np.log(np.maximum(ber, BER_FLOOR)) - np.log(threshold)
+
+
+def _penalty_scale(decision: Decision, n: int) -> np.ndarray:
+    """Power scale-down equivalent to the decision's named penalties [1]."""
+    total = np.zeros(n)
+    for value in decision.penalties_db.values():
+        total = total + np.broadcast_to(np.asarray(value, dtype=float), (n,))
+    return 10.0 ** (total / 10.0)
+
+
+class _Stages:
+    """A technology bound to one request and attach: the calls the solvers make on subsets of points."""
+
+    def __init__(self, link, request: Request, plan: LanePlan, attach: Attach, options: dict):
+        self.link, self.request, self.plan, self.attach, self.options = link, request, plan, attach, options
+        self.arrays = bool(link.parameter_shape())
+
+    def decide(self, length, index=None) -> Decision:
+        if index is None:
+            return self.link.decide(self.request, self.plan, self.attach, length, **self.options)
+        link = self.link.flatten((self.request.size,), index) if self.arrays else self.link
+        return link.decide(self.request.subset(index), self.plan.subset(index), self.attach, length, **self.options)
+
+
+def _resolve(link: Any):
+    """A catalog name, a :class:`~microlink.catalog.ParameterSet` or a link object -> (link, name, defaults)."""
+    if isinstance(link, str):
+        from microlink.catalog import get_parameter_set
+
+        link = get_parameter_set(link)
+    from microlink.catalog import ParameterSet
+
+    if isinstance(link, ParameterSet):
+        return link.parameters, link.name, link.defaults
+    if not hasattr(link, "evaluate"):
+        raise ParameterError("link", type(link).__name__, "a catalog name or a link parameter object")
+    return link, "custom", {}
+
+
+#: Default request when the caller gives none: 800 Gb/s over 10 m at BER 1e-12.
 DEFAULT_AGGREGATE_RATE = 800e9  # [b/s]
 DEFAULT_REACH = 10.0  # [m]
-DEFAULT_TARGET_BER = 1e-12  # [1], raw micro-LED lanes run without FEC (links.md section 4)
+DEFAULT_TARGET_BER = 1e-12  # [1]
 
 
 def evaluate_link(link: Any = "lightbundle", *, aggregate_rate=None, reach=None, target_ber=None, lane_rate=None,
-                  solve_reach: bool = True, **options) -> LinkResult:
-    """Evaluate a link from a catalog name or a parameter object.
+                  solve_reach: bool = True, attach: str = "native", **options) -> LinkResult:
+    """Evaluate a link from a catalog name or a parameter object through the one chain.
 
     Parameters
     ----------
     link : str or link parameter object
-        Name of a catalog parameter set (``microlink catalog`` lists them) or e.g. a
+        Name of a catalog parameter set (``microlink catalog`` lists them) or a link object such as
         :class:`~microlink.link.microled.MicroLEDLink`.
     aggregate_rate : array_like, optional
         Payload per direction [b/s]; default: the parameter set's, else 800 Gb/s.
     reach : array_like, optional
         Length [m]; default: the parameter set's, else 10 m.
     target_ber : array_like, optional
-        Required BER [1]; default: the parameter set's, else 1e-12.
+        BER required after FEC [1]; default: the parameter set's, else 1e-12.
     lane_rate : array_like, optional
-        Override the lane rate [b/s].
+        Payload per lane instead of the technology's own [b/s].
     solve_reach : bool
         Solve for the maximum reach at the target BER.
+    attach : str
+        Host attach: ``"native"`` (what the product ships with) or ``"d2d"``, ``"xsr"``, ``"vsr"``, ``"lr"``
+        (:mod:`microlink.link.attach`); an attach the technology cannot use raises
+        :class:`~microlink.link.attach.AttachNotPossible` with the reason.
 
     Returns
     -------
     LinkResult
     """
-    from microlink.catalog import ParameterSet, get_parameter_set
+    params, name, defaults = _resolve(link)
+    if not isinstance(params, SectionedLink):  # an external link model or a test double: its own evaluate
+        return params.evaluate(
+            aggregate_rate=defaults.get("aggregate_rate", DEFAULT_AGGREGATE_RATE) if aggregate_rate is None
+            else aggregate_rate,
+            reach=defaults.get("reach", DEFAULT_REACH) if reach is None else reach,
+            target_ber=defaults.get("target_ber", DEFAULT_TARGET_BER) if target_ber is None else target_ber,
+            lane_rate=lane_rate, solve_reach=solve_reach, parameter_set=name, **options)
+    return run(
+        params,
+        defaults.get("aggregate_rate", DEFAULT_AGGREGATE_RATE) if aggregate_rate is None else aggregate_rate,
+        defaults.get("reach", DEFAULT_REACH) if reach is None else reach,
+        defaults.get("target_ber", DEFAULT_TARGET_BER) if target_ber is None else target_ber,
+        lane_rate=lane_rate, solve_reach=solve_reach, attach=attach, parameter_set=name, **options)
 
-    name = "custom"
-    defaults: dict[str, float] = {}
-    if isinstance(link, str):
-        link = get_parameter_set(link)
-    if isinstance(link, ParameterSet):
-        name = link.name
-        defaults = link.defaults
-        link = link.parameters
-    if not hasattr(link, "evaluate"):
-        raise ParameterError("link", type(link).__name__, "a catalog name or a link parameter object")
-    return link.evaluate(
-        aggregate_rate=defaults.get("aggregate_rate", DEFAULT_AGGREGATE_RATE) if aggregate_rate is None else aggregate_rate,
-        reach=defaults.get("reach", DEFAULT_REACH) if reach is None else reach,
-        target_ber=defaults.get("target_ber", DEFAULT_TARGET_BER) if target_ber is None else target_ber,
-        lane_rate=lane_rate,
-        solve_reach=solve_reach,
-        parameter_set=name,
-        **options,
-    )
+
+def run(link, aggregate_rate, reach, target_ber, *, lane_rate=None, solve_reach=True, attach="native",
+        parameter_set="custom", **options) -> LinkResult:
+    """Run the chain (module docstring) on a link object; inputs broadcast with array-valued parameters."""
+    allowed = link.options()
+    for key in options:
+        if key not in allowed:
+            raise ParameterError(key, options[key], "an option of " + link.label() + " links: "
+                                 + (", ".join(allowed) if allowed else "none"))
+    options = {**allowed, **options}
+    link.check_parameters()
+    if not isinstance(solve_reach, (bool, np.bool_)):
+        raise ParameterError("solve_reach", solve_reach, "True or False")
+    request = Request.build(aggregate_rate, reach, target_ber, lane_rate, link.parameter_shape())
+    att = resolve_attach(link, attach)
+    if request.lane_rate is not None and not link.supports_parameter_arrays:
+        rates = np.unique(request.lane_rate)
+        if rates.size > 1:  # scalar-parameter technologies: one run per lane rate, then reassembled
+            return _by_lane_rate(link, request, rates, solve_reach, attach, parameter_set, options)
+    flat = link.flatten(request.shape) if link.parameter_shape() else link
+    return _run_flat(flat, request, att, solve_reach, parameter_set, options)
+
+
+def _by_lane_rate(link, request, rates, solve_reach, attach, parameter_set, options) -> LinkResult:
+    from microlink.link.result import stack_results
+
+    parts, where = [], []
+    for rate in rates:
+        idx = np.flatnonzero(request.lane_rate == rate)
+        sub = request.subset(idx)
+        parts.append(run(link, sub.aggregate_rate, sub.reach, sub.target_ber, lane_rate=float(rate),
+                         solve_reach=solve_reach, attach=attach, parameter_set=parameter_set, **options))
+        where.append(idx)
+    return stack_results(parts, where, request.shape)
+
+
+def _run_flat(link, request: Request, attach: Attach, solve_reach: bool, parameter_set: str,
+              options: dict) -> LinkResult:
+    n = request.size
+    plan = link.lane_plan(request, attach)
+    fec = plan.fec
+    threshold = pre_fec_threshold(fec, request.target_ber)
+    hop = np.full(n, attach.hop_ber(float(np.max(link.host_lanes(plan).symbol_rate)), "PAM4")
+                  if attach.retimed and attach.kind != "d2d" else 0.0)
+    stages = _Stages(link, request, plan, attach, options)
+
+    dec = stages.decide(request.reach)
+    pen = _penalty_scale(dec, n)
+    media_ber = np.minimum(np.asarray(dec.ber_at_scale(pen, np.arange(n)) if np.any(pen != 1.0)
+                                      else np.broadcast_to(dec.ber, (n,)), dtype=float), BER_CAP)
+    ber = np.minimum(media_ber + hop, BER_CAP)
+    ber_worst = np.minimum(np.broadcast_to(np.asarray(dec.ber_worst_case, dtype=float), (n,)) + hop, BER_CAP)
+
+    margin_db, floor = _solve_margin(dec, pen, hop, threshold, ber)
+    if solve_reach:
+        max_reach, capped = _solve_reach(stages, hop, threshold, link.reach_bracket)
+    else:
+        max_reach = capped = None
+
+    from microlink.link.assemble import assemble
+
+    return assemble(link, request, plan, attach, fec, dec, ber=ber, ber_worst=ber_worst, threshold=threshold,
+                    hop_ber=hop, margin_db=margin_db, floor=floor, max_reach=max_reach, capped=capped,
+                    parameter_set=parameter_set, boundary_text=boundary(attach, fec))
+
+
+def _solve_margin(dec: Decision, pen, hop, threshold, ber_now):
+    """Margin [dB]: largest power scale-down with BER <= threshold, penalties included."""
+    n = threshold.size
+    lim = 10.0 ** (MARGIN_SEARCH_DB / 10.0)
+
+    def func(scale, idx):
+        b = np.minimum(np.asarray(dec.ber_at_scale(scale * pen[idx], idx), dtype=float) + hop[idx], BER_CAP)
+        return _log_gap(b, threshold[idx])
+
+    q_now = q_from_ber(ber_now)
+    guess = (np.maximum(q_now, 1e-3) / np.maximum(q_from_ber(threshold), 1e-3)) ** 2  # thermal-noise scaling
+    s, below, above = solve_log(func, 1.0 / lim, lim, n, increasing=True, rtol=SOLVER_RTOL, guess=guess,
+                                feasible_side=True)
+    margin = 10.0 * np.log10(s)
+    floor = below  # even +MARGIN_SEARCH_DB of power does not meet the threshold
+    margin = np.where(floor, -MARGIN_SEARCH_DB, np.where(above, MARGIN_SEARCH_DB, margin))
+    return margin, floor
+
+
+def _solve_reach(stages: _Stages, hop, threshold, bracket):
+    """Longest length with pre-FEC BER <= threshold (one solver for every technology).
+
+    Points that share the lane (same parameters, lane rate, threshold, hop BER) share one solve: with scalar
+    parameters the reach depends on the request only through those.
+    """
+    n = threshold.size
+    plan = stages.plan
+    if stages.arrays:
+        reps = np.arange(n)
+        inverse = np.arange(n)
+    else:
+        keys = np.stack([threshold, np.broadcast_to(plan.payload_rate, (n,)), hop], axis=-1)
+        _, reps, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+
+    def func(length, idx):
+        pts = reps[idx]
+        d = stages.decide(np.asarray(length, dtype=float), pts)
+        pen = _penalty_scale(d, pts.size)
+        b = np.asarray(d.ber_at_scale(pen, np.arange(pts.size)) if np.any(pen != 1.0)
+                       else np.broadcast_to(d.ber, (pts.size,)), dtype=float)
+        return _log_gap(np.minimum(b + hop[pts], BER_CAP), threshold[pts])
+
+    guess = np.clip(stages.request.reach[reps], max(bracket[0], 1.0), bracket[1])
+    x, too_short, capped = solve_log(func, bracket[0], bracket[1], reps.size, increasing=True, rtol=SOLVER_RTOL,
+                                     guess=guess, feasible_side=True)
+    x = np.where(too_short, 0.0, x)
+    return x[inverse], capped[inverse]

@@ -1,45 +1,25 @@
-"""Pieces shared by the competitor link chains: composite parameter objects, lanes and FEC, economics, solvers.
+"""Pieces shared by the serial-lane technologies (copper, VCSEL, SiPh CPO, pluggables): lanes and line
+coding, economics, and the :class:`CompositeLink` base that implements the chain stages they have in common.
 
-FEC convention (the same for every technology)
-----------------------------------------------
-``target_ber`` is the BER required *after* FEC. The pre-FEC threshold of a code is the largest pre-FEC BER
-whose post-FEC BER meets that target (:func:`microlink.ber.fec.pre_fec_threshold`; KP4 RS(544,514) gives
-2.3e-4 for a 1e-15 target and 3.6e-4 for 1e-12). Margin and maximum reach are solved at that threshold, so
-``feasible`` (post-FEC BER <= target) and ``reach <= max_reach`` always agree. Links without FEC use the
-target itself as the threshold.
+The FEC convention is the chain's (:mod:`microlink.link.chain`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from typing import ClassVar
 
 import numpy as np
 
-from microlink.ber.fec import get_fec_code, post_fec_ber, pre_fec_threshold
-from microlink.errors import ParameterError
+from microlink.ber.fec import get_fec_code
+from microlink.link.base import LanePlan, Request, SectionedLink
 from microlink.link.reliability import spared_end_fit
-from microlink.link.solve import bisect_log
-from microlink.parameters import Parameters, Source, check_range, choice, param
+from microlink.parameters import Parameters, Source, choice, param
 
-#: Relative tolerance of reach and margin solutions (0.2 %: well inside any validation tolerance).
-SOLVER_RTOL = 2e-3
-#: Floor of BER values used in log-domain root finding.
-BER_FLOOR = 1e-300
-#: Bracket of the optical/electrical margin search [dB].
-MARGIN_SEARCH_DB = 40.0
 SECONDS_PER_YEAR = 8766 * 3600.0
 
 _TRANSCODING = Source("IEEE 802.3 cl. 91/119: 256b/257b transcoding ahead of RS-FEC "
                       "(100 Gb/s payload -> 106.25 Gb/s line with RS(544,514))", "standard")
-
-
-@lru_cache(maxsize=256)
-def _cached_threshold(code: str, target: float) -> float:
-    """Pre-FEC threshold of a code for one target (the solve is costly; targets repeat)."""
-    return float(pre_fec_threshold(code, target))
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,28 +69,15 @@ class Lanes(Parameters):
         """Symbol rate per lane [Bd]."""
         return self.line_rate(payload_rate) / self.bits_per_symbol
 
-    def pre_fec_threshold(self, target_ber):
-        """Pre-FEC BER at which the code meets ``target_ber`` after correction [1 -> 1]."""
-        t = np.asarray(target_ber, dtype=float)
-        if self.fec == "none":
-            return t
-        values, inverse = np.unique(t, return_inverse=True)
-        thr = np.array([_cached_threshold(self.fec, float(v)) for v in values])
-        return thr[inverse].reshape(t.shape)
-
-    def post_fec_ber(self, pre_ber):
-        """Post-FEC BER [1 -> 1]."""
-        if self.fec == "none":
-            return np.asarray(pre_ber, dtype=float)
-        return post_fec_ber(self.fec, np.clip(pre_ber, 0.0, 0.5))
-
-    def fec_latency(self):
-        """FEC encode + decode latency [s]."""
-        return float(self.fec_code.latency(self.fec_codeword_rate))
-
-    def fec_energy(self):
-        """FEC energy per payload bit, both ends [J/bit]."""
-        return float(self.fec_code.energy_per_bit)
+    def plan(self, aggregate_rate, payload_rate=None) -> LanePlan:
+        """Lanes of one direction carrying ``aggregate_rate`` [b/s] (flat arrays)."""
+        agg = np.asarray(aggregate_rate, dtype=float)
+        pr = float(self.payload_rate if payload_rate is None else payload_rate)
+        n = np.ceil(agg / pr - 1e-9)
+        ones = np.ones(agg.shape)
+        return LanePlan(payload_rate=pr * ones, line_rate=float(self.line_rate(pr)) * ones,
+                        symbol_rate=float(self.symbol_rate(pr)) * ones, modulation=self.modulation,
+                        lanes_active=n, lanes_spare=0.0 * ones, lanes_powered=n, fec=self.fec)
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,91 +131,64 @@ class Economics(Parameters):
                               self.service_life)
 
 
-class CompositeLink:
-    """Mixin for frozen dataclasses whose fields are parameter sections."""
+class CompositeLink(SectionedLink):
+    """Base of the serial-lane technologies: scalar parameters, lanes from :class:`Lanes`, one host SerDes.
 
-    def sections(self) -> dict[str, Parameters]:
-        """The parameter sections by name."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-
-    def replace(self, **changes: Any):
-        """A copy with fields changed, e.g. ``link.replace(cable={"awg": 28})``."""
-        sections = self.sections()
-        new = {}
-        for name, values in changes.items():
-            if name not in sections:
-                raise ParameterError(name, values, "one of " + ", ".join(sections))
-            new[name] = values if isinstance(values, Parameters) else sections[name].replace(**values)
-        return dataclasses.replace(self, **new)
-
-    def _require_scalar(self):
-        for name, sec in self.sections().items():
-            if sec.broadcast_shape():
-                raise ParameterError(name, "array-valued fields",
-                                     "scalar parameters (sweep the request: aggregate_rate, reach, target_ber)")
-
-
-def check_request(aggregate_rate, reach, target_ber):
-    """Validate and convert the request arrays [b/s, m, 1]."""
-    check_range("aggregate_rate", aggregate_rate, 1e6, 1e15, "b/s", ("Gb/s", 1e9))
-    check_range("reach", reach, 0.0, 1e5, "m")
-    check_range("target_ber", target_ber, 1e-30, 0.5, "")
-    return (np.asarray(aggregate_rate, dtype=float), np.asarray(reach, dtype=float),
-            np.asarray(target_ber, dtype=float))
-
-
-def log_ber_gap(ber, threshold):
-    """``log(BER) - log(threshold)`` with a floor, for root finding [1, 1 -> 1]."""
-    return np.log(np.maximum(ber, BER_FLOOR)) - np.log(threshold)
-
-
-def solve_max_reach(ber_at, threshold, shape, bracket, points=12, rounds=3):
-    """Longest length with ``BER <= threshold`` (BER increasing with length), by batched grid refinement.
-
-    Each round evaluates ``ber_at`` once on ``points`` log-spaced lengths per design point (an array of shape
-    ``shape + (points,)``), keeps the cell where the BER crosses the threshold and refines it; the root is
-    finally interpolated linearly in (log length, log BER). Three rounds of 12 points resolve a 1e4 bracket
-    to ~0.1 %. Returns ``(max_reach, capped)``: 0 where even the shortest length fails, the upper bracket
-    (``capped``) where the longest passes.
+    Subclasses name their host SerDes section in ``host_serdes_section`` and, when they retime the host hop,
+    their module-side SerDes in ``engine_receiver_section``; they supply ``decide``, ``energy``, ``latency``,
+    ``media_per_end`` and ``lasers_per_end``.
     """
-    lo = np.full(shape, np.log(bracket[0]))
-    hi = np.full(shape, np.log(bracket[1]))
-    thr = np.asarray(threshold, dtype=float)[..., None]
-    frac = np.linspace(0.0, 1.0, points)
-    never = np.zeros(shape, bool)
-    always = np.zeros(shape, bool)
-    root = lo.copy()
-    for r in range(rounds):
-        grid = lo[..., None] + (hi - lo)[..., None] * frac  # [..., P]
-        gap = log_ber_gap(ber_at(np.exp(grid)), thr)
-        ok = gap <= 0.0
-        n_ok = np.sum(np.cumprod(ok, axis=-1), axis=-1)  # leading feasible points (BER increasing)
-        if r == 0:
-            never = n_ok == 0
-            always = n_ok == points
-        i = np.clip(n_ok - 1, 0, points - 2)
-        g0 = np.take_along_axis(gap, i[..., None], axis=-1)[..., 0]
-        g1 = np.take_along_axis(gap, (i + 1)[..., None], axis=-1)[..., 0]
-        x0 = np.take_along_axis(grid, i[..., None], axis=-1)[..., 0]
-        x1 = np.take_along_axis(grid, (i + 1)[..., None], axis=-1)[..., 0]
-        t = np.where(np.isfinite(g0) & np.isfinite(g1) & (g1 != g0), -g0 / np.where(g1 != g0, g1 - g0, 1.0), 0.5)
-        root = x0 + np.clip(t, 0.0, 1.0) * (x1 - x0)
-        lo, hi = x0, x1
-    reach = np.where(never, 0.0, np.where(always, bracket[1], np.exp(root)))
-    return reach, always
 
+    host_serdes_section: ClassVar[str] = "host_serdes"
+    engine_receiver_section: ClassVar[str | None] = None
 
-def solve_margin_db(ber_at_scale, threshold, shape, rtol=SOLVER_RTOL):
-    """Margin in dB: largest power scale-down ``s`` (``10 log10 s``) with ``BER(s) <= threshold``.
+    @property
+    def attach_retimed(self) -> bool:
+        """True when the module terminates the host hop (a retimer or DSP in the module)."""
+        return self.engine_receiver_section is not None
 
-    ``ber_at_scale(s)`` must increase with ``s`` (``s = 1``: as evaluated). Negative where the link fails
-    now; ``-inf`` where no power increase helps (BER floor above the threshold).
-    """
-    lim = 10.0 ** (MARGIN_SEARCH_DB / 10.0)
-    s, below, above = bisect_log(lambda sc: log_ber_gap(ber_at_scale(sc), threshold), 1.0 / lim, lim, shape,
-                                 increasing=True, rtol=rtol)
-    margin = 10.0 * np.log10(s)
-    return np.where(below, -np.inf, np.where(above, MARGIN_SEARCH_DB, margin))
+    def native_attach(self) -> str:
+        return self.attaches[0]
+
+    def attach_limitation(self) -> str:
+        return "the product is built around this host interface"
+
+    def own_host_serdes(self):
+        return getattr(self, self.host_serdes_section)
+
+    def engine_receiver(self, kind):
+        return getattr(self, self.engine_receiver_section)
+
+    def engine_serdes_charged(self, kind):
+        """None: the module's own SerDes is among its blocks (retimer or DSP), not the attach's."""
+        return None
+
+    def host_channel_for(self, kind):
+        return self.host_channel
+
+    def lanes_for(self, request: Request) -> Lanes:
+        """The lanes with the request's lane rate, if any (scalar for these technologies)."""
+        if request.lane_rate is None:
+            return self.lanes
+        return self.lanes.replace(payload_rate=float(request.lane_rate[0]))
+
+    def lane_plan(self, request: Request, attach) -> LanePlan:
+        return self.lanes_for(request).plan(request.aggregate_rate)
+
+    def host_lanes(self, plan: LanePlan) -> LanePlan:
+        return plan
+
+    def fec_codeword_rate(self, plan) -> float:
+        return float(self.lanes.fec_codeword_rate)
+
+    def cost_per_end(self, request: Request):
+        return self.economics.cost_per_end(request.aggregate_rate, request.reach)
+
+    def lasers_per_end(self, n_lanes):
+        return np.zeros(np.shape(n_lanes))
+
+    def fit_per_end(self, request: Request, plan: LanePlan):
+        return self.economics.fit_per_end(plan.lanes_active, self.lasers_per_end(plan.lanes_active))
 
 
 def broadcast_float(x, shape):
@@ -256,9 +196,9 @@ def broadcast_float(x, shape):
     return np.broadcast_to(np.asarray(x, dtype=float), shape) * 1.0
 
 
-def q_from_ber(ber):
-    """Gaussian Q equivalent of a BER, 38 for BER = 0 [1 -> 1]."""
-    from microlink.units import ber_to_q
-
-    b = np.asarray(ber, dtype=float)
-    return np.where(b > 0, ber_to_q(np.clip(b, 1e-300, 0.5)), 38.0)
+def take(x, index, n):
+    """``x`` broadcast along a leading axis of ``n`` points, then indexed [same unit]."""
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim == 0:
+        return arr
+    return np.broadcast_to(arr, (n,) + arr.shape[1:])[index] if arr.shape[0] in (1, n) else arr

@@ -32,17 +32,8 @@ from microlink.devices.serdes import (
     random_data_psd,
 )
 from microlink.errors import ParameterError
-from microlink.link.composite import (
-    CompositeLink,
-    Economics,
-    Lanes,
-    broadcast_float,
-    check_request,
-    q_from_ber,
-    solve_margin_db,
-    solve_max_reach,
-)
-from microlink.link.result import LinkResult
+from microlink.link.base import Decision, LanePlan, Request
+from microlink.link.composite import CompositeLink, Economics, Lanes
 from microlink.parameters import Parameters, Source, param, section
 
 REACH_SEARCH = (0.01, 200.0)  # [m] copper never reaches 200 m
@@ -92,6 +83,9 @@ class DACLink(CompositeLink):
     """Passive direct-attach copper link between two hosts' long-reach SerDes."""
 
     technology: ClassVar[str] = "dac"
+    reach_bracket: ClassVar[tuple[float, float]] = REACH_SEARCH
+    attaches: ClassVar[tuple[str, ...]] = ("lr",)
+    host_serdes_section: ClassVar[str] = "serdes"
 
     lanes: Lanes = section(Lanes)
     serdes: SerDes = section(SerDes)
@@ -104,11 +98,64 @@ class DACLink(CompositeLink):
     def modulation(self) -> str:
         return self.lanes.modulation
 
-    def evaluate(self, aggregate_rate=1.6e12, reach=1.0, target_ber=1e-15, *, lane_rate=None, solve_reach=True,
-                 parameter_set="custom") -> LinkResult:
-        """Run the chain (module docstring). ``lane_rate`` overrides the payload per lane [b/s]."""
-        return evaluate_copper(self, aggregate_rate, reach, target_ber, lane_rate=lane_rate,
-                               solve_reach=solve_reach, parameter_set=parameter_set)
+    def attach_limitation(self) -> str:
+        return "a passive cable is driven by the host's long-reach SerDes; nothing in it could terminate another attach"
+
+    def cable_segment(self, host_serdes: SerDes, symbol_rate, length):
+        """Equalised decision of the cable segment (the whole host-to-host path for a DAC)."""
+        return segment_decision(host_serdes, host_serdes, self.host_channel, self.host_channel, self.cable,
+                                self.host_channel, symbol_rate, length, self.lanes.modulation)
+
+    def decide(self, request: Request, plan: LanePlan, attach, length) -> Decision:
+        """Equalised PAM decision of the cable segment at the lengths."""
+        n = request.size
+        length = np.broadcast_to(np.asarray(length, dtype=float), (n,))
+        seg = self.cable_segment(attach.host_serdes, np.broadcast_to(plan.symbol_rate, (n,)), length)
+        eq = seg["eq"]
+        main = np.broadcast_to(np.asarray(eq.main, dtype=float), (n,))
+        isi = np.broadcast_to(np.asarray(eq.residual_isi, dtype=float), (n,) + np.shape(eq.residual_isi)[-1:])
+        penalty = np.broadcast_to(np.asarray(eq.penalty, dtype=float), (n,))
+        prop = np.broadcast_to(np.asarray(seg["sigma_prop"], dtype=float), (n,))
+        fixed = np.broadcast_to(np.asarray(seg["sigma_fixed"], dtype=float), (n,))
+
+        def ber_at_scale(scale, idx):
+            # signal power down by ``scale``: receiver noise grows by sqrt(scale) relative to it
+            sigma = penalty[idx] * np.sqrt(prop[idx] ** 2 + fixed[idx] ** 2 * np.asarray(scale, dtype=float))
+            return pam_ber(main[idx], isi[idx], 1.0, sigma, levels=seg["levels"])
+
+        ber_w = pam_ber(eq.main, eq.residual_isi, 1.0, eq.sigma, levels=seg["levels"], method="worst")
+        amp = eq.unequalized_main  # [V] peak of the received pulse
+        to_volts = amp / np.maximum(eq.main, 1e-300)
+        rs = np.asarray(plan.symbol_rate, dtype=float)
+        return Decision(
+            ber=np.minimum(seg["ber"], 0.5), ber_worst_case=np.minimum(ber_w, 0.5), ber_at_scale=ber_at_scale,
+            main_cursor=eq.main, isi_closure=eq.isi_abs_sum, signal_amplitude=amp, signal_unit="V",
+            noise={
+                "receiver": seg["sigma_fixed"] * to_volts,
+                "crosstalk_and_echo": np.sqrt(np.maximum(eq.sigma_noise**2 - seg["sigma_fixed"] ** 2, 0.0)) * to_volts,
+                "transmitter": eq.sigma_tx * to_volts,
+                "jitter": eq.sigma_jitter * to_volts,
+            },
+            crosstalk=10.0 ** (max(self.host_channel.next_coupling_db, self.host_channel.fext_coupling_db) / 10.0),
+            bandwidth={"receiver_front_end": attach.host_serdes.rx_bandwidth_ratio * rs, "nyquist": 0.5 * rs},
+            extras={
+                "channel_loss_at_nyquist_db": seg["nyquist_loss_db"],
+                "slicer_snr_db": eq.snr_db,
+                "ctle_gain_db": eq.ctle_gain_db,
+                "noise_enhancement_db": eq.noise_enhancement_db,
+            },
+        )
+
+    def energy(self, request: Request, plan: LanePlan, attach) -> dict:
+        """Plug electronics; the host SerDes and FEC are the attach's blocks."""
+        return {"static": 2.0 * self.plug.static_power / (2.0 * request.aggregate_rate)}
+
+    def latency(self, request: Request, plan: LanePlan, attach, length) -> dict:
+        return {"propagation": self.cable.delay(length)}
+
+    def media_per_end(self, plan: LanePlan):
+        """Twinax pairs of one end: a transmit and a receive pair per lane."""
+        return 2.0 * plan.lanes_active, "pairs"
 
     def decision_model(self, reach=1.0, *, lane_rate=None):
         """Equalised pulse, amplitude and noise at the slicer of one lane (scalar reach)."""
@@ -163,11 +210,39 @@ class AECLink(DACLink):
     """Active electrical cable: the DAC chain with a retimer (host-facing C2M + line-facing LR SerDes) per end."""
 
     technology: ClassVar[str] = "aec"
+    engine_receiver_section: ClassVar[str | None] = "host_side_serdes"
 
     line_serdes: SerDes = section(SerDes)
     host_side_serdes: SerDes = section(ChipToModuleSerDes)
     retimer: RetimerEnds = section(RetimerEnds)
     economics: Economics = section(AECEconomics)
+
+    def attach_limitation(self) -> str:
+        return "an AEC plugs into a faceplate cage reached by the host's long-reach SerDes"
+
+    def cable_segment(self, host_serdes: SerDes, symbol_rate, length):
+        """Retimer TX -> paddle card -> cable -> paddle card -> retimer RX (no host channel in it)."""
+        return segment_decision(self.line_serdes, self.line_serdes, None, None, self.cable, self.host_channel,
+                                symbol_rate, length, self.lanes.modulation)
+
+    def energy(self, request: Request, plan: LanePlan, attach) -> dict:
+        """Both ends' retimers (host-facing C2M + line-facing SerDes) and plug electronics."""
+        lanes = self.lanes_for(request)
+        rs = float(lanes.symbol_rate())
+        bps = lanes.bits_per_symbol
+        overhead = float(lanes.line_rate()) / lanes.payload_rate
+        line_e = self.line_serdes.energy_per_bit(rs, bps)
+        side_e = self.host_side_serdes.energy_per_bit(rs, bps)
+        static = self.plug.static_power + self.retimer.static_power
+        return {
+            "retimer_line_serdes": (line_e["tx"] + line_e["rx"] + line_e["clock"]) * overhead,
+            "retimer_host_side_serdes": (side_e["tx"] + side_e["rx"] + side_e["clock"]) * overhead,
+            "static": 2.0 * static / (2.0 * request.aggregate_rate),
+        }
+
+    def latency(self, request: Request, plan: LanePlan, attach, length) -> dict:
+        return {"propagation": self.cable.delay(length),
+                "retimers": 2.0 * self.retimer.latency + self.host_side_serdes.latency + self.line_serdes.latency}
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -234,213 +309,17 @@ def _at_nyquist(nu, values):
     return np.asarray(values)[..., k]
 
 
-def _segment_ber_scaled(seg, scale):
-    """BER with the receiver-side noise scaled by ``sqrt(scale)`` (signal power down by ``scale``)."""
-    eq = seg["eq"]
-    sigma = eq.penalty * np.sqrt(seg["sigma_prop"] ** 2 + seg["sigma_fixed"] ** 2 * scale)
-    return pam_ber(eq.main, eq.residual_isi, 1.0, sigma, levels=seg["levels"])
-
-
-def evaluate_copper(p: DACLink, aggregate_rate=1.6e12, reach=1.0, target_ber=1e-15, *, lane_rate=None,
-                    solve_reach=True, parameter_set="custom") -> LinkResult:
-    """Evaluate a DAC or AEC at one or many design points (request arrays broadcast).
-
-    Parameters
-    ----------
-    p : DACLink or AECLink
-        Scalar parameters.
-    aggregate_rate : array_like
-        Payload per direction [b/s].
-    reach : array_like
-        Cable length [m].
-    target_ber : array_like
-        Post-FEC BER target [1]; reach and margin are solved at the FEC's pre-FEC threshold.
-    lane_rate : float, optional
-        Payload per lane [b/s] (overrides ``lanes.payload_rate``).
-
-    Returns
-    -------
-    LinkResult
-    """
-    p._require_scalar()
-    agg, reach, target = check_request(aggregate_rate, reach, target_ber)
-    lanes = p.lanes if lane_rate is None else p.lanes.replace(payload_rate=float(lane_rate))
-    retimed = isinstance(p, AECLink)
-    shape = np.broadcast_shapes(agg.shape, reach.shape, target.shape)
-    rs = float(lanes.symbol_rate())
-    line = float(lanes.line_rate())
-    threshold = broadcast_float(lanes.pre_fec_threshold(target), shape)
-    n_lanes = np.ceil(agg / lanes.payload_rate - 1e-9)
-    mod = lanes.modulation
-
-    rs_arr = np.full(shape, rs)
-    if retimed:
-        # host -> plug and plug -> host do not depend on the cable length: evaluate them once
-        short = p.cable.replace(conductor_excess=1.0)
-        fixed = [
-            segment_decision(p.serdes, p.host_side_serdes, p.host_channel, None, short, p.host_channel, rs_arr,
-                             np.zeros(shape), mod),
-            segment_decision(p.host_side_serdes, p.serdes, None, p.host_channel, short, p.host_channel, rs_arr,
-                             np.zeros(shape), mod),
-        ]
-        fixed_ber = sum(seg["ber"] for seg in fixed)
-    else:
-        fixed_ber = np.zeros(shape)
-
-    def cable_segment(length):
-        length = broadcast_float(length, shape)
-        if retimed:
-            return segment_decision(p.line_serdes, p.line_serdes, None, None, p.cable, p.host_channel, rs_arr,
-                                    length, mod)
-        return segment_decision(p.serdes, p.serdes, p.host_channel, p.host_channel, p.cable, p.host_channel,
-                                rs_arr, length, mod)
-
-    def total_ber(seg):
-        return np.minimum(seg["ber"] + fixed_ber, 0.5)
-
-    main_seg = cable_segment(reach)
-    ber = total_ber(main_seg)
-    eq = main_seg["eq"]
-
-    margin = solve_margin_db(lambda sc: np.minimum(_segment_ber_scaled(main_seg, sc) + fixed_ber, 0.5),
-                             threshold, shape)
-    if solve_reach:
-        # the lane BER does not depend on the aggregate rate or the requested reach: solve once per target
-        t_shape = np.shape(target)
-        t_thr = broadcast_float(lanes.pre_fec_threshold(target), t_shape)
-        fixed_t = float(np.broadcast_to(fixed_ber, shape).reshape(-1)[0]) if np.size(fixed_ber) else 0.0
-
-        def lane_ber(length):
-            length = np.asarray(length, dtype=float)
-            rs_t = np.full(length.shape, rs)
-            if retimed:
-                seg = segment_decision(p.line_serdes, p.line_serdes, None, None, p.cable, p.host_channel, rs_t,
-                                       length, mod)
-            else:
-                seg = segment_decision(p.serdes, p.serdes, p.host_channel, p.host_channel, p.cable, p.host_channel,
-                                       rs_t, length, mod)
-            return np.minimum(seg["ber"] + fixed_t, 0.5)
-
-        max_reach, capped = solve_max_reach(lane_ber, t_thr, t_shape, REACH_SEARCH)
-        max_reach = broadcast_float(max_reach, shape)
-        capped = np.broadcast_to(capped, shape)
-    else:
-        max_reach, capped = np.full(shape, np.inf), np.zeros(shape, bool)
-
-    ber_w = np.minimum(pam_ber(eq.main, eq.residual_isi, 1.0, eq.sigma, levels=main_seg["levels"],
-                               method="worst") + fixed_ber, 0.5)
-    post = lanes.post_fec_ber(ber)
-
-    # ---- energy per payload bit, one direction, both ends
-    bps = lanes.bits_per_symbol
-    overhead = line / lanes.payload_rate
-    host_e = p.serdes.energy_per_bit(rs, bps)
-    breakdown = {
-        "host_serdes_tx": host_e["tx"] * overhead,
-        "host_serdes_rx": host_e["rx"] * overhead,
-        "host_serdes_clock": host_e["clock"] * overhead,
-        "fec": lanes.fec_energy(),
-    }
-    static_per_end = p.plug.static_power
-    latency = p.serdes.latency + lanes.fec_latency() + 2.0 * p.host_channel.delay() + p.cable.delay(reach)
-    if retimed:
-        line_e = p.line_serdes.energy_per_bit(rs, bps)
-        side_e = p.host_side_serdes.energy_per_bit(rs, bps)
-        # two retimers per direction, each = host-facing RX + line TX (or line RX + host-facing TX) + clocks
-        breakdown["retimer_line_serdes"] = 2.0 * (line_e["tx"] + line_e["rx"] + line_e["clock"]) / 2.0 * overhead
-        breakdown["retimer_host_side_serdes"] = 2.0 * (side_e["tx"] + side_e["rx"] + side_e["clock"]) / 2.0 * overhead
-        static_per_end = static_per_end + p.retimer.static_power
-        latency = latency + 2.0 * p.retimer.latency + p.host_side_serdes.latency + p.line_serdes.latency
-    breakdown["static"] = 2.0 * static_per_end / (2.0 * agg)
-    breakdown = {k: broadcast_float(v, shape) for k, v in breakdown.items()}
-    energy = sum(breakdown.values())
-    host_half = breakdown["host_serdes_tx"] + breakdown["host_serdes_rx"] + breakdown["host_serdes_clock"] + \
-        breakdown["fec"]
-    module_power = (energy - host_half) * agg
-
-    cost = p.economics.cost_per_end(agg, reach)
-    fit = p.economics.fit_per_end(n_lanes)
-
-    amp = eq.unequalized_main  # [V] peak of the received pulse
-    scale = amp / np.maximum(eq.main, 1e-300)
-    b = lambda x: broadcast_float(x, shape)
-    noise = {
-        "receiver": b(main_seg["sigma_fixed"] * scale),
-        "crosstalk_and_echo": b(np.sqrt(np.maximum(eq.sigma_noise**2 - main_seg["sigma_fixed"] ** 2, 0.0))
-                                         * scale),
-        "transmitter": b(eq.sigma_tx * scale),
-        "jitter": b(eq.sigma_jitter * scale),
-    }
-    xt_ratio = 10.0 ** (max(p.host_channel.next_coupling_db, p.host_channel.fext_coupling_db) / 10.0)
-    return LinkResult(
-        technology=p.technology,
-        parameter_set=parameter_set,
-        aggregate_rate=b(agg),
-        lane_rate=b(line),
-        lanes_active=b(n_lanes),
-        lanes_spare=b(0.0),
-        reach=b(reach),
-        modulation=mod,
-        launched_power=b(0.0),
-        received_power=b(0.0),
-        received_oma=b(0.0),
-        signal_amplitude=b(amp),
-        noise=noise,
-        main_cursor=b(eq.main),
-        isi_closure=b(eq.isi_abs_sum),
-        crosstalk=b(xt_ratio),
-        bandwidth={"receiver_front_end": b(p.serdes.rx_bandwidth_ratio * rs),
-                   "nyquist": b(0.5 * rs)},
-        q_factor=b(q_from_ber(ber)),
-        q_worst_case=b(q_from_ber(ber_w)),
-        ber=b(ber),
-        ber_worst_case=b(ber_w),
-        target_ber=b(target),
-        margin_db=b(margin),
-        max_reach=b(max_reach),
-        max_reach_capped=np.broadcast_to(capped, shape).copy(),
-        energy_breakdown=breakdown,
-        power_per_end=b(energy * agg),
-        latency=b(latency),
-        fec=lanes.fec,
-        ber_post_fec=b(post),
-        cost_per_end=b(cost),
-        fit_per_end=b(fit),
-        extras={
-            "pre_fec_threshold": b(threshold),
-            "module_power_per_end_w": b(module_power),
-            "channel_loss_at_nyquist_db": b(main_seg["nyquist_loss_db"]),
-            "slicer_snr_db": b(eq.snr_db),
-            "ctle_gain_db": b(eq.ctle_gain_db),
-            "noise_enhancement_db": b(eq.noise_enhancement_db),
-            "symbol_rate_bd": b(rs),
-            "pairs_per_end": b(2.0 * n_lanes),
-            "cost_per_gbps_usd": b(cost / (agg / 1e9)),
-            "latency_breakdown_ns": {
-                "serdes": p.serdes.latency * 1e9, "fec": lanes.fec_latency() * 1e9,
-                "retimers": (2.0 * p.retimer.latency + p.host_side_serdes.latency + p.line_serdes.latency) * 1e9
-                if retimed else 0.0,
-                "propagation": float(np.max(2.0 * p.host_channel.delay() + p.cable.delay(reach))) * 1e9,
-            },
-        },
-    )
-
-
 def copper_decision_model(p: DACLink, reach=1.0, *, lane_rate=None):
     """:class:`~microlink.ber.model.DecisionModel` of the cable segment of one lane (scalar reach)."""
     from microlink.ber.model import DecisionModel
 
     if np.ndim(reach):
         raise ParameterError("reach", reach, "a scalar length for a decision model")
-    _, reach, _ = check_request(1e9, reach, 1e-12)
+    reach = Request.build(1e9, reach, 1e-12).reach.reshape(())
     lanes = p.lanes if lane_rate is None else p.lanes.replace(payload_rate=float(lane_rate))
     rs = float(lanes.symbol_rate())
-    if isinstance(p, AECLink):
-        seg = segment_decision(p.line_serdes, p.line_serdes, None, None, p.cable, p.host_channel, np.asarray(rs),
-                               reach, lanes.modulation)
-    else:
-        seg = segment_decision(p.serdes, p.serdes, p.host_channel, p.host_channel, p.cable, p.host_channel,
-                               np.asarray(rs), reach, lanes.modulation)
+    p = p.replace(lanes=lanes)
+    seg = p.cable_segment(p.serdes, np.asarray(rs), reach)
     eq = seg["eq"]
     pulse = with_dfe_feedback(eq)
     amp = float(eq.unequalized_main)
@@ -466,4 +345,4 @@ def with_dfe_feedback(eq):
     return pulse
 
 
-__all__ = ["AECLink", "DACLink", "copper_decision_model", "evaluate_copper", "segment_decision"]
+__all__ = ["AECLink", "DACLink", "copper_decision_model", "segment_decision"]

@@ -13,11 +13,8 @@ Chain for one lane (all quantities broadcast over design points)::
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
@@ -30,19 +27,14 @@ from microlink.devices.microled import MicroLED
 from microlink.devices.photodiode import SiliconPhotodiode
 from microlink.devices.receiver import Receiver
 from microlink.errors import ParameterError
+from microlink.link.base import Decision, LanePlan, Request, SectionedLink
+from microlink.link.composite import Lanes
 from microlink.link.reliability import spared_end_fit
-from microlink.link.result import LinkResult
-from microlink.link.solve import solve_log
 from microlink.parameters import Parameters, Source, check_range, choice, param, section
-from microlink.units import ELEMENTARY_CHARGE, ber_to_q, db_to_linear
+from microlink.units import ELEMENTARY_CHARGE, db_to_linear
 
-#: Bracket of the maximum-reach search [m] and of the power-margin search [dB].
+#: Bracket of the maximum-reach search [m].
 REACH_SEARCH = (1e-3, 1e5)
-MARGIN_SEARCH_DB = 60.0
-#: Relative tolerance of the margin and reach solutions (1e-4: 0.0004 dB, 0.01 % of the reach).
-SOLVER_RTOL = 1e-4
-#: Upper end of the "BER" axis used for log-domain root finding (avoids log(0)).
-BER_FLOOR = 1e-300
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,15 +101,19 @@ class MicroLEDEconomics(Parameters):
 
 
 @dataclass(frozen=True, eq=False)
-class MicroLEDLink:
+class MicroLEDLink(SectionedLink):
     """Parameters of a complete micro-LED link, one frozen section per block.
 
     Use :meth:`replace` with ``section={field: value}`` dictionaries to change values, and
-    :meth:`evaluate` to run the chain.
+    :meth:`evaluate` to run the chain. Every numeric field may be an array (design points broadcast).
     """
 
     technology: ClassVar[str] = "microled"
     modulation: ClassVar[str] = "NRZ"
+    supports_parameter_arrays: ClassVar[bool] = True
+    reach_bracket: ClassVar[tuple[float, float]] = REACH_SEARCH
+    attaches: ClassVar[tuple[str, ...]] = ("d2d", "xsr", "vsr", "lr")
+    attach_retimed: ClassVar[bool] = True
 
     led: MicroLED = section(MicroLED)
     driver: LEDDriver = section(LEDDriver)
@@ -128,33 +124,171 @@ class MicroLEDLink:
     lanes: LaneConfig = section(LaneConfig)
     economics: MicroLEDEconomics = section(MicroLEDEconomics)
 
-    def sections(self) -> dict[str, Parameters]:
-        """The parameter sections by name."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-
-    def replace(self, **changes: dict[str, Any]) -> "MicroLEDLink":
-        """A copy with fields changed, e.g. ``link.replace(led={"diameter": 4e-6})``."""
-        sections = self.sections()
-        new = {}
-        for name, values in changes.items():
-            if name not in sections:
-                raise ParameterError(name, values, "one of " + ", ".join(sections))
-            if isinstance(values, Parameters):
-                new[name] = values
-            else:
-                new[name] = sections[name].replace(**values)
-        return dataclasses.replace(self, **new)
-
     def decision_model(self, reach=10.0, *, lane_rate=None, samples_per_symbol=32):
         """Pulse response, amplitude, noise and crosstalk at the decision point of one lane (scalars)."""
         return microled_decision_model(self, reach, lane_rate=lane_rate, samples_per_symbol=samples_per_symbol)
 
-    def evaluate(self, aggregate_rate=800e9, reach=10.0, target_ber=1e-12, *, lane_rate=None,
-                 solve_reach=True, parameter_set="custom", exact_terms=6, samples_per_symbol=16) -> LinkResult:
-        """Run the chain (see module docstring). Inputs broadcast; see :func:`evaluate_microled`."""
-        return evaluate_microled(self, aggregate_rate, reach, target_ber, lane_rate=lane_rate,
-                                 solve_reach=solve_reach, parameter_set=parameter_set,
-                                 exact_terms=exact_terms, samples_per_symbol=samples_per_symbol)
+    def options(self):
+        return {"exact_terms": 6, "samples_per_symbol": 16}
+
+    # ---- attach --------------------------------------------------------------------------------------------
+    def native_attach(self) -> str:
+        """What the engine ships with: the host section's ``kind``."""
+        return str(self.host.kind)
+
+    def attach_limitation(self) -> str:
+        return "a micro-LED engine can attach over any host interface"
+
+    def own_host_serdes(self):
+        return None
+
+    def engine_receiver(self, kind):
+        from microlink.link.attach import ATTACH_SERDES
+
+        return ATTACH_SERDES[kind]()
+
+    def engine_serdes_charged(self, kind):
+        """The engine has no SerDes among its own blocks: its side of the hop is charged to the attach."""
+        return self.engine_receiver(kind)
+
+    def host_channel_for(self, kind):
+        from microlink.link.attach import default_channel
+
+        return default_channel(kind)
+
+    def host_lanes(self, plan: LanePlan) -> LanePlan:
+        """The host's electrical lanes on the attach: 200 Gb/s PAM4 with KP4 (:class:`Lanes` defaults)."""
+        return host_lane_plan(plan.payload_rate.shape)
+
+    def fec_codeword_rate(self, plan) -> float:
+        return float(Lanes().fec_codeword_rate)
+
+    # ---- stages ------------------------------------------------------------------------------------------
+    def lane_plan(self, request: Request, attach) -> LanePlan:
+        """Lanes at the lane rate. A SerDes attach brings the host's end-to-end FEC
+        (:data:`~microlink.link.attach.SERDES_ATTACH_FEC`): the lanes then carry the coded stream and run at its
+        pre-FEC threshold; a die-to-die attach leaves them raw."""
+        lr = np.broadcast_to(np.asarray(self.lanes.lane_rate if request.lane_rate is None else request.lane_rate,
+                                        dtype=float), (request.size,))
+        coded = attach.fec != "none"
+        overhead = float(host_lane_plan((1,)).line_rate[0] / host_lane_plan((1,)).payload_rate[0]) if coded else 1.0
+        active = np.ceil(request.aggregate_rate * overhead / lr - 1e-9)
+        spare = np.ceil(active * self.lanes.spare_fraction - 1e-9)
+        powered = active + (spare if self.lanes.spares_powered else 0.0)
+        return LanePlan(payload_rate=lr / overhead, line_rate=lr, symbol_rate=lr, modulation="NRZ",
+                        lanes_active=active, lanes_spare=spare, lanes_powered=powered, fec=attach.fec)
+
+    def decide(self, request: Request, plan: LanePlan, attach, length, *, exact_terms=6, samples_per_symbol=16):
+        """NRZ decision of one lane with binary crosstalk interferers (see module docstring)."""
+        p = self
+        lr = plan.line_rate
+        length = np.asarray(length, dtype=float)
+        tx = transmitter(p, lr)
+        rx = p.receiver.design(lr, p.photodiode.capacitance)
+        resp = p.photodiode.responsivity(p.led.wavelength)
+        n_adj = int(round(float(np.max(p.fiber.adjacent_cores))))
+        gain, launch = optical_gain(p, length)
+        i1 = resp * gain * tx["power_one"]
+        i0 = resp * gain * tx["power_zero"]
+        xt = p.fiber.crosstalk(length) * (n_adj > 0)
+        xt_dc = n_adj * xt * 0.5 * (i1 + i0)
+        cur, sigma_fiber = channel_cursors(p, tx, rx, lr, length, samples_per_symbol)
+        amplitude = 0.5 * (i1 - i0)
+        ber, ber_w, s1, s0 = decision_ber(p, rx, cur, amplitude, i1, i0, xt_dc, xt, n_adj, exact_terms=exact_terms)
+        n = request.size
+        flat = {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in
+                {"amp": amplitude, "i1": i1, "i0": i0, "xt_dc": xt_dc, "xt": xt, "bw": rx["bandwidth"],
+                 "noise": rx["noise_current"], "main": cur.main, "rest": cur.rest_sum_squares}.items()}
+        largest = np.broadcast_to(cur.largest, (n,) + cur.largest.shape[-1:])
+        arrays = bool(p.parameter_shape())
+
+        def ber_at_scale(scale, idx):
+            q = p.flatten((n,), idx) if arrays else p
+            rx_i = {"bandwidth": flat["bw"][idx], "noise_current": flat["noise"][idx]}
+            cur_i = type(cur)(flat["main"][idx], largest[idx], flat["rest"][idx], flat["rest"][idx], cur.phase)
+            return decision_ber(q, rx_i, cur_i, flat["amp"][idx], flat["i1"][idx], flat["i0"][idx],
+                                flat["xt_dc"][idx], flat["xt"][idx], n_adj, scale=1.0 / np.asarray(scale),
+                                exact_terms=exact_terms, worst=False)[0]
+
+        bn = rx["bandwidth"] * p.receiver.noise_bandwidth_factor
+        rin = db_to_linear(p.lanes.relative_intensity_noise_db_per_hz)
+        return Decision(
+            ber=ber, ber_worst_case=ber_w, ber_at_scale=ber_at_scale,
+            main_cursor=cur.main, isi_closure=cur.isi_abs_sum, signal_amplitude=amplitude,
+            noise={
+                "thermal": rx["noise_current"],
+                "shot": np.sqrt(2 * ELEMENTARY_CHARGE * (i1 + xt_dc) * bn),
+                "rin": np.sqrt(rin * bn) * i1,
+                "dark": np.sqrt(2 * ELEMENTARY_CHARGE * p.photodiode.dark_current * bn),
+                "crosstalk": amplitude * xt * np.sqrt(n_adj),
+            },
+            crosstalk=xt,
+            bandwidth={
+                "led_carrier": tx["carrier_bandwidth"], "led_rc": tx["rc_bandwidth"],
+                "fiber": gaussian_bandwidth(sigma_fiber), "photodiode_transit": p.photodiode.transit_bandwidth,
+                "receiver": rx["bandwidth"],
+            },
+            launched_power=launch * 0.5 * (tx["power_one"] + tx["power_zero"]),
+            received_power=0.5 * (i1 + i0) / resp,
+            received_oma=(i1 - i0) / resp,
+            q_worst_case=q_worst_from(cur, amplitude, s1, s0, xt, n_adj),
+            extras={
+                "led_forward_voltage_v": tx["forward_voltage"],
+                "led_current_one_a": tx["current_one"],
+                "led_current_zero_a": tx["current_zero"],
+                "extinction_ratio_db": 10 * np.log10(tx["power_one"] / tx["power_zero"]),
+                "launch_efficiency": launch,
+                "responsivity_a_per_w": resp,
+                "fiber_rms_spread_s": sigma_fiber,
+                "sampling_phase_ui": cur.phase,
+                "tia_power_w": rx["power"],
+            },
+        )
+
+    def energy(self, request: Request, plan: LanePlan, attach) -> dict:
+        """Energy per payload bit of the engine's own blocks, one direction, both ends [J/bit]."""
+        p = self
+        lr = plan.line_rate
+        agg = request.aggregate_rate
+        tx = transmitter(p, lr)
+        rx = p.receiver.design(lr, p.photodiode.capacitance)
+        lane_scale = plan.lanes_powered * lr / agg
+        return {
+            "gearbox": 2.0 * p.host.gearbox_logic_energy * np.ones(request.size),
+            "led_driver": lane_scale * tx["driver_energy"],
+            "led": lane_scale * tx["led_energy"],
+            "tia": lane_scale * rx["power"] / lr,
+            "post_amplifier": lane_scale * p.receiver.post_amplifier_energy,
+            "decision": lane_scale * p.receiver.decision_energy,
+            "clocking": lane_scale * p.receiver.clock_energy(),
+            "static": 2.0 * p.host.static_power / (2.0 * agg),
+        }
+
+    def latency(self, request: Request, plan: LanePlan, attach, length) -> dict:
+        return {"gearbox": 2.0 * self.host.gearbox_latency + 1.0 / plan.line_rate,
+                "propagation": self.fiber.propagation_delay(length)}
+
+    def cost_per_end(self, request: Request):
+        return self.economics.cost_per_gbps * request.aggregate_rate / 1e9 + \
+            0.5 * self.economics.cable_cost_per_m * request.reach
+
+    def fit_per_end(self, request: Request, plan: LanePlan):
+        e = self.economics
+        return spared_end_fit(e.tx_lane_fit, e.rx_lane_fit, plan.lanes_active, plan.lanes_spare, e.common_fit,
+                              e.service_life)
+
+    def media_per_end(self, plan: LanePlan):
+        """Fiber cores of one end: a transmit and a receive core per lane, spares included."""
+        return 2.0 * (plan.lanes_active + plan.lanes_spare), "cores"
+
+
+def host_lane_plan(shape) -> LanePlan:
+    """The host's 200 Gb/s PAM4 + KP4 electrical lanes (:class:`~microlink.link.composite.Lanes` defaults)."""
+    lanes = Lanes()
+    ones = np.ones(shape)
+    return LanePlan(payload_rate=lanes.payload_rate * ones, line_rate=float(lanes.line_rate()) * ones,
+                    symbol_rate=float(lanes.symbol_rate()) * ones, modulation=lanes.modulation,
+                    lanes_active=ones, lanes_spare=0 * ones, lanes_powered=ones, fec=lanes.fec)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -212,36 +346,6 @@ def noise_terms(p: MicroLEDLink, rx, current_one, current_zero, crosstalk_dc, sc
     return s1, s0, bn
 
 
-@lru_cache(maxsize=None)
-def _numeric_fields(cls) -> tuple[str, ...]:
-    """Names of the numeric (bounded) fields of a parameter class."""
-    return tuple(f.name for f in dataclasses.fields(cls) if "bounds" in f.metadata)
-
-
-def _flatten_parameters(p: MicroLEDLink, shape, index=None) -> MicroLEDLink:
-    """The link with every array field broadcast to ``shape`` and flattened (optionally indexed).
-
-    The values are views or subsets of arrays that were validated when the parameters were built, so the
-    copies are made without validating again (this runs inside the solvers' loops).
-    """
-    new = {}
-    for name, sec in p.sections().items():
-        arrays = [(f, getattr(sec, f)) for f in _numeric_fields(type(sec)) if np.ndim(getattr(sec, f))]
-        if not arrays:
-            new[name] = sec
-            continue
-        clone = copy.copy(sec)
-        for fname, value in arrays:
-            flat = np.broadcast_to(np.asarray(value, dtype=float), shape).reshape(-1)
-            object.__setattr__(clone, fname, flat if index is None else flat[index])
-        new[name] = clone
-    return dataclasses.replace(p, **new)
-
-
-def _flat(x, shape):
-    return np.broadcast_to(np.asarray(x, dtype=float), shape).reshape(-1)
-
-
 def decision_ber(p, rx, cur, amplitude, i_one, i_zero, xt_dc, xt, n_adj, scale=1.0, exact_terms=6, worst=True):
     """Average and worst-case BER at a photocurrent scale (used directly and by the margin solver).
 
@@ -259,206 +363,6 @@ def decision_ber(p, rx, cur, amplitude, i_one, i_zero, xt_dc, xt, n_adj, scale=1
     worst_inter = np.concatenate([inter, np.broadcast_to(cur.rest_sum_abs, shape)[..., None]], axis=-1)
     ber_w = nrz_ber(cur.main, worst_inter, a, s1, s0, method="worst")
     return ber, ber_w, s1, s0
-
-
-def evaluate_microled(p: MicroLEDLink, aggregate_rate=800e9, reach=10.0, target_ber=1e-12, *, lane_rate=None,
-                      solve_reach=True, parameter_set="custom", exact_terms=6, samples_per_symbol=16) -> LinkResult:
-    """Evaluate a micro-LED link at one or many design points.
-
-    Parameters
-    ----------
-    p : MicroLEDLink
-        Parameters (fields may be arrays that broadcast together).
-    aggregate_rate : array_like
-        Payload per direction [b/s].
-    reach : array_like
-        Length [m].
-    target_ber : array_like
-        BER the link must meet (no FEC on micro-LED lanes) [1].
-    lane_rate : array_like, optional
-        Overrides ``p.lanes.lane_rate`` [b/s].
-    solve_reach : bool
-        Also solve for the maximum reach (costs ~25 extra chain evaluations).
-
-    Returns
-    -------
-    LinkResult
-    """
-    check_range("aggregate_rate", aggregate_rate, 1e6, 1e15, "b/s", ("Gb/s", 1e9))
-    check_range("reach", reach, 0.0, 1e5, "m")
-    check_range("target_ber", target_ber, 1e-30, 0.5, "")
-    lane_rate = p.lanes.lane_rate if lane_rate is None else check_range("lane_rate", lane_rate, 1e6, 1e12, "b/s",
-                                                                         ("Gb/s", 1e9))
-    out_shape = np.broadcast_shapes(np.shape(aggregate_rate), np.shape(lane_rate), np.shape(reach),
-                                    np.shape(target_ber), *[s.broadcast_shape() for s in p.sections().values()])
-    n_points = int(np.prod(out_shape, dtype=np.int64))
-    flat_shape = (n_points,)
-    # Everything below runs on flat 1-D arrays; results are reshaped to out_shape at the end.
-    p = _flatten_parameters(p, out_shape)
-    agg = _flat(aggregate_rate, out_shape)
-    lr = _flat(lane_rate, out_shape)
-    reach = _flat(reach, out_shape)
-    target = _flat(target_ber, out_shape)
-
-    lanes_active = np.ceil(agg / lr - 1e-9)
-    lanes_spare = np.ceil(lanes_active * p.lanes.spare_fraction - 1e-9)
-    lanes_powered = lanes_active + (lanes_spare if p.lanes.spares_powered else 0.0)
-
-    tx = transmitter(p, lr)
-    rx = p.receiver.design(lr, p.photodiode.capacitance)
-    resp = p.photodiode.responsivity(p.led.wavelength)
-    n_adj = int(round(float(np.max(p.fiber.adjacent_cores))))
-
-    def photocurrents(length):
-        gain, launch = optical_gain(p, length)
-        i1 = resp * gain * tx["power_one"]
-        i0 = resp * gain * tx["power_zero"]
-        xt = p.fiber.crosstalk(length) * (n_adj > 0)
-        xt_dc = n_adj * xt * 0.5 * (i1 + i0)
-        return i1, i0, xt, xt_dc, gain, launch
-
-    def ber_at(length, idx):
-        q = _flatten_parameters(p, flat_shape, idx)
-        lr_i = lr[idx]
-        tx_i = transmitter(q, lr_i)
-        rx_i = q.receiver.design(lr_i, q.photodiode.capacitance)
-        gain_i, _ = optical_gain(q, length)
-        r_i = q.photodiode.responsivity(q.led.wavelength)
-        i1_i = r_i * gain_i * tx_i["power_one"]
-        i0_i = r_i * gain_i * tx_i["power_zero"]
-        xt_i = q.fiber.crosstalk(length) * (n_adj > 0)
-        xt_dc_i = n_adj * xt_i * 0.5 * (i1_i + i0_i)
-        cur_i, _ = channel_cursors(q, tx_i, rx_i, lr_i, length, samples_per_symbol)
-        return decision_ber(q, rx_i, cur_i, 0.5 * (i1_i - i0_i), i1_i, i0_i, xt_dc_i, xt_i, n_adj,
-                            exact_terms=exact_terms, worst=False)[0]
-
-    i1, i0, xt, xt_dc, gain, launch = photocurrents(reach)
-    cur, sigma_fiber = channel_cursors(p, tx, rx, lr, reach, samples_per_symbol)
-    amplitude = 0.5 * (i1 - i0)
-    ber, ber_w, s1, s0 = decision_ber(p, rx, cur, amplitude, i1, i0, xt_dc, xt, n_adj, exact_terms=exact_terms)
-    shape = flat_shape
-
-    # Power margin: scale all photocurrents until BER = target.
-    full = {k: _flat(v, flat_shape) for k, v in
-            {"amp": amplitude, "i1": i1, "i0": i0, "xt_dc": xt_dc, "xt": xt, "bw": rx["bandwidth"],
-             "noise": rx["noise_current"], "main": cur.main, "rest": cur.rest_sum_squares}.items()}
-    largest = np.broadcast_to(cur.largest, flat_shape + cur.largest.shape[-1:])
-
-    def margin_func(scale, idx):
-        q = _flatten_parameters(p, flat_shape, idx)
-        rx_i = {"bandwidth": full["bw"][idx], "noise_current": full["noise"][idx]}
-        cur_i = type(cur)(full["main"][idx], largest[idx], full["rest"][idx], full["rest"][idx], cur.phase)
-        b = decision_ber(q, rx_i, cur_i, full["amp"][idx], full["i1"][idx], full["i0"][idx], full["xt_dc"][idx],
-                         full["xt"][idx], n_adj, scale=scale, exact_terms=exact_terms, worst=False)[0]
-        return np.log(np.maximum(b, BER_FLOOR)) - np.log(target[idx])
-
-    lim = db_to_linear(MARGIN_SEARCH_DB)
-    q_now = ber_to_q(np.clip(ber, 1e-300, 0.5))
-    guess = ber_to_q(target) / np.maximum(q_now, 1e-3)  # thermal-noise-limited scaling as a first guess
-    s_star, below, above = solve_log(margin_func, 1.0 / lim, lim, n_points, increasing=False, rtol=SOLVER_RTOL,
-                                     guess=guess)
-    margin_db = np.where(above, -np.inf, -10.0 * np.log10(s_star))
-
-    if solve_reach:
-        def reach_func(length, idx):
-            return np.log(np.maximum(ber_at(length, idx), BER_FLOOR)) - np.log(target[idx])
-
-        max_reach, too_short, capped = solve_log(reach_func, *REACH_SEARCH, n_points, increasing=True,
-                                                 rtol=SOLVER_RTOL, guess=np.maximum(reach, 1.0))
-        max_reach = np.where(too_short, 0.0, max_reach)
-    else:
-        max_reach = capped = None  # not solved (never NaN in a result)
-
-    # Energy per payload bit, one direction, both ends.
-    lane_scale = lanes_powered * lr / agg
-    static = 2.0 * p.host.static_power / (2.0 * agg)
-    breakdown = {
-        "host_interface": 2.0 * p.host.interface_energy * np.ones(shape),
-        "gearbox": 2.0 * p.host.gearbox_logic_energy * np.ones(shape),
-        "led_driver": lane_scale * tx["driver_energy"],
-        "led": lane_scale * tx["led_energy"],
-        "tia": lane_scale * rx["power"] / lr,
-        "post_amplifier": lane_scale * p.receiver.post_amplifier_energy,
-        "decision": lane_scale * p.receiver.decision_energy,
-        "clocking": lane_scale * p.receiver.clock_energy(),
-        "static": static,
-    }
-    breakdown = {k: np.broadcast_to(np.asarray(v, dtype=float), shape) * 1.0 for k, v in breakdown.items()}
-    energy = sum(breakdown.values())
-    breakdown = {k: v.reshape(out_shape) for k, v in breakdown.items()}
-
-    latency = 2.0 * (p.host.interface_latency + p.host.gearbox_latency) + p.fiber.propagation_delay(reach) + 1.0 / lr
-    fit = spared_end_fit(p.economics.tx_lane_fit, p.economics.rx_lane_fit, lanes_active, lanes_spare,
-                         p.economics.common_fit, p.economics.service_life)
-    cost = p.economics.cost_per_gbps * agg / 1e9 + 0.5 * p.economics.cable_cost_per_m * reach
-
-    q_avg = ber_to_q(np.clip(ber, 1e-300, 0.5))  # BER below 1e-300 reported as Q = 37.0
-    q_w = q_worst_from(cur, amplitude, s1, s0, xt, n_adj)
-
-    bshape = lambda x: np.broadcast_to(np.asarray(x, dtype=float), shape).reshape(out_shape) * 1.0  # noqa: E731
-    bw = {
-        "led_carrier": bshape(tx["carrier_bandwidth"]),
-        "led_rc": bshape(tx["rc_bandwidth"]),
-        "fiber": bshape(gaussian_bandwidth(sigma_fiber)),
-        "photodiode_transit": bshape(p.photodiode.transit_bandwidth),
-        "receiver": bshape(rx["bandwidth"]),
-    }
-    bn = rx["bandwidth"] * p.receiver.noise_bandwidth_factor
-    rin = db_to_linear(p.lanes.relative_intensity_noise_db_per_hz)
-    noise = {
-        "thermal": bshape(rx["noise_current"]),
-        "shot": bshape(np.sqrt(2 * ELEMENTARY_CHARGE * (i1 + xt_dc) * bn)),
-        "rin": bshape(np.sqrt(rin * bn) * i1),
-        "dark": bshape(np.sqrt(2 * ELEMENTARY_CHARGE * p.photodiode.dark_current * bn)),
-        "crosstalk": bshape(amplitude * xt * np.sqrt(n_adj)),
-    }
-    return LinkResult(
-        technology="microled",
-        parameter_set=parameter_set,
-        aggregate_rate=bshape(agg),
-        lane_rate=bshape(lr),
-        lanes_active=bshape(lanes_active),
-        lanes_spare=bshape(lanes_spare),
-        reach=bshape(reach),
-        modulation="NRZ",
-        launched_power=bshape(launch * 0.5 * (tx["power_one"] + tx["power_zero"])),
-        received_power=bshape(0.5 * (i1 + i0) / resp),
-        received_oma=bshape((i1 - i0) / resp),
-        signal_amplitude=bshape(amplitude),
-        noise=noise,
-        main_cursor=bshape(cur.main),
-        isi_closure=bshape(cur.isi_abs_sum),
-        crosstalk=bshape(xt),
-        bandwidth=bw,
-        q_factor=bshape(q_avg),
-        q_worst_case=bshape(q_w),
-        ber=bshape(ber),
-        ber_worst_case=bshape(ber_w),
-        target_ber=bshape(target),
-        margin_db=bshape(margin_db),
-        max_reach=None if max_reach is None else bshape(max_reach),
-        max_reach_capped=None if capped is None else np.broadcast_to(capped, shape).reshape(out_shape).copy(),
-        energy_breakdown=breakdown,
-        power_per_end=bshape(energy * agg),
-        latency=bshape(latency),
-        fec="none",
-        ber_post_fec=bshape(ber),
-        cost_per_end=bshape(cost),
-        fit_per_end=bshape(fit),
-        extras={
-            "led_forward_voltage_v": bshape(tx["forward_voltage"]),
-            "led_current_one_a": bshape(tx["current_one"]),
-            "led_current_zero_a": bshape(tx["current_zero"]),
-            "extinction_ratio_db": bshape(10 * np.log10(tx["power_one"] / tx["power_zero"])),
-            "launch_efficiency": bshape(launch),
-            "responsivity_a_per_w": bshape(resp),
-            "fiber_rms_spread_s": bshape(sigma_fiber),
-            "sampling_phase_ui": bshape(cur.phase),
-            "tia_power_w": bshape(rx["power"]),
-            "lanes_powered": bshape(lanes_powered),
-            "module_power_per_end_w": bshape((energy - p.host.interface_energy) * agg),
-        },
-    )
 
 
 def microled_decision_model(p: MicroLEDLink, reach=10.0, *, lane_rate=None, samples_per_symbol=32):

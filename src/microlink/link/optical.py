@@ -29,7 +29,10 @@ from microlink.ber.closed_form import pam_ber, pam_levels, symbol_variance
 from microlink.channels.copper import minimum_phase_response
 from microlink.channels.multimode import gaussian_response
 from microlink.devices.receiver import Receiver, butterworth2_response
+from microlink.channels.multimode import GAUSSIAN_SIGMA_BANDWIDTH
 from microlink.devices.serdes import SerDes, normalised_grid, slicer_noise_variance
+from microlink.link.base import Decision, LanePlan, Request
+from microlink.link.composite import CompositeLink
 from microlink.units import BOLTZMANN, ELEMENTARY_CHARGE, SPEED_OF_LIGHT
 
 
@@ -48,6 +51,20 @@ def tia_noise_psd(frequency, tia: Receiver, design):
     f = np.asarray(frequency, dtype=float)
     return kt4 / tia.feedback_resistance + (2.0 * np.pi * f * design["input_capacitance"]) ** 2 * kt4 * \
         tia.noise_factor / design["transconductance"]
+
+
+def level_noise(penalty, split, scale=1.0):
+    """Per-level slicer noise ``[..., M]`` with the received power divided by ``scale`` [1].
+
+    Receiver and electrical noise (``fixed``) grow as ``scale`` relative to the signal, shot noise as
+    ``sqrt(scale)`` in proportion to each level's photocurrent (``ratio``), RIN with the level squared, and the
+    transmitter/jitter part (``proportional``) stays; ``penalty`` is the equaliser's implementation penalty.
+    """
+    s = np.asarray(scale, dtype=float)[..., None]
+    var = (split["fixed"][..., None] * s * s + split["shot"][..., None] * split["ratio"] * s
+           + split["rin"][..., None] * split["ratio"] ** 2 + split["proportional"][..., None])
+    pen = np.asarray(penalty, dtype=float)
+    return (pen[..., None] if pen.ndim else pen) * np.sqrt(var)
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,10 +171,7 @@ class IMDDLane:
     @staticmethod
     def level_sigma(eq, split, scale=1.0):
         """Per-level slicer noise with the received power divided by ``scale`` [1]."""
-        s = np.asarray(scale, dtype=float)[..., None]
-        var = (split["fixed"][..., None] * s * s + split["shot"][..., None] * split["ratio"] * s
-               + split["rin"][..., None] * split["ratio"] ** 2 + split["proportional"][..., None])
-        return eq.penalty * np.sqrt(var)
+        return level_noise(eq.penalty, split, scale)
 
     def ber(self, eq, split, levels, scale=1.0):
         """PAM BER at a received-power scale-down ``scale`` [1 -> 1]."""
@@ -204,133 +218,82 @@ def unity(f):
 
 
 # --------------------------------------------------------------------------------------------------------
-# Common evaluation of the laser-based technologies
+# The stages the laser-based technologies share
 
-def evaluate_optical(p, aggregate_rate, reach, target_ber, *, lane_rate=None, solve_reach=True,
-                     parameter_set="custom"):
-    """Evaluate a laser-based link object ``p`` (VCSEL, SiPh CPO, pluggable) at many design points.
 
-    ``p`` provides ``lanes``, ``economics``, ``imdd_lane(lanes)``, ``electrical_ber(lanes, shape)``,
-    ``energy(lanes, n_lanes, aggregate_rate)``, ``latency(lanes, reach)``, ``lasers_per_end(n_lanes)``,
-    ``fibers_per_end(n_lanes)``, ``reach_bracket`` and ``bandwidths(lanes)``. See the module docstring for the
-    chain; the FEC convention is that of :mod:`microlink.link.composite`.
-    """
-    from microlink.link.composite import (
-        broadcast_float,
-        check_request,
-        q_from_ber,
-        solve_margin_db,
-        solve_max_reach,
-    )
-    from microlink.link.result import LinkResult
+class IMDDLink(CompositeLink):
+    """Base of the laser-based technologies (VCSEL, SiPh CPO, pluggables): the chain stages of an
+    :class:`IMDDLane`. Subclasses provide ``imdd_lane(lanes, host_serdes)``, ``module_energy(lanes, n_lanes,
+    aggregate_rate)``, ``module_latency(lanes, reach)``, ``bandwidths(lanes, host_serdes)``,
+    ``extra_outputs(lanes)``, ``lasers_per_end`` and ``fibers_per_end``."""
 
-    p._require_scalar()
-    agg, reach, target = check_request(aggregate_rate, reach, target_ber)
-    lanes = p.lanes if lane_rate is None else p.lanes.replace(payload_rate=float(lane_rate))
-    shape = np.broadcast_shapes(agg.shape, reach.shape, target.shape)
-    b = lambda x: broadcast_float(x, shape)
-    threshold = b(lanes.pre_fec_threshold(target))
-    n_lanes = np.ceil(agg / lanes.payload_rate - 1e-9)
-    lane = p.imdd_lane(lanes)
-    fixed_ber = b(p.electrical_ber(lanes, shape))
-    length = b(reach)
-    dec = lane.decide(length)
-    ber = np.minimum(dec["ber"] + fixed_ber, 0.5)
-    eq, split = dec["eq"], dec["split"]
+    def decide(self, request: Request, plan: LanePlan, attach, length) -> Decision:
+        """Equalised IM-DD decision at the lengths (see module docstring)."""
+        lanes = self.lanes_for(request)
+        n = request.size
+        lane = self.imdd_lane(lanes, attach.host_serdes)
+        length = np.broadcast_to(np.asarray(length, dtype=float), (n,))
+        dec = lane.decide(length)
+        eq, split, levels = dec["eq"], dec["split"], dec["levels"]
+        main = np.broadcast_to(np.asarray(eq.main, dtype=float), (n,))
+        isi = np.broadcast_to(np.asarray(eq.residual_isi, dtype=float), (n,) + np.shape(eq.residual_isi)[-1:])
+        penalty = np.broadcast_to(np.asarray(eq.penalty, dtype=float), (n,))
+        parts = {k: np.broadcast_to(np.asarray(split[k], dtype=float), (n,))
+                 for k in ("fixed", "shot", "rin", "proportional")}
+        parts["ratio"] = np.broadcast_to(np.asarray(split["ratio"], dtype=float),
+                                         (n,) + np.shape(split["ratio"])[-1:])
 
-    margin = solve_margin_db(lambda s: np.minimum(lane.ber(eq, split, dec["levels"], s) + fixed_ber, 0.5),
-                             threshold, shape)
-    if solve_reach:
-        # the lane BER does not depend on the aggregate rate or the requested reach: solve once per target
-        t_shape = np.shape(target)
-        t_thr = broadcast_float(lanes.pre_fec_threshold(target), t_shape)
-        fixed_t = float(fixed_ber.reshape(-1)[0]) if fixed_ber.size else 0.0
-        max_reach, capped = solve_max_reach(lambda L: np.minimum(lane.decide(L)["ber"] + fixed_t, 0.5),
-                                            t_thr, t_shape, p.reach_bracket)
-        max_reach = broadcast_float(max_reach, shape)
-        capped = np.broadcast_to(capped, shape)
-    else:
-        max_reach, capped = np.full(shape, np.inf), np.zeros(shape, bool)
-    sig_w = lane.level_sigma(eq, split)
-    ber_w = np.minimum(pam_ber(eq.main, eq.residual_isi, 1.0, None, levels=dec["levels"], level_sigma=sig_w,
-                               method="worst") + fixed_ber, 0.5)
-    post = lanes.post_fec_ber(ber)
+        def ber_at_scale(scale, idx):
+            sub = {k: v[idx] for k, v in parts.items()}
+            return pam_ber(main[idx], isi[idx], 1.0, None, levels=levels,
+                           level_sigma=level_noise(penalty[idx], sub, scale))
 
-    breakdown, host_keys = p.energy(lanes, n_lanes, agg)
-    breakdown = {k: b(v) for k, v in breakdown.items()}
-    energy = sum(breakdown.values())
-    module_power = (energy - sum(breakdown[k] for k in host_keys)) * agg
-    latency, latency_parts = p.latency(lanes, reach)
-    cost = p.economics.cost_per_end(agg, reach)
-    lasers = p.lasers_per_end(n_lanes)
-    fit = p.economics.fit_per_end(n_lanes, lasers)
+        sig_w = lane.level_sigma(eq, split)
+        ber_w = pam_ber(eq.main, eq.residual_isi, 1.0, None, levels=levels, level_sigma=sig_w, method="worst")
+        resp = lane.responsivity
+        to_amps = dec["i_amp"] / np.maximum(eq.main, 1e-300)  # slicer units -> photocurrent [A]
+        pw = np.asarray(lane.level_powers, dtype=float)
+        bw = dict(self.bandwidths(lanes, attach.host_serdes))
+        bw["fiber"] = np.minimum(GAUSSIAN_SIGMA_BANDWIDTH / np.maximum(np.asarray(lane.fiber_rms(length)), 1e-300),
+                                 1e15)
+        extras = {
+            "extinction_ratio_db": 10.0 * np.log10(pw[-1] / max(pw[0], 1e-300)),
+            "launched_oma_dbm": 10.0 * np.log10((pw[-1] - pw[0]) / 1e-3),
+            "responsivity_a_per_w": resp,
+            "level_spacing_ratio": np.min(np.diff(levels)) / np.max(np.diff(levels)),
+            "slicer_snr_db": eq.snr_db,
+            "noise_enhancement_db": eq.noise_enhancement_db,
+            "lasers_per_end": self.lasers_per_end(plan.lanes_active),
+            **self.extra_outputs(lanes),
+        }
+        return Decision(
+            ber=np.minimum(dec["ber"], 0.5), ber_worst_case=np.minimum(ber_w, 0.5), ber_at_scale=ber_at_scale,
+            main_cursor=eq.main, isi_closure=eq.isi_abs_sum, signal_amplitude=dec["i_amp"],
+            noise={
+                "tia": np.sqrt(dec["v_tia"]) * to_amps,
+                "shot": np.sqrt(split["shot"]) * to_amps,
+                "rin": np.sqrt(split["rin"]) * to_amps,
+                "electrical": np.sqrt(np.maximum(split["fixed"] - dec["v_tia"], 0.0)) * to_amps,
+                "transmitter": eq.sigma_tx * to_amps,
+                "jitter": eq.sigma_jitter * to_amps,
+            },
+            crosstalk=0.0, bandwidth=bw, launched_power=np.mean(pw), received_power=dec["i_avg"] / resp,
+            received_oma=2.0 * dec["i_amp"] / resp, extras=extras,
+        )
 
-    resp = lane.responsivity
-    to_amps = dec["i_amp"] / np.maximum(eq.main, 1e-300)  # slicer units -> photocurrent [A]
-    noise = {
-        "tia": b(np.sqrt(dec["v_tia"]) * to_amps),
-        "shot": b(np.sqrt(split["shot"]) * to_amps),
-        "rin": b(np.sqrt(split["rin"]) * to_amps),
-        "electrical": b(np.sqrt(np.maximum(split["fixed"] - dec["v_tia"], 0.0)) * to_amps),
-        "transmitter": b(eq.sigma_tx * to_amps),
-        "jitter": b(eq.sigma_jitter * to_amps),
-    }
-    pw = np.asarray(lane.level_powers, dtype=float)
-    bw = {k: b(v) for k, v in p.bandwidths(lanes).items()}
-    from microlink.channels.multimode import GAUSSIAN_SIGMA_BANDWIDTH
-    bw["fiber"] = b(GAUSSIAN_SIGMA_BANDWIDTH / np.maximum(np.asarray(lane.fiber_rms(length)), 1e-300))
-    bw["fiber"] = np.minimum(bw["fiber"], 1e15)
-    extras = {
-        "pre_fec_threshold": threshold,
-        "module_power_per_end_w": b(module_power),
-        "extinction_ratio_db": b(10.0 * np.log10(pw[-1] / max(pw[0], 1e-300))),
-        "launched_oma_dbm": b(10.0 * np.log10((pw[-1] - pw[0]) / 1e-3)),
-        "responsivity_a_per_w": b(resp),
-        "level_spacing_ratio": b(np.min(np.diff(dec["levels"])) / np.max(np.diff(dec["levels"]))),
-        "slicer_snr_db": b(eq.snr_db),
-        "noise_enhancement_db": b(eq.noise_enhancement_db),
-        "symbol_rate_bd": b(lane.symbol_rate),
-        "lasers_per_end": b(lasers),
-        "fibers_per_end": b(p.fibers_per_end(n_lanes)),
-        "cost_per_gbps_usd": b(cost / (agg / 1e9)),
-        "latency_breakdown_ns": {k: float(np.max(v)) * 1e9 for k, v in latency_parts.items()},
-    }
-    extras.update({k: b(v) for k, v in p.extra_outputs(lanes).items()})
-    return LinkResult(
-        technology=p.technology,
-        parameter_set=parameter_set,
-        aggregate_rate=b(agg),
-        lane_rate=b(lanes.line_rate()),
-        lanes_active=b(n_lanes),
-        lanes_spare=b(0.0),
-        reach=b(reach),
-        modulation=lanes.modulation,
-        launched_power=b(np.mean(pw)),
-        received_power=b(dec["i_avg"] / resp),
-        received_oma=b(2.0 * dec["i_amp"] / resp),
-        signal_amplitude=b(dec["i_amp"]),
-        noise=noise,
-        main_cursor=b(eq.main),
-        isi_closure=b(eq.isi_abs_sum),
-        crosstalk=b(0.0),
-        bandwidth=bw,
-        q_factor=b(q_from_ber(ber)),
-        q_worst_case=b(q_from_ber(ber_w)),
-        ber=b(ber),
-        ber_worst_case=b(ber_w),
-        target_ber=b(target),
-        margin_db=b(margin),
-        max_reach=b(max_reach),
-        max_reach_capped=np.broadcast_to(capped, shape).copy(),
-        energy_breakdown=breakdown,
-        power_per_end=b(energy * agg),
-        latency=b(latency),
-        fec=lanes.fec,
-        ber_post_fec=b(post),
-        cost_per_end=b(cost),
-        fit_per_end=b(fit),
-        extras=extras,
-    )
+    def energy(self, request: Request, plan: LanePlan, attach) -> dict:
+        lanes = self.lanes_for(request)
+        return self.module_energy(lanes, plan.lanes_active, request.aggregate_rate)
+
+    def latency(self, request: Request, plan: LanePlan, attach, length) -> dict:
+        return self.module_latency(self.lanes_for(request), length)
+
+    def media_per_end(self, plan: LanePlan):
+        return self.fibers_per_end(plan.lanes_active), "fibers"
+
+    def decision_model(self, reach=10.0, *, lane_rate=None):
+        """Equalised decision model of one lane (scalar reach), with the native host SerDes."""
+        return optical_decision_model(self, reach, lane_rate=lane_rate)
 
 
 def optical_decision_model(p, reach, *, lane_rate=None):
@@ -346,7 +309,7 @@ def optical_decision_model(p, reach, *, lane_rate=None):
     if np.ndim(reach):
         raise ParameterError("reach", reach, "a scalar length for a decision model")
     lanes = p.lanes if lane_rate is None else p.lanes.replace(payload_rate=float(lane_rate))
-    lane = p.imdd_lane(lanes)
+    lane = p.imdd_lane(lanes, p.own_host_serdes())
     dec = lane.decide(np.asarray(float(reach)))
     eq = dec["eq"]
     amp = float(dec["i_amp"])

@@ -36,16 +36,14 @@ from microlink.devices.module_electronics import (
 )
 from microlink.devices.photodetector import GermaniumPhotodetector
 from microlink.devices.serdes import ChipToModuleSerDes, SerDes
-from microlink.link.composite import CompositeLink, Economics, Lanes
+from microlink.link.composite import Economics, Lanes
 from microlink.link.optical import (
     IMDDLane,
+    IMDDLink,
     electrical_response,
-    evaluate_optical,
     laser_imdd_lane,
     loss_db_of,
-    optical_decision_model,
 )
-from microlink.link.vcsel import host_module_ber
 from microlink.parameters import Parameters, Source, choice, param, section
 from microlink.units import INCH
 
@@ -99,7 +97,7 @@ class PluggableEconomics(Economics):
 
 
 @dataclass(frozen=True, eq=False)
-class PluggableLink(CompositeLink):
+class PluggableLink(IMDDLink):
     """A pluggable single-mode link (SiPh MZM DR8-style), DSP-retimed or linear (LPO)."""
 
     technology: ClassVar[str] = "pluggable"
@@ -132,18 +130,24 @@ class PluggableLink(CompositeLink):
         return self.module.architecture == "dsp"
 
     @property
-    def technology_label(self) -> str:
+    def engine_receiver_section(self):
+        return "dsp_host_side" if self.retimed else None
+
+    def label(self) -> str:
         return "dsp_pluggable" if self.retimed else "lpo"
 
-    def imdd_lane(self, lanes: Lanes) -> IMDDLane:
+    def attach_limitation(self) -> str:
+        return "a faceplate pluggable is reached over the host board by a long-reach host SerDes"
+
+    def imdd_lane(self, lanes: Lanes, host_serdes: SerDes) -> IMDDLane:
         rs = float(lanes.symbol_rate())
         lv = pam_levels(lanes.modulation)
         p_in = self.distribution.per_modulator(self.laser.output_power)
         powers = p_in * np.asarray(self.modulator.transmission_levels(lv), dtype=float)
         host = electrical_response(self.host_channel.loss_db)
         electrode = electrical_response(lambda f: loss_db_of(self.modulator.electrode_response(f)))
-        tx = self.dsp_line_side if self.retimed else self.host_serdes
-        eq = self.dsp_line_side if self.retimed else self.host_serdes
+        tx = self.dsp_line_side if self.retimed else host_serdes
+        eq = self.dsp_line_side if self.retimed else host_serdes
 
         def tx_response(f):
             h = tx.transmit_response(f / rs) / tx.tx_amplitude * electrode(f) / (1.0 + 1j * f / self.driver.bandwidth)
@@ -154,12 +158,7 @@ class PluggableLink(CompositeLink):
 
         return laser_imdd_lane(self, lanes, powers, tx_response, tx.tx_noise_variance, rx_response, eq)
 
-    def electrical_ber(self, lanes: Lanes, shape):
-        if not self.retimed:
-            return np.zeros(shape)
-        return host_module_ber(self.host_serdes, self.dsp_host_side, self.host_channel, lanes, shape)
-
-    def bandwidths(self, lanes: Lanes):
+    def bandwidths(self, lanes: Lanes, host_serdes=None):
         rs = float(lanes.symbol_rate())
         f = np.linspace(0.0, 2.0 * rs, 2001)
         h = np.abs(self.modulator.electrode_response(f))
@@ -173,7 +172,8 @@ class PluggableLink(CompositeLink):
                 "modulator_input_power_w": self.distribution.per_modulator(self.laser.output_power),
                 "laser_wall_plug_efficiency": self.laser.wall_plug_efficiency()}
 
-    def energy(self, lanes: Lanes, n_lanes, aggregate_rate):
+    def module_energy(self, lanes: Lanes, n_lanes, aggregate_rate):
+        """Energy per payload bit of the module's blocks, one direction, both ends [J/bit]."""
         rs = float(lanes.symbol_rate())
         over = float(lanes.line_rate()) / lanes.payload_rate
         payload = lanes.payload_rate
@@ -193,36 +193,17 @@ class PluggableLink(CompositeLink):
             static = self.dsp_core.static_power
         load_per_end = sum(out.values()) * aggregate_rate + static
         out["module_overhead"] = (self.overhead.wall_power(load_per_end) - load_per_end + static) / aggregate_rate
-        host = self.host_serdes.energy_per_bit(rs, lanes.bits_per_symbol)
-        out["host_serdes_tx"] = host["tx"] * over
-        out["host_serdes_rx"] = host["rx"] * over
-        out["host_serdes_clock"] = host["clock"] * over
-        out["fec"] = lanes.fec_energy()
-        return out, ("host_serdes_tx", "host_serdes_rx", "host_serdes_clock", "fec")
+        return out
 
-    def latency(self, lanes: Lanes, reach):
-        parts = {"host_serdes": self.host_serdes.latency, "fec": lanes.fec_latency(),
-                 "propagation": self.fiber.propagation_delay(reach) + 2.0 * self.host_channel.delay()}
+    def module_latency(self, lanes: Lanes, reach):
+        parts = {"propagation": self.fiber.propagation_delay(reach)}
         if self.retimed:
             parts["module_dsp"] = 2.0 * (self.dsp_core.latency + self.dsp_host_side.latency
                                          + self.dsp_line_side.latency)
-        return sum(parts.values()), parts
+        return parts
 
     def lasers_per_end(self, n_lanes):
         return np.ceil(np.asarray(n_lanes, dtype=float) / self.distribution.split_ratio - 1e-9)
 
     def fibers_per_end(self, n_lanes):
         return 2.0 * np.asarray(n_lanes, dtype=float)
-
-    def evaluate(self, aggregate_rate=0.8e12, reach=10.0, target_ber=1e-15, *, lane_rate=None, solve_reach=True,
-                 parameter_set="custom"):
-        """Run the chain (module docstring); see :func:`microlink.link.optical.evaluate_optical`."""
-        result = evaluate_optical(self, aggregate_rate, reach, target_ber, lane_rate=lane_rate,
-                                  solve_reach=solve_reach, parameter_set=parameter_set)
-        import dataclasses
-
-        return dataclasses.replace(result, technology=self.technology_label)
-
-    def decision_model(self, reach=10.0, *, lane_rate=None):
-        """Equalised decision model of one lane (scalar reach)."""
-        return optical_decision_model(self, reach, lane_rate=lane_rate)

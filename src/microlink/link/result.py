@@ -89,6 +89,23 @@ class LinkResult:
         Failure rate of one link end over its service life [FIT = failures per 1e9 h].
     extras : dict[str, Any]
         Technology-specific intermediates (names with units in the key).
+    attach : str
+        Host attach the link was evaluated with (``d2d``, ``xsr``, ``vsr``, ``lr``; see
+        :mod:`microlink.link.attach`).
+    boundary : str
+        One line saying what the energy, power and cost figures include.
+    penalties_db : dict[str, array]
+        Named power penalties of the link budget [dB]; ``margin_db``, ``ber`` and ``max_reach`` include them.
+    ber_floor_above_target : array of bool
+        True where no received power meets the pre-FEC threshold (``margin_db`` is then the search limit).
+    module_power_per_end : array
+        Power of one end without the host's halves of the attach and the host FEC [W] (datasheet boundary).
+    media_per_end : array
+        Physical media of one end: pairs, fibers or fiber cores [1]; ``media_kind`` says which.
+    pre_fec_threshold : array
+        Pre-FEC BER at which the FEC meets ``target_ber`` (the target itself without FEC) [1].
+    attach_hop_ber : array
+        BER added by the attach's electrical hops (retimed attaches) [1].
     """
 
     technology: str
@@ -124,6 +141,15 @@ class LinkResult:
     cost_per_end: Any = 0.0
     fit_per_end: Any = 0.0
     extras: dict = field(default_factory=dict)
+    attach: str = "native"
+    boundary: str = ""
+    penalties_db: dict = field(default_factory=dict)
+    ber_floor_above_target: Any = False
+    module_power_per_end: Any = 0.0
+    media_per_end: Any = 0.0
+    media_kind: str = "cores"
+    pre_fec_threshold: Any = None
+    attach_hop_ber: Any = 0.0
 
     # ------------------------------------------------------------------ derived quantities
     @property
@@ -156,13 +182,19 @@ class LinkResult:
         """Empty when feasible; otherwise why not (scalar results only)."""
         if np.ndim(self.ber) or bool(self.feasible):
             return ""
-        if self.max_reach is not None and float(self.max_reach) <= 0.0:
+        if bool(np.asarray(self.ber_floor_above_target)) or (self.max_reach is not None
+                                                              and float(self.max_reach) <= 0.0):
             return (f"BER {float(self.ber_post_fec):.2e} above target {float(self.target_ber):.0e} at any length "
                     f"(floor set by ISI, crosstalk or noise, not by reach)")
         if self.max_reach is not None and float(self.reach) > float(self.max_reach):
             return (f"reach {float(self.reach):g} m beyond the {float(self.max_reach):.3g} m at which BER "
                     f"{float(self.target_ber):.0e} is met")
         return f"BER {float(self.ber_post_fec):.2e} above target {float(self.target_ber):.0e}"
+
+    @property
+    def penalty_total_db(self):
+        """Sum of the named penalties [dB]."""
+        return sum((np.asarray(v, dtype=float) for v in self.penalties_db.values()), np.zeros(self.shape))
 
     @property
     def shape(self):
@@ -207,6 +239,16 @@ class LinkResult:
             "cost_usd": _py(self.cost_per_end),
             "fit": _py(self.fit_per_end),
             "feasible": _py(self.feasible),
+            "attach": self.attach,
+            "boundary": self.boundary,
+            "penalties_db": {k: _py(v) for k, v in self.penalties_db.items()},
+            "penalty_total_db": _py(self.penalty_total_db),
+            "ber_floor_above_target": _py(self.ber_floor_above_target),
+            "module_power_per_end_w": _py(self.module_power_per_end),
+            "media_per_end": _py(self.media_per_end),
+            "media_kind": self.media_kind,
+            "pre_fec_threshold": None if self.pre_fec_threshold is None else _py(self.pre_fec_threshold),
+            "attach_hop_ber": _py(self.attach_hop_ber),
         }
         if not np.ndim(self.ber):
             d["infeasible_reason"] = self.infeasible_reason
@@ -255,3 +297,55 @@ def _flatten(d: dict, prefix: str = "") -> dict:
         else:
             out[key] = v
     return out
+
+
+def stack_results(parts: list, where: list, shape) -> "LinkResult":
+    """Reassemble results computed on disjoint subsets of a flat batch (``where[i]`` holds the flat positions
+    of ``parts[i]``) into one result of ``shape``."""
+    import dataclasses
+
+    n = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    first = parts[0]
+
+    def merge(values):
+        sample = values[0]
+        if isinstance(sample, dict):
+            return {k: merge([v[k] for v in values]) for k in sample}
+        if sample is None or isinstance(sample, str):
+            return sample
+        out = np.empty(n, dtype=np.asarray(sample).dtype)
+        for v, idx in zip(values, where):
+            out[idx] = np.broadcast_to(np.asarray(v), (len(idx),))
+        return out.reshape(shape)
+
+    changes = {f.name: merge([getattr(p, f.name) for p in parts]) for f in dataclasses.fields(first)
+               if f.name not in ("technology", "parameter_set", "modulation", "fec", "attach", "boundary",
+                                 "media_kind")}
+    return dataclasses.replace(first, **changes)
+
+
+def result_points(result: "LinkResult") -> list:
+    """Split a 1-D batch result into one scalar result per point (array fields indexed, strings kept)."""
+    import dataclasses
+
+    from microlink.errors import ParameterError
+
+    if len(result.shape) > 1:
+        raise ParameterError("result", result.shape, "a scalar or 1-D batch of design points")
+    n = int(np.prod(result.shape)) if result.shape else 1
+
+    def pick(value, i):
+        if isinstance(value, dict):
+            return {k: pick(v, i) for k, v in value.items()}
+        if isinstance(value, str) or value is None:
+            return value
+        arr = np.asarray(value)
+        if arr.ndim == 0 or not result.shape:
+            return value
+        return arr[i] if arr.shape[0] == n else value
+
+    return [dataclasses.replace(result, **{f.name: pick(getattr(result, f.name), i)
+                                           for f in dataclasses.fields(result)
+                                           if f.name not in ("technology", "parameter_set", "modulation", "fec",
+                                                             "attach", "boundary", "media_kind")})
+            for i in range(n)]

@@ -41,11 +41,11 @@ from microlink.devices.module_electronics import (
 )
 from microlink.devices.photodetector import GermaniumPhotodetector
 from microlink.devices.serdes import ChipToModuleSerDes, SerDes
-from microlink.link.composite import CompositeLink, Economics, Lanes
+from microlink.link.composite import Economics, Lanes
 from microlink.link.optical import (
     IMDDLane,
+    IMDDLink,
     electrical_response,
-    evaluate_optical,
     laser_imdd_lane,
     loss_db_of,
     optical_decision_model,
@@ -110,11 +110,17 @@ class CPOEconomics(Economics):
 
 
 @dataclass(frozen=True, eq=False)
-class SiPhCPOLink(CompositeLink):
-    """A co-packaged silicon-photonics link (micro-ring modulators, external laser source)."""
+class SiPhCPOLink(IMDDLink):
+    """A co-packaged silicon-photonics link (micro-ring modulators, external laser source).
+
+    The switch or GPU SerDes drives the engine linearly over the package (a C2M/VSR-class SerDes natively);
+    an in-package XSR SerDes or a long-reach SerDes may be asked for instead. A die-to-die bus is not an
+    option for this engine: it has no serialiser or DSP of its own.
+    """
 
     technology: ClassVar[str] = "siph_cpo"
     reach_bracket: ClassVar[tuple[float, float]] = (0.1, 1e5)
+    attaches: ClassVar[tuple[str, ...]] = ("vsr", "xsr", "lr")
 
     lanes: Lanes = section(Lanes)
     laser: CWLaser = section(CWLaser, output_power=100e-3)
@@ -151,22 +157,22 @@ class SiPhCPOLink(CompositeLink):
         """CW power reaching each modulator [W]."""
         return self.distribution.per_modulator(self.laser.output_power)
 
-    def imdd_lane(self, lanes: Lanes) -> IMDDLane:
+    def attach_limitation(self) -> str:
+        return "a linear-drive engine needs a host SerDes; a die-to-die bus has no serialiser to drive it"
+
+    def imdd_lane(self, lanes: Lanes, host_serdes: SerDes) -> IMDDLane:
         rs = float(lanes.symbol_rate())
         lv = pam_levels(lanes.modulation)
         powers = self.ring_input_power() * np.asarray(self.modulator.transmission_levels(lv), dtype=float)
         host = electrical_response(self.host_channel.loss_db)
-        s = self.host_serdes
+        s = host_serdes
 
         def tx_response(f):
             return s.transmit_response(f / rs) / s.tx_amplitude * host(f) * self.modulator_response(f)
 
         return laser_imdd_lane(self, lanes, powers, tx_response, s.tx_noise_variance, host, s)
 
-    def electrical_ber(self, lanes: Lanes, shape):
-        return np.zeros(shape)
-
-    def bandwidths(self, lanes: Lanes):
+    def bandwidths(self, lanes: Lanes, host_serdes=None):
         rs = float(lanes.symbol_rate())
         out = {"photodiode_transit": self.photodiode.transit_bandwidth,
                "tia": self.tia.design(rs, self.photodiode.capacitance)["bandwidth"]}
@@ -185,9 +191,9 @@ class SiPhCPOLink(CompositeLink):
                 "laser_wall_plug_efficiency": self.laser.wall_plug_efficiency(),
                 "heater_power_per_modulator_w": self._heater_power()}
 
-    def energy(self, lanes: Lanes, n_lanes, aggregate_rate):
+    def module_energy(self, lanes: Lanes, n_lanes, aggregate_rate):
+        """Energy per payload bit of the engine's blocks, one direction, both ends [J/bit]."""
         rs = float(lanes.symbol_rate())
-        over = float(lanes.line_rate()) / lanes.payload_rate
         payload = lanes.payload_rate
         step = PAM4_MEAN_STEP if lanes.modulation == "PAM4" else NRZ_MEAN_STEP
         if self.uses_rings:
@@ -207,30 +213,13 @@ class SiPhCPOLink(CompositeLink):
         out["laser"] = lasers * self.laser.electrical_power() / aggregate_rate
         load_per_end = sum(out.values()) * aggregate_rate
         out["module_overhead"] = (self.overhead.wall_power(load_per_end) - load_per_end) / aggregate_rate
-        host = self.host_serdes.energy_per_bit(rs, lanes.bits_per_symbol)
-        out["host_serdes_tx"] = host["tx"] * over
-        out["host_serdes_rx"] = host["rx"] * over
-        out["host_serdes_clock"] = host["clock"] * over
-        out["fec"] = lanes.fec_energy()
-        return out, ("host_serdes_tx", "host_serdes_rx", "host_serdes_clock", "fec")
+        return out
 
-    def latency(self, lanes: Lanes, reach):
-        parts = {"host_serdes": self.host_serdes.latency, "fec": lanes.fec_latency(),
-                 "propagation": self.fiber.propagation_delay(reach) + 2.0 * self.host_channel.delay()}
-        return sum(parts.values()), parts
+    def module_latency(self, lanes: Lanes, reach):
+        return {"propagation": self.fiber.propagation_delay(reach)}
 
     def lasers_per_end(self, n_lanes):
         return np.ceil(np.asarray(n_lanes, dtype=float) / self.distribution.split_ratio - 1e-9)
 
     def fibers_per_end(self, n_lanes):
         return 2.0 * np.asarray(n_lanes, dtype=float) + self.lasers_per_end(n_lanes)
-
-    def evaluate(self, aggregate_rate=1.6e12, reach=10.0, target_ber=1e-15, *, lane_rate=None, solve_reach=True,
-                 parameter_set="custom"):
-        """Run the chain (module docstring); see :func:`microlink.link.optical.evaluate_optical`."""
-        return evaluate_optical(self, aggregate_rate, reach, target_ber, lane_rate=lane_rate,
-                                solve_reach=solve_reach, parameter_set=parameter_set)
-
-    def decision_model(self, reach=10.0, *, lane_rate=None):
-        """Equalised decision model of one lane (scalar reach)."""
-        return optical_decision_model(self, reach, lane_rate=lane_rate)

@@ -7,55 +7,26 @@ from typing import Callable
 import numpy as np
 
 
-def bisect_log(func: Callable[[np.ndarray], np.ndarray], low: float, high: float, shape, *,
-               increasing: bool, rtol: float = 1e-6, max_iter: int = 80):
-    """Solve ``func(x) = 0`` for ``x`` in ``[low, high]`` on a log scale, element-wise.
-
-    ``func`` maps an array of shape ``shape`` to values of that shape and must be monotone in ``x`` for
-    every element (``increasing`` tells which way). Elements with no sign change get ``low`` (if the
-    root lies below the bracket) or ``high`` (above it); the returned flags say which.
-
-    Returns
-    -------
-    x : ndarray
-        Root [same unit as low/high].
-    below, above : ndarray of bool
-        True where the root lies outside the bracket on that side.
-    """
-    lo = np.full(shape, np.log(low))
-    hi = np.full(shape, np.log(high))
-    f_lo = func(np.exp(lo))
-    f_hi = func(np.exp(hi))
-    sign = 1.0 if increasing else -1.0
-    below = sign * f_lo > 0  # already positive at the low end: root below bracket
-    above = sign * f_hi < 0  # still negative at the high end: root above bracket
-    tol = np.log1p(rtol)
-    for _ in range(max_iter):
-        mid = 0.5 * (lo + hi)
-        f = sign * func(np.exp(mid))
-        pos = f > 0
-        hi = np.where(pos, mid, hi)
-        lo = np.where(pos, lo, mid)
-        if np.all(hi - lo < tol):
-            break
-    x = np.exp(0.5 * (lo + hi))
-    x = np.where(below, low, np.where(above, high, x))
-    return x, below, above
-
-
 def solve_log(func: Callable[[np.ndarray, np.ndarray], np.ndarray], low: float, high: float, n: int, *,
-              increasing: bool, guess=None, guess_factor: float = 1.5, rtol: float = 1e-4, max_iter: int = 60):
-    """Like :func:`bisect_log`, but bracketing outward from a guess and refining with the Illinois
-    (modified false-position) method in ``log x``.
+              increasing: bool, guess=None, guess_factor: float = 1.5, rtol: float = 1e-4, max_iter: int = 60,
+              feasible_side: bool = False):
+    """Solve ``func(x) = 0`` for ``x`` in ``[low, high]`` element-wise, for ``func`` monotone in ``x`` (``increasing``
+    says which way), bracketing outward from a guess and refining with the Illinois (modified false-position)
+    method in ``log x``.
 
     Each element starts at ``guess`` (default: the geometric mean of the bounds) and steps outward by
     ``guess_factor``, doubling the step in log space, until its bracket holds a sign change or reaches a
     bound. For smooth monotone functions such as ``log BER`` versus ``log`` power or length the whole
     solve typically costs 6-10 evaluations of ``func`` instead of ~20 bisections, and it never leaves the
-    bracket. Returns ``(x, below, above)`` as :func:`bisect_log`.
+    bracket. Returns ``(x, below, above)``: the root, and flags where it lies below ``low`` (``x = low``) or above
+    ``high`` (``x = high``).
 
-    Unlike :func:`bisect_log`, ``func(x, index)`` receives only the elements still being solved (``index``
+    ``func(x, index)`` receives only the elements still being solved (``index``
     holds their positions in ``range(n)``), so converged design points cost nothing further.
+
+    With ``feasible_side`` every returned root ``x`` inside the bracket satisfies ``sign * func(x) <= 0``
+    (the side where the requirement is met): a last iterate on the wrong side is stepped back by the
+    tolerance, or replaced by the kept feasible end of the bracket.
     """
     shape = (n,)
     sign = 1.0 if increasing else -1.0
@@ -131,6 +102,15 @@ def solve_log(func: Callable[[np.ndarray, np.ndarray], np.ndarray], low: float, 
     done_by_step = (np.abs(f) < 1e-10) | (hi - lo >= tol)
     x = np.where(done_by_step, x, 0.5 * (lo + hi))
     x = np.where(exact & (f_lo == 0), lo, np.where(exact & (f_hi == 0), hi, x))
+    if feasible_side:
+        # f at the returned point: the last iterate's f where it is returned, else unknown (midpoint)
+        f_x = np.where(done_by_step, f, np.inf)
+        f_x = np.where(exact & (f_lo == 0), 0.0, f_x)
+        wrong = active & ~(f_x <= 0)
+        if np.any(wrong):
+            x_back = np.where(wrong, x - tol, x)
+            f_back = f_of(x_back, wrong, np.full(shape, np.inf))
+            x = np.where(wrong & (f_back <= 0) & (x_back >= lo), x_back, np.where(wrong, lo, x))
     x = np.exp(x)
     x = np.where(below, low, np.where(above, high, x))
     return x, below, above

@@ -33,13 +33,8 @@ from microlink.devices.module_electronics import (
 from microlink.devices.photodetector import Photodetector
 from microlink.devices.serdes import ChipToModuleSerDes, SerDes
 from microlink.devices.vcsel import VCSEL
-from microlink.link.composite import CompositeLink, Economics, Lanes
-from microlink.link.optical import (
-    IMDDLane,
-    electrical_response,
-    evaluate_optical,
-    optical_decision_model,
-)
+from microlink.link.composite import Economics, Lanes
+from microlink.link.optical import IMDDLane, IMDDLink, electrical_response
 from microlink.parameters import Parameters, Source, choice, param, section
 from microlink.units import INCH
 
@@ -102,7 +97,7 @@ class VCSELEconomics(Economics):
 
 
 @dataclass(frozen=True, eq=False)
-class VCSELLink(CompositeLink):
+class VCSELLink(IMDDLink):
     """A VCSEL + multimode-fiber link (near-packaged optics)."""
 
     technology: ClassVar[str] = "vcsel"
@@ -132,6 +127,20 @@ class VCSELLink(CompositeLink):
     def retimed(self) -> bool:
         return self.drive.architecture == "dsp"
 
+    @property
+    def attaches(self) -> tuple[str, ...]:
+        """Linear NPO: the host SerDes drives the VCSEL (long-reach, C2M or in-package SerDes); a DSP module
+        has a C2M host interface built in."""
+        return ("lr",) if self.retimed else ("lr", "vsr", "xsr")
+
+    @property
+    def engine_receiver_section(self):
+        return "dsp_host_side" if self.retimed else None
+
+    def attach_limitation(self) -> str:
+        return ("a DSP-retimed VCSEL module is built around its chip-to-module host interface" if self.retimed
+                else "a linear VCSEL engine needs a host SerDes to drive and equalise it; a die-to-die bus has none")
+
     # ---- chain pieces -----------------------------------------------------------------------------------
     def drive_currents(self, lanes: Lanes):
         """Drive current of each level [A]."""
@@ -140,13 +149,13 @@ class VCSELLink(CompositeLink):
         lv = pam_levels(lanes.modulation)
         return self.drive.bias_current + 0.5 * self.drive.modulation_current * lv
 
-    def imdd_lane(self, lanes: Lanes) -> IMDDLane:
+    def imdd_lane(self, lanes: Lanes, host_serdes: SerDes) -> IMDDLane:
         rs = float(lanes.symbol_rate())
         currents = self.drive_currents(lanes)
         powers = np.asarray(self.vcsel.optical_power(currents), dtype=float)
         bias = self.drive.bias_current
-        tx_serdes = self.dsp_line_side if self.retimed else self.host_serdes
-        rx_eq = self.dsp_line_side if self.retimed else self.host_serdes
+        tx_serdes = self.dsp_line_side if self.retimed else host_serdes
+        rx_eq = self.dsp_line_side if self.retimed else host_serdes
         host = electrical_response(self.host_channel.loss_db)
 
         def tx_response(f):
@@ -172,13 +181,7 @@ class VCSELLink(CompositeLink):
             max_transimpedance=self.tia_stages.transimpedance, rx_response=rx_response, equalizer=rx_eq,
         )
 
-    def electrical_ber(self, lanes: Lanes, shape):
-        """BER of the host <-> module electrical segments of a retimed module (0 for linear) [1]."""
-        if not self.retimed:
-            return np.zeros(shape)
-        return host_module_ber(self.host_serdes, self.dsp_host_side, self.host_channel, lanes, shape)
-
-    def bandwidths(self, lanes: Lanes):
+    def bandwidths(self, lanes: Lanes, host_serdes=None):
         rs = float(lanes.symbol_rate())
         return {
             "vcsel": self.vcsel.bandwidth(self.drive.bias_current),
@@ -193,8 +196,8 @@ class VCSELLink(CompositeLink):
                 "vcsel_junction_temperature_k": self.vcsel.junction_temperature(self.drive.bias_current)}
 
     # ---- energy, latency, counts -------------------------------------------------------------------------
-    def energy(self, lanes: Lanes, n_lanes, aggregate_rate):
-        """Energy per payload bit, one direction, both ends, by block; and the host's keys."""
+    def module_energy(self, lanes: Lanes, n_lanes, aggregate_rate):
+        """Energy per payload bit of the module's blocks, one direction, both ends [J/bit]."""
         rs = float(lanes.symbol_rate())
         line = float(lanes.line_rate())
         payload = lanes.payload_rate
@@ -203,7 +206,6 @@ class VCSELLink(CompositeLink):
         vcsel_power = float(np.mean(currents * self.vcsel.voltage(currents)))
         driver_rail = float(self.driver.vcsel_power(self.drive.bias_current, self.drive.modulation_current))
         tia_core = float(self.tia.design(rs, self.photodiode.capacitance)["power"])
-        host = self.host_serdes.energy_per_bit(rs, lanes.bits_per_symbol)
         lane_load = {  # W per lane and direction (one TX at one end, one RX at the other)
             "vcsel": vcsel_power,
             "vcsel_driver": max(driver_rail - vcsel_power, 0.0),
@@ -220,22 +222,14 @@ class VCSELLink(CompositeLink):
         load_per_end = sum(out.values()) * aggregate_rate + static  # both roles of a duplex end
         wall = self.overhead.wall_power(load_per_end)
         out["module_overhead"] = (wall - load_per_end + static) / aggregate_rate
-        out["host_serdes_tx"] = host["tx"] * over
-        out["host_serdes_rx"] = host["rx"] * over
-        out["host_serdes_clock"] = host["clock"] * over
-        out["fec"] = lanes.fec_energy()
-        return out, ("host_serdes_tx", "host_serdes_rx", "host_serdes_clock", "fec")
+        return out
 
-    def latency(self, lanes: Lanes, reach):
-        parts = {
-            "host_serdes": self.host_serdes.latency,
-            "fec": lanes.fec_latency(),
-            "propagation": self.fiber.propagation_delay(reach) + 2.0 * self.host_channel.delay(),
-        }
+    def module_latency(self, lanes: Lanes, reach):
+        parts = {"propagation": self.fiber.propagation_delay(reach)}
         if self.retimed:
             parts["module_dsp"] = 2.0 * (self.dsp_core.latency + self.dsp_host_side.latency
                                          + self.dsp_line_side.latency)
-        return sum(parts.values()), parts
+        return parts
 
     def lasers_per_end(self, n_lanes):
         return np.asarray(n_lanes, dtype=float)
@@ -243,25 +237,4 @@ class VCSELLink(CompositeLink):
     def fibers_per_end(self, n_lanes):
         return 2.0 * np.asarray(n_lanes, dtype=float)
 
-    def evaluate(self, aggregate_rate=1.6e12, reach=30.0, target_ber=1e-15, *, lane_rate=None, solve_reach=True,
-                 parameter_set="custom"):
-        """Run the chain (module docstring); see :func:`microlink.link.optical.evaluate_optical`."""
-        return evaluate_optical(self, aggregate_rate, reach, target_ber, lane_rate=lane_rate,
-                                solve_reach=solve_reach, parameter_set=parameter_set)
 
-    def decision_model(self, reach=30.0, *, lane_rate=None):
-        """Equalised decision model of one lane (scalar reach)."""
-        return optical_decision_model(self, reach, lane_rate=lane_rate)
-
-
-def host_module_ber(host: SerDes, module_side: SerDes, host_channel: HostChannel, lanes: Lanes, shape):
-    """BER of the two host <-> module electrical segments of a retimed module [1]."""
-    from microlink.link.copper import segment_decision
-
-    rs = np.full(shape, float(lanes.symbol_rate()))
-    plug = TwinaxCable()
-    out = segment_decision(host, module_side, host_channel, None, plug, host_channel, rs, np.zeros(shape),
-                           lanes.modulation)["ber"]
-    back = segment_decision(module_side, host, None, host_channel, plug, host_channel, rs, np.zeros(shape),
-                            lanes.modulation)["ber"]
-    return out + back

@@ -223,7 +223,7 @@ class LinkEvaluator:
         feasible = np.broadcast_to(np.asarray(r.feasible), shape)
         ber, target = arr(r.ber_post_fec), arr(r.target_ber)
         power = arr(r.power_per_end)
-        module = arr(r.extras["module_power_per_end_w"]) if "module_power_per_end_w" in r.extras else power
+        module = arr(r.module_power_per_end)
         energy, cost, fit = arr(r.energy_per_bit), arr(r.cost_per_end), arr(r.fit_per_end)
         active, spare, latency = arr(r.lanes_active), arr(r.lanes_spare), arr(r.latency)
         launched = arr(r.launched_power)

@@ -193,7 +193,6 @@ class LinkEvaluator:
         self.fixed: dict[str, Any] = {}
         self._inputs: dict[str, InputInfo] | None = None
         self._outputs: dict[str, OutputInfo] | None = None
-        self._array_parameters: bool | None = None
 
     # -------------------------------------------------------------- description
     def inputs(self) -> dict[str, InputInfo]:
@@ -232,7 +231,6 @@ class LinkEvaluator:
         new.base = self.base.replace(**changes) if changes else self.base
         new.fixed = {**self.fixed, **request}
         new._outputs = None
-        new._array_parameters = None
         return new
 
     def outputs(self) -> dict[str, OutputInfo]:
@@ -248,30 +246,10 @@ class LinkEvaluator:
         return self._outputs
 
     def array_parameters(self) -> bool:
-        """Whether the technology evaluates array-valued parameter fields in one call.
-
-        The micro-LED chain broadcasts every field; other technologies take arrays for the request only
-        (and reject array-valued fields). Found once by evaluating the base point with one numeric field
-        given as a two-element array of its own value; where that is refused, swept parameter fields are
-        evaluated once per distinct value inside a chunk (the request stays vectorised).
-        """
-        if self._array_parameters is None:
-            self.outputs()  # the scalar base point must work first
-            probe = next((f"{sec}.{name}" for sec, obj in self.base.sections().items()
-                          for name, value, meta in obj.items()
-                          if "bounds" in meta and isinstance(value, float) and np.isfinite(value)), None)
-            if probe is None:
-                self._array_parameters = True
-            else:
-                sec, name = probe.split(".", 1)
-                value = getattr(self.base.sections()[sec], name)
-                try:
-                    with np.errstate(all="ignore"):
-                        self._run({probe: np.array([value, value])}, 2)
-                    self._array_parameters = True
-                except ParameterError:
-                    self._array_parameters = False
-        return self._array_parameters
+        """Whether the technology evaluates array-valued parameter fields in one call, as it declares
+        (``supports_parameter_arrays``); where it does not, swept parameter fields are evaluated once per
+        distinct value inside a chunk (the request stays vectorised)."""
+        return bool(type(self.base).supports_parameter_arrays)
 
     def provenance(self) -> dict[str, str]:
         ps = self.parameter_set

@@ -43,7 +43,7 @@ def test_results_are_complete_and_never_nan(results, name):
     for arr in _finite_arrays(r.to_dict()):
         assert not np.any(np.isnan(arr)), name
     assert np.allclose(r.energy_per_bit * r.aggregate_rate, r.power_per_end)
-    assert np.all(r.extras["module_power_per_end_w"] < r.power_per_end)
+    assert np.all(r.module_power_per_end < r.power_per_end)
     assert np.all(r.latency > 0) and np.all(r.cost_per_end > 0) and np.all(r.fit_per_end > 0)
     assert r.fec == "kp4"
 
@@ -52,7 +52,7 @@ def test_results_are_complete_and_never_nan(results, name):
 def test_fec_convention_is_consistent(results, name):
     r = results[name]
     thr = pre_fec_threshold("kp4", 1e-12)
-    assert np.allclose(r.extras["pre_fec_threshold"], thr, rtol=1e-6)
+    assert np.allclose(r.pre_fec_threshold, thr, rtol=1e-6)
     # feasible (post-FEC <= target) <=> pre-FEC BER <= threshold <=> reach <= max reach (0.5 % solver tolerance)
     assert np.array_equal(r.feasible, r.ber <= thr + 1e-18)
     clear = np.abs(r.reach / np.maximum(r.max_reach, 1e-9) - 1.0) > 0.01

@@ -12,7 +12,6 @@ from microlink.ber.closed_form import nrz_ber, sign_patterns
 from microlink.catalog import get_parameter_set
 from microlink.errors import ParameterError
 from microlink.link.microled import MicroLEDLink
-from microlink.link.solve import bisect_log
 from microlink.units import q_to_ber
 
 LB = get_parameter_set("lightbundle").parameters
@@ -136,21 +135,6 @@ def test_worst_case_is_pessimistic():
     assert nrz_ber(1.0, h, 1.0, 0.1, 0.1, method="worst") > nrz_ber(1.0, h, 1.0, 0.1, 0.1)
 
 
-def test_bisect_log_flags():
-    x, below, above = bisect_log(lambda v: np.log(v) - np.log(np.array([0.5, 5.0, 500.0])), 1.0, 100.0, (3,),
-                                 increasing=True)
-    assert below.tolist() == [True, False, False] and above.tolist() == [False, False, True]
-    assert x[1] == pytest.approx(5.0, rel=1e-5)
-
-
-# ---------------------------------------------------------------------------------- properties
-
-_bias = st.floats(20e-6, 500e-6)
-_reach = st.floats(0.1, 60.0)
-
-
-@settings(max_examples=40, deadline=None)
-@given(bias=_bias, reach=_reach, rate=st.floats(0.5e9, 6e9))
 def test_ber_bounded_and_energy_additive(bias, reach, rate):
     r = LB.replace(driver={"bias_current": bias}).evaluate(reach=reach, lane_rate=rate, solve_reach=False)
     assert 0.0 <= float(r.ber) <= 0.5 and 0.0 <= float(r.ber_worst_case) <= 0.5
