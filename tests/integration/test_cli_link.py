@@ -97,6 +97,7 @@ def test_yaml_and_toml_configs(tmp_path):
     t.write_text('preset = "lightbundle"\naggregate_rate = "400 Gb/s"\nreach = "5 m"\n[led]\ndiameter = "4 um"\n')
     a = json.loads(run("link", "--config", str(y), "--format", "json").output)
     b = json.loads(run("link", "--config", str(t), "--format", "json").output)
+    assert a.pop("meta")["inputs"]["config"] == str(y) and b.pop("meta")["inputs"]["config"] == str(t)
     assert a == b and a["aggregate_rate_bps"] == 400e9 and a["reach_m"] == 5.0
 
 

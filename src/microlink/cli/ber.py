@@ -175,7 +175,7 @@ def main(
         }
         p_now = received_power_dbm(ps.parameters, length)
         points = [{"power_dbm": p_now, "ber": est.ber, "ci_low": est.ci_low, "ci_high": est.ci_high,
-                   "label": f"{method} at the preset"}]
+                   "errors": est.errors, "label": f"{method} at the preset"}]
         fig = ber_figure(power, curves, points, target_ber=target_ber,
                          title=f"{model.label} ({model.modulation})\nBER vs received power (connector loss swept)")
         saved = save_figure(fig, plot)

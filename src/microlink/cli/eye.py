@@ -71,11 +71,12 @@ def main(
     }
     if plot is not None:
         from microlink.ber.montecarlo import eye_density
-        from microlink.report.ber_plots import eye_figure, save_figure
+        from microlink.report.ber_plots import eye_figure, save_figure, signal_unit
 
         density = eye_density(point, n_symbols=symbols, seed=seed) if not point.has_jitter else None
         doc["seed"] = density.seed if density is not None else None
-        fig = eye_figure(eye, density, target_ber=target_ber, title=f"{model.label} ({ps.name})")
+        fig = eye_figure(eye, density, unit=signal_unit(ps.parameters.technology), target_ber=target_ber,
+                         title=f"{model.label} ({ps.name})")
         doc["plot"] = str(save_figure(fig, plot))
     if fmt == OutputFormat.json:
         print_json(doc)

@@ -34,13 +34,16 @@ def main(
     plot: Optional[Path] = PlotOption,
 ):
     """Evaluate a link (default: the LightBundle-like micro-LED CPO link, 800 Gb/s over 10 m)."""
+    from microlink.cli.options import print_document, run_meta
     from microlink.cli.render import print_link_table
-    from microlink.cli.options import print_json
-    from microlink.errors import ConfigError
+    from microlink.comparison import boundary_of
+    from microlink.errors import ConfigError, ParameterError
     from microlink.io.config import link_config_from_mapping, read_mapping
     from microlink.link.chain import evaluate_link
     from microlink.units import parse_quantity
 
+    if plot is not None and (plot.suffix.lower() not in (".png", ".svg", ".pdf") or not plot.parent.exists()):
+        raise ParameterError("--plot", str(plot), "a .png, .svg or .pdf file in an existing directory")
     data: dict = read_mapping(config) if config else {"preset": preset}
     for item in set_:
         if "=" not in item or "." not in item.split("=", 1)[0]:
@@ -66,7 +69,21 @@ def main(
         return uo.run_link_uncertainty(cfg.parameter_set, samples=uncertainty, tornado=tornado, seed=seed, fmt=fmt,
                                        plot=plot, executor=executor, **request)
     result = evaluate_link(cfg.parameter_set, **request)
-    if fmt == OutputFormat.json:
-        print_json(result.to_dict())
+    saved = None
+    if plot is not None:
+        from microlink.report.link_plots import save_link_figure
+
+        saved = save_link_figure(result, plot)
+    if fmt != OutputFormat.table:
+        inputs = {"preset": cfg.parameter_set if isinstance(cfg.parameter_set, str) else preset,
+                  "config": str(config) if config else None, "set": list(set_), "rate": rate, "reach": reach,
+                  "lane_rate": lane_rate, "target_ber": target_ber}
+        doc = result.to_dict()
+        doc["plot"] = str(saved) if saved is not None else None
+        print_document(doc, fmt, run_meta(inputs=inputs, boundary=boundary_of(result)))
     else:
         print_link_table(result)
+        if saved is not None:
+            from rich.console import Console
+
+            Console().print(f"figure saved to {saved}")
