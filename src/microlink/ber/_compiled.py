@@ -26,7 +26,7 @@ import numpy as np
 ENGINE = "numba"
 
 __all__ = ["ENGINE", "cascade_response_kernel", "isi_distribution", "mc_symbol_chunk", "mc_symbol_lut_chunk",
-           "mc_waveform_chunk", "pam_average_kernel", "words_needed"]
+           "mc_waveform_chunk", "pam_average_kernel", "screen_words_needed", "tail_tables", "words_needed"]
 
 
 def _jit(func):
@@ -307,18 +307,66 @@ def mc_symbol_chunk(words, noise, levels_count, bps, taps, positions, main_pos, 
                                 thresholds, errtab, history, n_symbols, jitter_table, jitter_index, jitter_weight))
 
 
+#: Grid of the tail-probability table of the table-lookup kernel [1/sigma] and its extent [sigma].
+TAIL_GRID = 16
+TAIL_MAX = 40.0
+#: Bits of the per-decision uniform that screens decisions the noise cannot change.
+SCREEN_BITS = 8
+
+
+def tail_tables():
+    """``(screen [G] int64, accept [G] float)`` of the table-lookup kernel.
+
+    For ``c = i / TAIL_GRID`` the two-sided tail ``q = P(|n| > c)`` of a standard normal: ``screen[i] =
+    ceil(q 2^SCREEN_BITS)`` and ``accept[i] = q 2^SCREEN_BITS / screen[i]`` (0 where ``q`` underflows).
+    """
+    from scipy import special
+
+    c = np.arange(int(TAIL_MAX * TAIL_GRID) + 1) / TAIL_GRID
+    q = special.erfc(c / np.sqrt(2.0))
+    scale = float(1 << SCREEN_BITS)
+    screen = np.ceil(q * scale).astype(np.int64)
+    accept = np.where(screen > 0, q * scale / np.maximum(screen, 1), 0.0)
+    return np.ascontiguousarray(screen), np.ascontiguousarray(np.minimum(accept, 1.0))
+
+
+@_jit
+def _gaussian_tail(gen, a):  # pragma: no cover - compiled
+    """``|n|`` of a standard normal conditioned on ``|n| > a`` (a >= 0), drawn from ``gen`` exactly: rejection
+    from the normal for ``a < 1``, Marsaglia's tail method (Rayleigh proposal, accept with ``a / x``) above."""
+    if a < 1.0:
+        while True:
+            x = abs(gen.standard_normal())
+            if x > a:
+                return x
+    while True:
+        u1 = 1.0 - gen.random()  # (0, 1]
+        x = math.sqrt(a * a - 2.0 * math.log(u1))
+        if gen.random() * x < a:
+            return x
+
+
 def _make_lut_kernel(bps: int, n_th: int, n_groups: int):
     """Fast kernel for a given symbol width, threshold count and table count (compile-time constants, so
-    the loops over tables and thresholds unroll and the decision is branch-free).
+    the loops over tables and thresholds unroll).
 
     The last ``span + 1`` symbols live in one 64-bit register (newest in the low bits) and the ISI is a sum
     of table lookups, one per byte of the register (``luts[g, byte]``); aggressor bits index ``aggr_lut``.
-    Same words, noise and history convention as the general kernel.
+
+    The noise is drawn only where it can change the decision, exactly in distribution: with ``c`` the
+    distance from the noise-free value to the nearer threshold of the sent level in noise rms, rounded down to
+    the grid ``i / TAIL_GRID``, an 8-bit uniform ``u`` (from ``screen_words``, 8 per word) screens the
+    decision: ``u >= screen[i]`` means ``|n| <= c`` (a correct decision, no draw). Otherwise, with probability
+    ``accept[i]`` (from ``gen``), ``|n|`` is drawn from the Gaussian tail beyond the grid value and a random
+    sign, and the decision is made; else ``|n|`` lies below it (correct). The screen therefore passes each
+    decision with probability ``P(|n| > c)`` exactly, at the cost of a byte instead of a Gaussian.
     """
     lmask_c = (1 << bps) - 1
     per_word = 64 // bps
+    grid = float(TAIL_GRID)
 
-    def kernel(words, noise, luts, main_shift, aggr_lut, n_aggr, sigma, thresholds, errtab, history, n_symbols):
+    def kernel(words, screen_words, gen, luts, main_shift, aggr_lut, n_aggr, sigma, inv_sigma, th_below, th_above,
+               thresholds, errtab, screen, accept, history, n_symbols):
         span = history.shape[0]
         lmask = np.uint64(lmask_c)
         sh = np.uint64(bps)
@@ -332,11 +380,13 @@ def _make_lut_kernel(bps: int, n_th: int, n_groups: int):
         a_bit = (n_symbols - (n_sym_words - 1) * per_word) * bps
         amask = np.uint64((1 << n_aggr) - 1)
         n_levels = errtab.shape[1]
+        n_grid = screen.shape[0]
         errflat = errtab.ravel()
         errors = 0
         w = np.uint64(0)
         left = 0
         wi = 0
+        sw = np.uint64(0)
         for d in range(n_symbols):
             if left == 0:
                 w = words[wi]
@@ -345,6 +395,10 @@ def _make_lut_kernel(bps: int, n_th: int, n_groups: int):
             left -= 1
             reg = ((reg << sh) | (w & lmask)) & regmask
             w = w >> sh
+            if (d & 7) == 0:
+                sw = screen_words[d >> 3]
+            u = np.int64(sw & np.uint64(0xFF))
+            sw = sw >> np.uint64(8)
             y = 0.0
             for g in range(n_groups):
                 y += luts[g, np.int64((reg >> np.uint64(8 * g)) & np.uint64(0xFF))]
@@ -363,11 +417,23 @@ def _make_lut_kernel(bps: int, n_th: int, n_groups: int):
                     a_bit = 0
                 y += aggr_lut[np.int64(bits)]
             s0 = np.int64((reg >> np.uint64(main_shift)) & lmask)
-            y += sigma[s0] * noise[d]
-            dec = 0
-            for t in range(n_th):
-                dec += np.int64(y > thresholds[t])
-            errors += errflat[s0 * n_levels + dec]
+            c = min(y - th_below[s0], th_above[s0] - y) * inv_sigma[s0] * grid
+            if c >= n_grid - 1:
+                ci = n_grid - 1
+            elif c > 0.0:
+                ci = np.int64(c)
+            else:
+                ci = 0
+            if u < screen[ci]:
+                if gen.random() < accept[ci]:
+                    x = _gaussian_tail(gen, ci / grid)
+                    if gen.random() < 0.5:
+                        x = -x
+                    y += sigma[s0] * x
+                    dec = 0
+                    for t in range(n_th):
+                        dec += np.int64(y > thresholds[t])
+                    errors += errflat[s0 * n_levels + dec]
         for q in range(span):
             history[q] = np.int64((reg >> np.uint64((span - 1 - q) * bps)) & lmask)
         return errors
@@ -376,17 +442,36 @@ def _make_lut_kernel(bps: int, n_th: int, n_groups: int):
 
 
 _LUT_KERNELS: dict = {}
+_TAIL_TABLES: list = []
 
 
-def mc_symbol_lut_chunk(words, noise, bps, luts, main_shift, aggr_lut, n_aggr, sigma, thresholds, errtab, history,
-                        n_symbols):
+def screen_words_needed(n_symbols):
+    """Random 64-bit words of screening bytes one chunk of the table-lookup kernel consumes [1]."""
+    return -(-int(n_symbols) // 8)
+
+
+def mc_symbol_lut_chunk(words, screen_words, gen, bps, luts, main_shift, aggr_lut, n_aggr, sigma, thresholds, errtab,
+                        history, n_symbols):
     """Table-lookup symbol-rate kernel (a window of at most 64 bits, at most 8 aggressors, no jitter): the
-    same decisions as :func:`mc_symbol_chunk` for the same words and noise."""
+    decisions of :func:`mc_symbol_chunk` with the noise drawn only where it can change them (see
+    :func:`_make_lut_kernel`); returns the number of bit errors.
+
+    ``words`` as for :func:`mc_symbol_chunk`; ``screen_words`` [ceil(n/8)] random 64-bit words; ``gen`` the
+    run's ``numpy.random.Generator`` (the tail draws advance it, so a seed reproduces the run).
+    """
     key = (int(bps), int(thresholds.shape[0]), int(luts.shape[0]))
     if key not in _LUT_KERNELS:
         _LUT_KERNELS[key] = _jit(_make_lut_kernel(*key))
-    return int(_LUT_KERNELS[key](words, noise, luts, main_shift, aggr_lut, n_aggr, sigma, thresholds,
-                                 np.ascontiguousarray(errtab), history, n_symbols))
+    if not _TAIL_TABLES:
+        _TAIL_TABLES.extend(tail_tables())
+    sig = np.ascontiguousarray(sigma, dtype=np.float64)
+    th = np.ascontiguousarray(thresholds, dtype=np.float64)
+    below = np.concatenate([[-np.inf], th])  # threshold below each level
+    above = np.concatenate([th, [np.inf]])
+    inv = np.where(sig > 0, 1.0 / np.maximum(sig, 1e-300), np.inf)
+    return int(_LUT_KERNELS[key](words, screen_words, gen, luts, main_shift, aggr_lut, n_aggr, sig, inv, below,
+                                 above, th, np.ascontiguousarray(errtab), _TAIL_TABLES[0], _TAIL_TABLES[1], history,
+                                 n_symbols))
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -6,21 +6,31 @@ stays bounded at any length and the same seed gives the same symbols, noise, dec
 * ``mode="symbol"``: one decision per symbol, ``y = sum_k A h_k b_{n-k} + aggressors + sigma(b_n) n`` with
   the cursors of the :class:`~microlink.ber.model.DecisionPoint` (sampling jitter, when present, resamples
   the pulse at ``phi + tau`` by linear interpolation for every decision).
-* ``mode="waveform"``: every sample of the oversampled waveform (the full pulse as an FIR per sample phase)
-  with Gaussian noise on every sample, decision on the sample at the chosen phase. This is the pipeline of
-  /work/shared/BENCHMARKS.md; it costs ``samples_per_symbol`` Gaussian draws per symbol where the
-  symbol-rate simulator needs one, and gives the same decisions statistically.
+* ``mode="waveform"``: the oversampled waveform (the full pulse window as an FIR per sample phase), decided
+  on the sample at the chosen phase. White noise added after the channel (``noise_filter=None``) only
+  matters at the decision instants, so it is drawn there only: one Gaussian per symbol, whatever the
+  oversampling, through the noise-free waveform's value at the decision sample. Noise that passes a filter
+  (``noise_filter``: a per-sample FIR, e.g. the receiver's response to input-referred noise; ``[1.0]`` for
+  white noise on every sample) needs the full path: every sample is computed, noise is drawn on every
+  sample, filtered across unit intervals and scaled so that its rms at the decision equals the decision
+  point's.
 
 The run stops after the chunk in which ``min_errors`` bit errors are reached or when ``max_bits`` bits
 have been simulated; chunks grow from 4096 symbols so that short runs stop early. The interval is the
 exact Clopper-Pearson interval.
 
 Random-number layout per chunk: 64-bit words from ``bit_generator.random_raw`` (symbols, ``log2 L`` bits
-each, then one bit per aggressor and symbol), then jitter draws (if any), then one (symbol mode) or
-``samples_per_symbol`` (waveform mode) single-precision standard normals per symbol.
+each, then one bit per aggressor and symbol), then jitter draws (if any), then the noise: one single-precision
+Gaussian per symbol (general kernel) or ``samples_per_symbol`` (filtered noise); the table-lookup kernel
+instead takes one random byte per decision and draws from the Generator inside the kernel.
 
-With Numba the symbol-rate simulator keeps the window of symbols in one 64-bit register and sums the ISI
-by table lookups (one per byte), so the cost per decision is close to that of drawing its Gaussian.
+The table-lookup kernel (used whenever the window of symbols fits in 64 bits, at most 8 aggressors and no
+jitter) keeps the window in one register and sums the ISI by table lookups (one per byte). It draws the noise
+only where it can change the decision, exactly in distribution: a random byte screens out the decisions whose
+noise-free value is farther from both thresholds than the noise reaches (``|n| <= c``, probability
+``1 - P(|n| > c)`` known from a table); for the rest ``|n|`` is drawn from the Gaussian tail beyond ``c``. The
+counts are those of a simulation with a Gaussian on every decision (same distribution, not the same draws),
+at a fraction of the cost, so this simulator runs above the one-Gaussian-per-decision bound.
 """
 
 from __future__ import annotations
@@ -30,7 +40,7 @@ from dataclasses import asdict, dataclass
 from typing import Callable, Optional
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from microlink.ber import _compiled
 from microlink.ber.model import DecisionModel, DecisionPoint, decision_point
@@ -58,8 +68,8 @@ def clopper_pearson(errors, trials, confidence=0.95):
         raise ParameterError("confidence", confidence, "0 < confidence < 1")
     alpha = 1.0 - confidence
     with np.errstate(invalid="ignore", divide="ignore"):
-        low = np.where(e > 0, stats.beta.ppf(alpha / 2, e, n - e + 1), 0.0)
-        high = np.where(e < n, stats.beta.ppf(1 - alpha / 2, e + 1, n - e), 1.0)
+        low = np.where(e > 0, special.betaincinv(np.maximum(e, 1e-300), n - e + 1, alpha / 2), 0.0)
+        high = np.where(e < n, special.betaincinv(e + 1, np.maximum(n - e, 1e-300), 1 - alpha / 2), 1.0)
     return low, high
 
 
@@ -99,7 +109,9 @@ class MonteCarloResult:
     mode : str
         ``"symbol"`` or ``"waveform"``.
     engine : str
-        ``"numba"`` or ``"numpy"``.
+        ``"numba"`` (the compiled kernels).
+    noise : str
+        Where noise was drawn: ``"decision"`` (one Gaussian per decision) or ``"every sample, F-tap filter"``.
     confidence : float
         Interval confidence [1].
     stopped : str
@@ -118,6 +130,7 @@ class MonteCarloResult:
     engine: str
     confidence: float
     stopped: str
+    noise: str = "decision"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -141,14 +154,15 @@ def _symbol_setup(point: DecisionPoint):
     return offsets, positions, main_pos, span, np.ascontiguousarray(taps)
 
 
-def _lookup_tables(point: DecisionPoint, positions, span, taps, aggr):
+def _lookup_tables(point: DecisionPoint, positions, span, taps, aggr, main_pos=None):
     """Byte-indexed ISI tables of the fast kernel, or None where it does not apply.
 
-    Applies with Numba, when the ``span + 1`` symbols of the window fit in 64 bits and there are at most
-    8 aggressors. Returns ``(luts [G, 256], main_shift, aggr_lut [256])``.
+    Applies when the ``span + 1`` symbols of the window fit in 64 bits and there are at most 8 aggressors.
+    ``main_pos`` is the window position of the decided symbol (default ``positions[0]``, the main cursor).
+    Returns ``(luts [G, 256], main_shift, aggr_lut [256])``.
     """
     bps = point.bits_per_symbol
-    if _compiled.ENGINE != "numba" or (span + 1) * bps > 64 or point.aggressors.size > 8:
+    if (span + 1) * bps > 64 or point.aggressors.size > 8:
         return None
     n_l = point.levels.size
     full = np.zeros((span + 1, n_l))  # tap contribution of window position q (q = span: newest)
@@ -163,7 +177,7 @@ def _lookup_tables(point: DecisionPoint, positions, span, taps, aggr):
             if q < 0:
                 continue
             luts[g] += full[q, (v >> (i * bps)) & (n_l - 1)]
-    main_pos = int(positions[0])  # positions[0] is the main cursor (offset 0)
+    main_pos = int(positions[0]) if main_pos is None else int(main_pos)  # positions[0]: offset 0
     main_shift = (span - main_pos) * bps
     m = aggr.size
     bits = (v[:, None] >> np.arange(max(m, 1))[None, :]) & 1
@@ -198,8 +212,50 @@ def _draw_jitter(rng, point: DecisionPoint, n, i_min):
     return (i - i_min).astype(np.int64), pos - i
 
 
+def _waveform_setup(point: DecisionPoint):
+    """FIR of every sample phase over the pulse window that matters, and the decision-noise rms per level.
+
+    Leading and trailing UIs whose pulse stays below the cursor tolerance are dropped; their variance at the
+    decision sample joins the noise (as in the symbol-rate simulator), and the cursors the decision point
+    folded into its noise are taken out again (the waveform holds them). Returns ``(poly [P, K], span,
+    main_pos, sample_phase, sigma [L])``.
+    """
+    if point.has_jitter:
+        raise ParameterError("mode", "waveform", "'symbol' for a model with sampling jitter")
+    sps = point.samples_per_symbol
+    pos = point.phase * sps
+    if abs(pos - round(pos)) > 1e-9:
+        raise ParameterError("phase", point.phase, f"a multiple of 1/{sps} UI in waveform mode")
+    n_ui = point.pulse.size // sps
+    sample_phase = int(round(pos)) - point.main_index * sps
+    if not 0 <= sample_phase < sps:
+        raise ParameterError("phase", point.phase, f"an instant in the main cursor's UI [{point.main_index}, "
+                                                   f"{point.main_index + 1}) in waveform mode")
+    poly_full = point.pulse[: n_ui * sps].reshape(n_ui, sps).T  # [P, K]: FIR of each sample phase
+    big = np.flatnonzero(np.abs(poly_full).max(axis=0) >= point.cursor_tolerance * point.main)
+    k_min, k_max = min(int(big.min()), point.main_index), max(int(big.max()), point.main_index)
+    dropped = np.r_[0:k_min, k_max + 1:n_ui]
+    poly = np.ascontiguousarray(poly_full[:, k_min:k_max + 1])
+    span = k_max - k_min
+    main_pos = span - (point.main_index - k_min)
+    var_drop = np.mean(point.levels**2) * point.amplitude**2 * np.sum(poly_full[sample_phase, dropped] ** 2)
+    sigma = np.sqrt(point.sigma_without_folded**2 + var_drop)
+    return poly, span, main_pos, sample_phase, sigma
+
+
+def _check_noise_filter(noise_filter, mode):
+    if noise_filter is None:
+        return None
+    if mode != "waveform":
+        raise ParameterError("noise_filter", "given", "None in symbol mode (a filtered noise needs mode='waveform')")
+    taps = np.asarray(noise_filter, dtype=float).reshape(-1)
+    if taps.size == 0 or taps.size > 4096 or not np.all(np.isfinite(taps)) or not np.any(taps != 0):
+        raise ParameterError("noise_filter", np.shape(noise_filter), "1 .. 4096 finite taps, not all zero")
+    return np.ascontiguousarray(taps / np.sqrt(np.sum(taps * taps)))  # unit noise gain: rms kept
+
+
 def monte_carlo_ber(model_or_point, *, seed=None, rng=None, max_bits=10_000_000, min_errors=100, mode="symbol",
-                    phase=None, chunk_symbols=1 << 16, confidence=0.95,
+                    phase=None, chunk_symbols=1 << 16, confidence=0.95, noise_filter=None,
                     progress: Optional[Callable[[int, int], None]] = None) -> MonteCarloResult:
     """Monte Carlo BER of a decision model (see module docstring).
 
@@ -219,9 +275,14 @@ def monte_carlo_ber(model_or_point, *, seed=None, rng=None, max_bits=10_000_000,
     phase : float, optional
         Sampling instant [UI from the pulse-window start]; the decision point's when omitted.
     chunk_symbols : int
-        Largest chunk [symbols]; memory is ``O(chunk_symbols * samples_per_symbol)``.
+        Largest chunk [symbols]; memory is ``O(chunk_symbols)`` (times ``samples_per_symbol`` with a
+        ``noise_filter``).
     confidence : float
         Confidence of the Clopper-Pearson interval [1].
+    noise_filter : array_like [F], optional
+        Waveform mode: per-sample FIR the noise passes before the decision (normalised to unit noise gain,
+        so the decision noise keeps the decision point's rms); None for white noise added after the channel,
+        drawn at the decision instants only.
     progress : callable(bits, errors), optional
         Called after every chunk (e.g. a Rich progress bar; see :mod:`microlink.cli.ber`).
 
@@ -238,6 +299,7 @@ def monte_carlo_ber(model_or_point, *, seed=None, rng=None, max_bits=10_000_000,
         raise ParameterError("min_errors", min_errors, "an integer >= 1")
     if not (isinstance(chunk_symbols, (int, np.integer)) and chunk_symbols >= 64):
         raise ParameterError("chunk_symbols", chunk_symbols, "an integer >= 64")
+    noise_taps = _check_noise_filter(noise_filter, mode)
     gen, used_seed = make_generator(seed, rng)
     point, _ = _as_point(model_or_point, phase)
     bps = point.bits_per_symbol
@@ -247,66 +309,53 @@ def monte_carlo_ber(model_or_point, *, seed=None, rng=None, max_bits=10_000_000,
     th = np.ascontiguousarray(point.thresholds, dtype=float)
     aggr = np.ascontiguousarray(point.amplitude * point.aggressors, dtype=float)
     n_aggr = int(aggr.size)
-
+    jtable, i_min = np.zeros((1, 1, 1)), 0
+    lut = None
     if mode == "symbol":
         offsets, positions, main_pos, span, taps = _symbol_setup(point)
         sigma = np.ascontiguousarray(point.sigma_levels, dtype=float)
         if point.has_jitter:
             jtable, i_min = _jitter_table(point, offsets)
         else:
-            jtable, i_min = np.zeros((1, 1, 1)), 0
-        lut = None if point.has_jitter else _lookup_tables(point, positions, span, taps, aggr)
+            lut = _lookup_tables(point, positions, span, taps, aggr)
     else:
-        if point.has_jitter:
-            raise ParameterError("mode", mode, "'symbol' for a model with sampling jitter")
-        sps = point.samples_per_symbol
-        pos = point.phase * sps
-        if abs(pos - round(pos)) > 1e-9:
-            raise ParameterError("phase", point.phase, f"a multiple of 1/{sps} UI in waveform mode")
-        n_ui = point.pulse.size // sps
-        sample_phase = int(round(pos)) - point.main_index * sps
-        if not 0 <= sample_phase < sps:
-            raise ParameterError("phase", point.phase, f"an instant in the main cursor's UI [{point.main_index}, "
-                                                       f"{point.main_index + 1}) in waveform mode")
-        poly_full = point.pulse[: n_ui * sps].reshape(n_ui, sps).T  # [P, K]: FIR of each sample phase
-        # leading and trailing UIs whose pulse stays below the cursor tolerance are dropped (their variance
-        # at the decision sample joins the noise, as in the symbol-rate simulator)
-        big = np.flatnonzero(np.abs(poly_full).max(axis=0) >= point.cursor_tolerance * point.main)
-        k_min, k_max = min(int(big.min()), point.main_index), max(int(big.max()), point.main_index)
-        dropped = np.r_[0:k_min, k_max + 1:n_ui]
-        poly = np.ascontiguousarray(poly_full[:, k_min:k_max + 1])
-        span = k_max - k_min
-        main_pos = span - (point.main_index - k_min)
-        var_drop = np.mean(point.levels**2) * point.amplitude**2 * np.sum(poly_full[sample_phase, dropped] ** 2)
-        # the waveform holds the cursors the symbol-rate model folded into the noise: take them out again
-        sigma = np.sqrt(point.sigma_without_folded**2 + var_drop)
+        poly, span, main_pos, sample_phase, sigma = _waveform_setup(point)
         level_values = np.ascontiguousarray(point.amplitude * point.levels)
-        no_wave = np.zeros((0, sps))
+        if noise_taps is None:  # white noise after the channel: only the decision sample is needed
+            positions = (span - np.arange(span + 1)).astype(np.int64)
+            taps = np.ascontiguousarray(poly[sample_phase][:, None] * level_values[None, :])
+            lut = _lookup_tables(point, positions, span, taps, aggr, main_pos=main_pos)
+        else:
+            noise_state = np.zeros(noise_taps.size - 1)
+            no_wave = np.zeros((0, point.samples_per_symbol))
+    sigma = np.ascontiguousarray(sigma, dtype=float)
 
     # initial history: random symbols from the same generator
     history = (gen.integers(0, n_l, size=span, dtype=np.int64) if span else np.zeros(0, np.int64))
     history = np.ascontiguousarray(history)
     bits = errors = symbols = 0
     chunk = min(_FIRST_CHUNK, int(chunk_symbols))
-    width = 1 if mode == "symbol" else point.samples_per_symbol
-    noise_buf = np.empty(int(chunk_symbols) * width, dtype=NOISE_DTYPE)
+    width = point.samples_per_symbol if noise_taps is not None else 1
+    noise_buf = np.empty(int(chunk_symbols) * width if lut is None else 0, dtype=NOISE_DTYPE)
     empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0)
     while symbols < max_symbols and errors < min_errors:
         n = int(min(chunk, max_symbols - symbols))
         words = gen.bit_generator.random_raw(_compiled.words_needed(n, bps, n_aggr))
-        if mode == "symbol":
-            j_idx, j_w = _draw_jitter(gen, point, n, i_min) if point.has_jitter else (empty_i, empty_f)
-            noise = gen.standard_normal(dtype=NOISE_DTYPE, out=noise_buf[:n])
-            if lut is not None:
-                e = _compiled.mc_symbol_lut_chunk(words, noise, bps, lut[0], lut[1], lut[2], n_aggr, sigma, th,
-                                                  errtab, history, n)
-            else:
-                e = _compiled.mc_symbol_chunk(words, noise, n_l, bps, taps, positions, main_pos, n_aggr, aggr, sigma,
-                                              th, errtab, history, n, jtable, j_idx, j_w)
-        else:
+        if noise_taps is not None:
             noise = gen.standard_normal(dtype=NOISE_DTYPE, out=noise_buf[: n * width]).reshape(n, width)
             e = _compiled.mc_waveform_chunk(words, noise, n_l, bps, level_values, poly, sample_phase, sigma, th,
-                                            errtab, history, n, main_pos, n_aggr, aggr, no_wave)
+                                            errtab, history, n, main_pos, n_aggr, aggr, no_wave, noise_taps,
+                                            noise_state)
+        else:
+            j_idx, j_w = _draw_jitter(gen, point, n, i_min) if point.has_jitter else (empty_i, empty_f)
+            if lut is not None:
+                screen = gen.bit_generator.random_raw(_compiled.screen_words_needed(n))
+                e = _compiled.mc_symbol_lut_chunk(words, screen, gen, bps, lut[0], lut[1], lut[2], n_aggr, sigma, th,
+                                                  errtab, history, n)
+            else:
+                noise = gen.standard_normal(dtype=NOISE_DTYPE, out=noise_buf[:n])
+                e = _compiled.mc_symbol_chunk(words, noise, n_l, bps, taps, positions, main_pos, n_aggr, aggr, sigma,
+                                              th, errtab, history, n, jtable, j_idx, j_w)
         errors += int(e)
         symbols += n
         bits = symbols * bps
@@ -318,6 +367,8 @@ def monte_carlo_ber(model_or_point, *, seed=None, rng=None, max_bits=10_000_000,
         ber=errors / bits, ci_low=float(low), ci_high=float(high), bits=int(bits), errors=int(errors),
         symbols=int(symbols), seconds=time.perf_counter() - t0, seed=used_seed, mode=mode, engine=_compiled.ENGINE,
         confidence=float(confidence), stopped="errors" if errors >= min_errors else "bits",
+        noise=("every sample, {}-tap filter".format(noise_taps.size) if noise_taps is not None
+               else "decision, screened" if lut is not None else "decision"),
     )
 
 

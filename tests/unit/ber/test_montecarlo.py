@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import special, stats
 
 from microlink.ber import _compiled as C
 from microlink.ber.model import DecisionModel, decision_point
@@ -88,10 +88,12 @@ def test_compiled_kernels_equal_a_plain_numpy_reference(model):
     h2, h3 = hist0.copy(), hist0.copy()
     assert C.mc_symbol_chunk(words, noise, *args, h2, n, *none_j) == e_ref > 0
     np.testing.assert_array_equal(h2, sym[n:])
+    # the table-lookup kernel reads the same words (its noise is drawn differently: see the tests below)
     lut = _lookup_tables(pt, positions, span, taps, aggr)
     assert lut is not None
-    assert C.mc_symbol_lut_chunk(words, noise, bps, lut[0], lut[1], lut[2], aggr.size, pt.sigma_levels,
-                                 pt.thresholds, pt.bit_errors_table, h3, n) == e_ref
+    screen = rng.bit_generator.random_raw(C.screen_words_needed(n))
+    C.mc_symbol_lut_chunk(words, screen, rng, bps, lut[0], lut[1], lut[2], aggr.size, pt.sigma_levels,
+                          pt.thresholds, pt.bit_errors_table, h3, n)
     np.testing.assert_array_equal(h3, sym[n:])
     # waveform kernel: every sample, white noise
     sps = pt.samples_per_symbol
@@ -113,6 +115,83 @@ def test_compiled_kernels_equal_a_plain_numpy_reference(model):
                              pt.thresholds, pt.bit_errors_table, hw.copy(), n, main_w, aggr.size, aggr, out)
     assert e2 == e_w
     np.testing.assert_allclose(out, x, atol=1e-12)
+
+
+CLOSED = DecisionModel.from_cursors([1.0, 0.6, -0.5], sigma_one=0.0, sigma_zero=0.0)  # ISI closes the eye
+
+
+def test_lookup_kernel_without_noise_counts_the_isi_errors_exactly():
+    pt = decision_point(CLOSED, CLOSED.cursor_instant)
+    offsets, positions, main_pos, span, taps = _symbol_setup(pt)
+    rng = np.random.default_rng(9)
+    n = 20_000
+    words = rng.bit_generator.random_raw(C.words_needed(n, 1, 0))
+    hist = rng.integers(0, 2, span)
+    sym, _ = _reference_symbols(words, hist, n, 1, 0)
+    y = taps[np.arange(positions.size)[None, :], sym[np.arange(n)[:, None] + positions[None, :]]].sum(axis=1)
+    s0 = sym[np.arange(n) + main_pos]
+    expected = int(np.count_nonzero((y > pt.thresholds[0]).astype(int) != s0))
+    lut = _lookup_tables(pt, positions, span, taps, np.zeros(0))
+    screen = rng.bit_generator.random_raw(C.screen_words_needed(n))
+    got = C.mc_symbol_lut_chunk(words, screen, rng, 1, lut[0], lut[1], lut[2], 0, pt.sigma_levels, pt.thresholds,
+                                pt.bit_errors_table, hist.copy(), n)
+    assert got == expected > 1000
+
+
+def test_screen_tables_pass_each_decision_with_the_gaussian_tail_probability():
+    screen, accept = C.tail_tables()
+    c = np.arange(screen.size) / C.TAIL_GRID
+    q = special.erfc(c / np.sqrt(2.0))
+    passed = screen / 2.0**C.SCREEN_BITS * accept
+    np.testing.assert_allclose(passed[q > 0], q[q > 0], rtol=1e-12)
+    assert np.all(screen >= q * 2.0**C.SCREEN_BITS) and np.all(accept <= 1.0)
+
+
+@pytest.mark.parametrize("a", [0.0, 0.4, 1.0, 3.5])
+def test_gaussian_tail_sampler_has_the_conditional_distribution(a):
+    rng = np.random.default_rng(12)
+    x = np.array([C._gaussian_tail(rng, a) for _ in range(4000)])
+    assert np.all(x > a)
+    cdf = lambda v: 1.0 - special.erfc(v / np.sqrt(2.0)) / special.erfc(a / np.sqrt(2.0))  # noqa: E731
+    assert stats.kstest(x, cdf).pvalue > 1e-3
+
+
+def test_lookup_and_general_kernels_count_alike():
+    pt = decision_point(NRZ)
+    offsets, positions, main_pos, span, taps = _symbol_setup(pt)
+    aggr = np.ascontiguousarray(pt.amplitude * pt.aggressors)
+    lut = _lookup_tables(pt, positions, span, taps, aggr)
+    rng = np.random.default_rng(21)
+    n = 400_000
+    hist = rng.integers(0, 2, span)
+    words = rng.bit_generator.random_raw(C.words_needed(n, 1, aggr.size))
+    noise = rng.standard_normal(n, dtype=np.float32)
+    none_j = (np.zeros((1, 1, 1)), np.zeros(0, np.int64), np.zeros(0))
+    e_gen = C.mc_symbol_chunk(words, noise, 2, 1, taps, positions, main_pos, aggr.size, aggr, pt.sigma_levels,
+                              pt.thresholds, pt.bit_errors_table, hist.copy(), n, *none_j)
+    screen = rng.bit_generator.random_raw(C.screen_words_needed(n))
+    e_lut = C.mc_symbol_lut_chunk(words, screen, rng, 1, lut[0], lut[1], lut[2], aggr.size, pt.sigma_levels,
+                                  pt.thresholds, pt.bit_errors_table, hist.copy(), n)
+    assert e_gen > 1000
+    assert abs(e_lut - e_gen) < 4.0 * np.sqrt(e_lut + e_gen)  # two independent binomial counts
+
+
+def test_waveform_noise_paths_agree_and_reproduce():
+    # white noise drawn at the decisions only, on every sample, and filtered (unit gain): same statistics
+    a = monte_carlo_ber(PAM4, seed=4, max_bits=300_000, min_errors=10**9, mode="waveform")
+    b = monte_carlo_ber(PAM4, seed=4, max_bits=300_000, min_errors=10**9, mode="waveform", noise_filter=[1.0])
+    c = monte_carlo_ber(PAM4, seed=4, max_bits=300_000, min_errors=10**9, mode="waveform",
+                        noise_filter=[0.6, 0.3, 0.1])
+    assert a.noise == "decision, screened" and b.noise.startswith("every sample") and c.noise.startswith("every")
+    for x in (b, c):
+        assert abs(x.errors - a.errors) < 4.0 * np.sqrt(x.errors + a.errors)
+    again = monte_carlo_ber(PAM4, seed=4, max_bits=300_000, min_errors=10**9, mode="waveform",
+                            noise_filter=[0.6, 0.3, 0.1])
+    assert again.errors == c.errors
+    with pytest.raises(ParameterError, match="noise_filter"):
+        monte_carlo_ber(PAM4, seed=4, max_bits=1000, noise_filter=[1.0])
+    with pytest.raises(ParameterError, match="noise_filter"):
+        monte_carlo_ber(PAM4, seed=4, max_bits=1000, mode="waveform", noise_filter=[0.0, 0.0])
 
 
 def test_waveform_and_symbol_modes_agree_statistically():
