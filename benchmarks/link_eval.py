@@ -5,7 +5,13 @@ LightBundle-like link, full chain (LED physics, pulse response and cursors, nois
 margin solve, energy breakdown). Beside it, a plain Python loop calling the same chain one scalar point at
 a time over a subset of the same points (its rate extrapolated). Both use one core (OMP_NUM_THREADS=1).
 
+A second table, "equaliser kernel", times the receiver equaliser of the electrical and optical chains
+(``devices.serdes.equalize``: CTLE grid x sampling phases x MMSE FFE/DFE per point) on random lossy copper
+channels: one batched call against a loop of single-point calls over the same inputs, in the same run,
+with the largest relative difference between the two.
+
 Usage: OMP_NUM_THREADS=1 python benchmarks/link_eval.py [--points 1000000] [--loop-points 300]
+       [--equaliser-points 20000] [--equaliser-loop-points 300] [--only-equaliser]
 """
 
 from __future__ import annotations
@@ -48,12 +54,66 @@ def loop(base, pts, k):
     return out
 
 
+def equaliser_channels(n: int, seed: int = 20261201):
+    """Random 200G-lane copper channels: skin + dielectric loss with ripple, 8-40 dB at Nyquist, the
+    long-reach SerDes transmit FFE, a crosstalk-like noise PSD and symbol rates 50-113 GBd."""
+    from microlink.devices.serdes import SerDes, normalised_grid
+    from microlink.signals import minimum_phase_response
+
+    rng = np.random.default_rng(seed)
+    serdes = SerDes()
+    nu = normalised_grid()
+    skin = rng.uniform(5.0, 28.0, n)[:, None]
+    diel = rng.uniform(2.0, 12.0, n)[:, None]
+    ripple = rng.uniform(0.0, 1.0, n)[:, None] * np.sin(2 * np.pi * nu * rng.uniform(2.0, 12.0, n)[:, None])
+    h = minimum_phase_response(skin * np.sqrt(nu / 0.5) + diel * nu / 0.5 + ripple) * serdes.transmit_response(nu)
+    psd = rng.uniform(0.0, 3e-17, n)[:, None] * np.minimum(nu / 0.5, 1.0) ** 2
+    rate = rng.uniform(50e9, 113e9, n)
+    return serdes, nu, rate, h, psd
+
+
+def equaliser_section(n: int, k: int):
+    """Points/s of one batched ``equalize`` call against single-point calls over the same inputs."""
+    from microlink.devices.serdes import equalize
+
+    serdes, nu, rate, h, psd = equaliser_channels(n)
+    equalize(serdes, nu, rate[:8], h[:8], psd[:8])  # compile / load the kernels
+    t0 = time.perf_counter()
+    eq = equalize(serdes, nu, rate, h, psd)
+    t_batch = time.perf_counter() - t0
+    k = min(k, n)
+    snr = np.empty(k)
+    t0 = time.perf_counter()
+    for i in range(k):
+        snr[i] = float(equalize(serdes, nu, rate[i], h[i], psd[i]).snr_db)
+    t_loop = time.perf_counter() - t0
+    diff = float(np.max(np.abs(snr - eq.snr_db[:k]) / np.abs(eq.snr_db[:k])))
+    t = Table(title=f"equaliser kernel, one core ({int(serdes.ffe_taps)}-tap FFE, {len(serdes.ctle_gains_db)} CTLE "
+                    f"settings x 3 phases per point)")
+    for col in ("method", "points", "seconds", "points / s", "vs loop"):
+        t.add_column(col, justify="right")
+    loop_rate = k / t_loop
+    t.add_row("single-point equalize() calls", f"{k:,}", f"{t_loop:.2f}", f"{loop_rate:,.0f}", "1x")
+    t.add_row("one batched equalize() call", f"{n:,}", f"{t_batch:.2f}", f"{n / t_batch:,.0f}",
+              f"{n / t_batch / loop_rate:,.1f}x")
+    c = Console()
+    c.print(t)
+    c.print(f"largest relative difference of the slicer SNR, loop vs batch: {diff:.1e}; "
+            f"per-point target of the equalised chains: 100,000 points / s")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--points", type=int, default=1_000_000)
     ap.add_argument("--loop-points", type=int, default=300)
     ap.add_argument("--reach-points", type=int, default=20_000)
+    ap.add_argument("--equaliser-points", type=int, default=20_000)
+    ap.add_argument("--equaliser-loop-points", type=int, default=300)
+    ap.add_argument("--only-equaliser", action="store_true", help="run only the equaliser-kernel table")
     args = ap.parse_args()
+    equaliser_section(args.equaliser_points, args.equaliser_loop_points)
+    if args.only_equaliser:
+        return
     base = get_parameter_set("lightbundle").parameters
     pts = design_points(args.points)
 
