@@ -12,17 +12,35 @@ from microlink.cli.options import FormatOption, OutputFormat, PlotOption, SeedOp
 METHOD_HELP = "closed-form | statistical | monte-carlo | importance"
 
 
-def parse_count(text: str, field: str) -> int:
-    """A positive whole number written as '1e7' or '10000000'."""
+def parse_count(text: str, field: str, maximum: float = 1e15) -> int:
+    """A positive whole number written as '1e7' or '10000000' (1 .. ``maximum``)."""
+    from microlink.units import parse_count as parse_whole
+
+    return parse_whole(text, field, minimum=1, maximum=maximum)
+
+
+def check_options(*, seed: int | None = None, target_ber: float | None = None, plot: Optional[Path] = None,
+                  **ranges: tuple[float, float, float]) -> None:
+    """Reject a bad seed, target BER, plot file or numeric option with one line naming the option.
+
+    ``ranges`` maps an option name (``rj`` -> ``--rj``) to ``(value, low, high)``, both bounds inclusive.
+    """
+    import math
+
     from microlink.errors import ParameterError
 
-    try:
-        value = float(text)
-    except ValueError:
-        raise ParameterError(field, text, "a positive number such as 1e7") from None
-    if not (value >= 1 and value == int(value) and value < 1e15):
-        raise ParameterError(field, text, "a whole number 1 .. 1e15")
-    return int(value)
+    if seed is not None and not 0 <= seed < 2**63:
+        raise ParameterError("--seed", seed, "a whole number 0 .. 2**63 - 1")
+    if target_ber is not None and not (math.isfinite(target_ber) and 0 < target_ber < 0.5):
+        raise ParameterError("--target-ber", target_ber, "0 < BER < 0.5")
+    for name, (value, low, high) in ranges.items():
+        if not (math.isfinite(value) and low <= value <= high):
+            raise ParameterError("--" + name.replace("_", "-"), value, f"{low:g} .. {high:g}")
+    if plot is not None:
+        if plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise ParameterError("--plot", str(plot), "a file name ending in .png, .svg or .pdf")
+        if not plot.parent.is_dir():
+            raise ParameterError("--plot", str(plot), "a file in an existing directory")
 
 
 def load_model(preset: str, reach: Optional[str], lane_rate: Optional[str], modulation: Optional[str]):
@@ -124,12 +142,8 @@ def main(
     if mode not in ("symbol", "waveform"):
         raise ParameterError("--mode", mode, "symbol | waveform")
     code = get_fec_code(fec)
-    if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise ParameterError("--plot", str(plot), "a file name ending in .png, .svg or .pdf")
-    if plot is not None and not plot.parent.exists():
-        raise ParameterError("--plot", str(plot), "a file in an existing directory")
-    if errors < 1:
-        raise ParameterError("--errors", errors, ">= 1")
+    check_options(seed=seed, target_ber=target_ber, plot=plot, errors=(errors, 1, 1e12),
+                  precision=(precision, 1e-3, 0.99))
     max_bits = parse_count(bits, "--bits")
     ps, model, length = load_model(preset, reach, lane_rate, modulation)
 

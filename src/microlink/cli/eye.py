@@ -9,6 +9,9 @@ import typer
 
 from microlink.cli.options import FormatOption, OutputFormat, PlotOption, SeedOption
 
+#: Most symbols drawn for the eye-density panel (memory grows with it).
+MAX_EYE_SYMBOLS = 10_000_000
+
 
 def main(
     preset: str = typer.Option("lightbundle", "--preset", "-p", help="Catalog parameter set (see `microlink catalog`)."),
@@ -30,16 +33,11 @@ def main(
 
     from microlink.ber.model import decision_point
     from microlink.ber.statistical import statistical_eye
-    from microlink.cli.ber import load_model
+    from microlink.cli.ber import check_options, load_model
     from microlink.cli.options import print_json
-    from microlink.errors import ParameterError
 
-    if not 0 < target_ber < 0.5:
-        raise ParameterError("--target-ber", target_ber, "0 < BER < 0.5")
-    if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise ParameterError("--plot", str(plot), "a file name ending in .png, .svg or .pdf")
-    if plot is not None and not plot.parent.exists():
-        raise ParameterError("--plot", str(plot), "a file in an existing directory")
+    check_options(seed=seed, target_ber=target_ber, plot=plot, rj=(rj, 0.0, 0.5), dj=(dj, 0.0, 1.0),
+                  symbols=(symbols, 100, MAX_EYE_SYMBOLS))
     ps, model, length = load_model(preset, reach, lane_rate, modulation)
     if rj or dj:
         model = dataclasses.replace(model, random_jitter_rms=rj, deterministic_jitter=dj)
@@ -66,7 +64,7 @@ def main(
         "random_jitter_rms_ui": rj,
         "deterministic_jitter_ui": dj,
         "seconds": eye.seconds,
-        "seed": None,
+        "seed": seed,
         "plot": None,
     }
     if plot is not None:
@@ -74,7 +72,6 @@ def main(
         from microlink.report.ber_plots import eye_figure, save_figure, signal_unit
 
         density = eye_density(point, n_symbols=symbols, seed=seed) if not point.has_jitter else None
-        doc["seed"] = density.seed if density is not None else None
         fig = eye_figure(eye, density, unit=signal_unit(ps.parameters.technology), target_ber=target_ber,
                          title=f"{model.label} ({ps.name})")
         doc["plot"] = str(save_figure(fig, plot))

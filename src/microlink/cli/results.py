@@ -9,13 +9,14 @@
     microlink results pareto RUN --objectives energy_per_bit_pj:min,cost_usd:min [--all-points] [--plot FILE]
 
 ``RUN`` is a run id or ``latest``. The store is opened read-only, so it can be inspected while no sweep
-writes to it.
+writes to it, with DuckDB's file and network access from SQL disabled and its configuration locked;
+``query`` runs exactly one ``SELECT`` and reads other files only with ``--allow-files``. The commands are
+registered under the app's guard (one line and exit code 2 on bad input).
 """
 
 from __future__ import annotations
 
 import enum
-import functools
 import math
 from pathlib import Path
 from typing import Any, Optional
@@ -34,19 +35,12 @@ main = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 
-def _guarded(func):
-    """Deliberate errors -> one line and exit code 2 (the app's guard, looked up when the command runs)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from microlink.cli.app import _guard
-
-        return _guard(func)(*args, **kwargs)
-
-    return wrapper
+#: Most rows ``results query`` shows in a table.
+MAX_TABLE_ROWS = 1_000_000
 
 
 class QueryFormat(str, enum.Enum):
@@ -55,10 +49,10 @@ class QueryFormat(str, enum.Enum):
     csv = "csv"
 
 
-def _store(path: Path):
+def _store(path: Path, allow_files: bool = False):
     from microlink.sweep.store import ResultStore
 
-    return ResultStore(path, read_only=True)
+    return ResultStore(path, read_only=True, allow_files=allow_files)
 
 
 def _run_id(store, run: str) -> int:
@@ -66,10 +60,10 @@ def _run_id(store, run: str) -> int:
 
     if run == "latest":
         return store.latest_run_id()
-    try:
-        return int(run)
-    except ValueError:
-        raise ConfigError(f"run: got {run!r}; allowed: a run id or 'latest'") from None
+    text = run.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 10 and 1 <= int(text) <= 2**31 - 1):
+        raise ConfigError(f"run: got {run!r}; allowed: a run id (a whole number >= 1) or 'latest'")
+    return int(text)
 
 
 def fmt_value(value: Any) -> str:
@@ -141,7 +135,7 @@ def frame_table(frame, title: str = "", units: Optional[dict] = None, max_rows: 
 
     units = units or {}
     head = frame.head(max_rows)
-    table = Table(title=title or None, show_lines=False)
+    table = Table(title=Text(title) if title else None, show_lines=False)
     scales = []
     for name in head.columns:
         unit = "" if _name_has_unit(name) else units.get(name, "")
@@ -188,7 +182,6 @@ def _console():
 
 
 @main.command("list")
-@_guarded
 def list_runs(store: Path = StoreOption, fmt: OutputFormat = FormatOption):
     """List the runs in a store: status, points done, seed, start time."""
     from rich.table import Table
@@ -200,7 +193,9 @@ def list_runs(store: Path = StoreOption, fmt: OutputFormat = FormatOption):
     if fmt == OutputFormat.json:
         print_json([{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()} for r in runs])
         return
-    table = Table(title=f"Runs in {store}")
+    from rich.text import Text
+
+    table = Table(title=Text(f"Runs in {store}"))
     width = min(24, max([len(r["name"]) for r in runs] + [4]))
     for col in ("run", "name", "sampling", "status", "points", "seed", "started (UTC)"):
         table.add_column(col, justify="right" if col in ("run", "points") else "left",
@@ -208,7 +203,7 @@ def list_runs(store: Path = StoreOption, fmt: OutputFormat = FormatOption):
     for r in runs:
         status = r["status"]
         style = {"complete": "green", "interrupted": "yellow", "failed": "red"}.get(status, "")
-        table.add_row(str(r["run_id"]), r["name"], r["sampling"], f"[{style}]{status}[/]" if style else status,
+        table.add_row(str(r["run_id"]), Text(str(r["name"])), Text(str(r["sampling"])), Text(str(status), style=style),
                       f"{r['points_done']:,}/{r['n_points']:,}", str(r["seed"]), fmt_value(r["started_at"])[:16])
     _console().print(table)
 
@@ -217,7 +212,6 @@ def list_runs(store: Path = StoreOption, fmt: OutputFormat = FormatOption):
 
 
 @main.command("show")
-@_guarded
 def show(run: str = RunArgument, store: Path = StoreOption, fmt: OutputFormat = FormatOption,
          spec: bool = typer.Option(False, "--spec", help="Also print the spec text.")):
     """Show one run: provenance, columns with units, counts and per-column statistics."""
@@ -240,7 +234,9 @@ def show(run: str = RunArgument, store: Path = StoreOption, fmt: OutputFormat = 
         return
     console = _console()
     prov = row["provenance"]
-    info = Table(title=f"Run {run_id}: {row['name']}", show_header=False)
+    from rich.text import Text
+
+    info = Table(title=Text(f"Run {run_id}: {row['name']}"), show_header=False)
     info.add_column("key", style="bold")
     info.add_column("value")
     ev = prov.get("evaluator_provenance", {})
@@ -266,7 +262,7 @@ def show(run: str = RunArgument, store: Path = StoreOption, fmt: OutputFormat = 
         ("table", f"points_{run_id}"),
     ]
     for k, v in rows:
-        info.add_row(k, str(v))
+        info.add_row(k, Text(str(v)))
     console.print(info)
     if stats is not None:
         units = {c.name: c.unit for c in columns}
@@ -277,8 +273,9 @@ def show(run: str = RunArgument, store: Path = StoreOption, fmt: OutputFormat = 
                           overflow="fold", min_width=max(len(r) for r in stats.column_name) if col == "column" else None)
         for rec in stats.to_dict(orient="records"):
             name = rec["column_name"]
-            st.add_row(name, roles.get(name, ""), units.get(name, "") or "-", _short(rec.get("min")),
-                       _short(rec.get("max")), _short(rec.get("avg")), fmt_value(rec.get("null_percentage")))
+            st.add_row(*(Text(str(x)) for x in (name, roles.get(name, ""), units.get(name, "") or "-",
+                                                _short(rec.get("min")), _short(rec.get("max")), _short(rec.get("avg")),
+                                                fmt_value(rec.get("null_percentage")))))
         console.print(st)
     if spec:
         console.print(row["spec_text"], markup=False, highlight=False)
@@ -297,19 +294,30 @@ def _short(text: Any) -> str:
 
 
 @main.command("query")
-@_guarded
 def query(sql: str = typer.Argument(..., help="SQL, e.g. \"SELECT * FROM points_1 WHERE feasible "
                                               "ORDER BY energy_per_bit_pj LIMIT 10\"."),
           store: Path = StoreOption,
-          limit: int = typer.Option(50, "--limit", "-n", help="Rows shown in a table (JSON and CSV: all)."),
+          limit: int = typer.Option(50, "--limit", "-n", help=f"Rows shown in a table, 1 .. {MAX_TABLE_ROWS:,} "
+                                                              "(JSON and CSV: all)."),
+          allow_files: bool = typer.Option(False, "--allow-files",
+                                           help="Let the SQL read other files (read_csv, read_parquet, glob). "
+                                                "Off by default: only the store's tables can be read."),
           fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table | json | csv.")):
-    """Run SQL against the store (tables: runs, chunks, columns, points_<run>)."""
+    """Run one read-only SELECT against the store (tables: runs, chunks, columns, points_<run>).
+
+    The store is opened read-only with DuckDB's file and network access disabled and its configuration
+    locked: COPY, ATTACH, INSTALL, SET and several statements are refused; --allow-files lets a SELECT read
+    other files.
+    """
     import sys
 
     from microlink.cli.options import print_json
+    from microlink.errors import ParameterError
 
-    with _store(store) as db:
-        frame = db.query(sql, limit=None if fmt != QueryFormat.table else limit + 1)
+    if not 1 <= limit <= MAX_TABLE_ROWS:
+        raise ParameterError("--limit", limit, f"1 .. {MAX_TABLE_ROWS:,}")
+    with _store(store, allow_files=allow_files) as db:
+        frame = db.user_query(sql, limit=None if fmt != QueryFormat.table else limit + 1)
     if fmt == QueryFormat.json:
         print_json(_records(frame))
     elif fmt == QueryFormat.csv:
@@ -325,7 +333,6 @@ def query(sql: str = typer.Argument(..., help="SQL, e.g. \"SELECT * FROM points_
 
 
 @main.command("export")
-@_guarded
 def export(run: str = RunArgument, parquet: Path = typer.Option(..., "--parquet", help="Parquet file to write."),
            store: Path = StoreOption):
     """Write a run's points (ordered by point_id) to a Parquet file."""
@@ -333,14 +340,14 @@ def export(run: str = RunArgument, parquet: Path = typer.Option(..., "--parquet"
         run_id = _run_id(db, run)
         path = db.export_parquet(run_id, parquet)
         n = db.progress(run_id)[0]
-    _console().print(f"wrote {n:,} points of run {run_id} to {path}")
+    _console().print(f"wrote {n:,} points of run {run_id} to {path}", markup=False, highlight=False,
+                     soft_wrap=True)
 
 
 # ------------------------------------------------------------------------------------------------ pareto
 
 
 @main.command("pareto")
-@_guarded
 def pareto(run: str = RunArgument,
            objectives: Optional[str] = typer.Option(None, "--objectives", "-o",
                                                     help="NAME:min|max,... (default: the spec's pareto)."),
@@ -408,5 +415,5 @@ def show_front(db, run_id: int, objectives_text: Optional[str], *, all_points: b
     console = _console()
     console.print(frame_table(shown, title=title, units=units, max_rows=limit))
     if doc["plot"]:
-        console.print(f"plot: {doc['plot']}")
+        console.print(f"plot: {doc['plot']}", markup=False, highlight=False, soft_wrap=True)
     return doc

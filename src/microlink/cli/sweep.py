@@ -12,6 +12,8 @@ from microlink.cli.options import FormatOption, OutputFormat, PlotOption
 from microlink.cli.results import StoreOption
 
 EXIT_INTERRUPTED = 130
+#: Most worker processes a sweep starts.
+MAX_WORKERS = 1024
 
 
 class ExecutorName(str, enum.Enum):
@@ -48,6 +50,7 @@ def main(
     import threading
 
     from rich.console import Console
+    from rich.markup import escape
 
     from microlink.cli.options import print_json
     from microlink.cli.results import front_document, show_front
@@ -59,8 +62,19 @@ def main(
     err = Console(stderr=True)
     if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise ParameterError("--plot", str(plot), "a file name ending in .png, .svg or .pdf")
-    if chunk_size is not None and chunk_size < 1:
-        raise ConfigError(f"--chunk-size: got {chunk_size}; allowed: >= 1")
+    from microlink.sweep.spec import MAX_CHUNK_SIZE
+
+    if chunk_size is not None and not 1 <= chunk_size <= MAX_CHUNK_SIZE:
+        raise ParameterError("--chunk-size", chunk_size, f"1 .. {MAX_CHUNK_SIZE:,}")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise ParameterError("--workers", workers, f"1 .. {MAX_WORKERS}")
+    if seed is not None and not 0 <= seed < 2**63:
+        raise ParameterError("--seed", seed, "a whole number 0 .. 2**63 - 1")
+    if scheduler is not None:
+        import re
+
+        if not re.fullmatch(r"(tcp|tls|inproc|ucx|ws|wss)://[A-Za-z0-9._~%/\-\[\]:]{1,250}", scheduler):
+            raise ParameterError("--scheduler", scheduler, "an address such as tcp://10.0.0.5:8786")
     if plot is not None and pareto is None:
         pareto = "spec"
     sweep_spec = load_spec(spec, chunk_size=chunk_size, seed=seed)
@@ -93,7 +107,8 @@ def main(
         what = "resuming" if info["resumed"] else ("already complete" if info["already_complete"] else "new")
         if fmt == OutputFormat.table:
             err.print(f"run {info['run_id']} ({what}): {info['n_points']:,} points in {info['n_chunks']:,} chunks, "
-                      f"seed {info['seed']}, {info['executor']}, store {store}", highlight=False, soft_wrap=True)
+                      f"seed {info['seed']}, {info['executor']}, store {store}", markup=False, highlight=False,
+                      soft_wrap=True)
         if bar is not None:
             bar.start()
             task["id"] = bar.add_task(sweep_spec.name, total=info["n_points"], completed=info["points_done"])
@@ -141,7 +156,8 @@ def main(
             summary["pareto"] = front_doc
         print_json(summary)
     if outcome.status != "complete":
-        err.print(f"[yellow]interrupted:[/] {outcome.points_done:,} of {outcome.n_points:,} points kept in {store}; "
+        err.print(f"[yellow]interrupted:[/] {outcome.points_done:,} of {outcome.n_points:,} points kept in "
+                  f"{escape(str(store))}; "
                   "run the same command again to resume", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_INTERRUPTED)
 
@@ -189,7 +205,9 @@ def _print_summary(summary: dict, spec) -> None:
 
     from microlink.cli.results import fmt_quantity, fmt_value
 
-    table = Table(title=f"Sweep '{spec.name}': run {summary['run_id']}", show_header=False)
+    from rich.text import Text
+
+    table = Table(title=Text(f"Sweep '{spec.name}': run {summary['run_id']}"), show_header=False)
     table.add_column("key", style="bold")
     table.add_column("value")
     status = summary["status"] + (" (already complete; --new runs it again)" if summary["already_complete"] else "")
@@ -211,5 +229,5 @@ def _print_summary(summary: dict, spec) -> None:
         inputs = ", ".join(f"{a.column}={fmt_quantity(best[a.column], a.unit)}" for a in spec.axes)
         rows.append((f"best {name} ({sense})", f"{fmt_value(best[name])} at {inputs}"))
     for k, v in rows:
-        table.add_row(k, v)
+        table.add_row(k, Text(str(v)))
     Console().print(table)

@@ -80,6 +80,10 @@ Scalar = bool | int | float | str
 SAMPLINGS = ("grid", "list", "lhs")
 DEFAULT_CHUNK_SIZE = 4096
 MAX_CHUNK_SIZE = 10_000_000
+#: Most values of one range axis (its grid is held in memory).
+MAX_AXIS_VALUES = 10_000_000
+#: Most points of one sweep (point ids and chunk counts stay far inside the store's integer columns).
+MAX_POINTS = 10**12
 
 
 class RangeModel(BaseModel):
@@ -87,7 +91,7 @@ class RangeModel(BaseModel):
 
     min: Scalar
     max: Scalar
-    num: int | None = Field(None, ge=1)
+    num: int | None = Field(None, ge=1, le=MAX_AXIS_VALUES)
     scale: Literal["linear", "log"] = "linear"
     unit: str | None = None
 
@@ -110,7 +114,7 @@ class SpecModel(BaseModel):
     seed: int | None = Field(None, ge=0, lt=2**63)
     chunk_size: int = Field(DEFAULT_CHUNK_SIZE, ge=1, le=MAX_CHUNK_SIZE)
     sampling: Literal["grid", "list", "lhs"] = "grid"
-    samples: int | None = Field(None, ge=1)
+    samples: int | None = Field(None, ge=1, le=MAX_POINTS)
     fixed: dict[str, Scalar] = Field(default_factory=dict)
     parameters: dict[str, Any]  # each a list of values or a RangeModel, checked in _axis
     constraints: dict[str, BoundModel] = Field(default_factory=dict)
@@ -311,6 +315,9 @@ def spec_from_mapping(data: dict, *, text: str | None = None, chunk_size: int | 
         chunk_size=model.chunk_size, constraints=constraints, pareto=pareto, fixed=fixed,
         description=model.description or "",
     )
+    if spec.n_points > MAX_POINTS:
+        raise ConfigError(f"parameters: the sweep has {spec.n_points:.3g} points; allowed: at most {MAX_POINTS:.0e} "
+                          "(fewer values per axis, or sampling: lhs with samples)")
     return spec
 
 
@@ -413,7 +420,7 @@ def parse_objectives(text: str | list | dict | None) -> list[tuple[str, str]]:
         for part in text.split(","):
             part = part.strip()
             if not part:
-                continue
+                raise ConfigError(f"pareto: got {text!r}; allowed: NAME:min|max items separated by commas, none empty")
             name, _, sense = part.partition(":")
             items.append((name.strip(), (sense or "min").strip().lower()))
     else:

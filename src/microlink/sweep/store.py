@@ -34,10 +34,18 @@ chunks missing from ``chunks``.
 
 DuckDB allows one writing process at a time; a run whose status is still ``running`` when a writer
 opens the store was cut short (the process was killed) and is marked ``interrupted``.
+
+Every connection is opened with DuckDB's external access disabled (no file, network or extension access from
+SQL: a store file holding a view over ``read_text(...)`` cannot read other files), extension auto-loading
+off and the configuration locked, so SQL cannot switch them back on. Only :meth:`ResultStore.query` with
+``allow_files=True`` (``microlink results query --allow-files``) keeps file access. Every DuckDB or
+operating-system failure (locked, damaged or truncated file, full disk) becomes one
+:class:`~microlink.errors.ConfigError` naming the store and the cause.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -57,6 +65,10 @@ SCHEMA_VERSION = "1"
 #: Cap of DuckDB's buffer pool while a sweep writes: without it the pool keeps every written block (up to
 #: 80 % of RAM) and the writer's memory grows with the sweep instead of staying bounded.
 WRITER_MEMORY_LIMIT = "128MB"
+#: Most rows one query returns to the caller.
+MAX_FETCH_ROWS = 1_000_000_000
+#: Largest value of an INTEGER column of the schema (chunk counts and sizes) [1].
+INT32_MAX = 2**31 - 1
 
 _DUCK_TYPES = {"float64": "DOUBLE", "int64": "BIGINT", "int32": "INTEGER", "bool": "BOOLEAN", "str": "VARCHAR"}
 
@@ -119,6 +131,70 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _connection_config(*, allow_files: bool = False, memory_limit: str | None = None) -> dict:
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+              "allow_unsigned_extensions": False}
+    if not allow_files:
+        config["enable_external_access"] = False
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    config["lock_configuration"] = True
+    return config
+
+
+def _cause(exc: BaseException) -> str:
+    """The first line of a DuckDB or OS error, with the disk-full case said plainly."""
+    if isinstance(exc, OSError) and not str(exc).startswith("["):
+        text = exc.strerror or str(exc)
+    else:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    low = text.lower()
+    if any(k in low for k in ("no space left", "file too large", "disk full", "disk quota")):
+        text += " (the disk is full or the file is over its size limit)"
+    return text
+
+
+def _store_error(path: Path, exc: BaseException, action: str = "read") -> ConfigError:
+    """One message for every failure of the store file."""
+    text = _cause(exc)
+    low = text.lower()
+    if "lock" in low and "conflicting" in low or "could not set lock" in low:
+        return ConfigError(f"store: {path} is in use by another process (a sweep still running?)")
+    if any(k in low for k in ("not a valid duckdb", "corrupt", "checksum", "unexpected end", "serializ",
+                              "invalid database", "failed to read database header", "could not read enough bytes")):
+        return ConfigError(f"store: {path} is damaged or not a microlink store ({text})")
+    if "duplicate key" in low and "chunk_id" in low:
+        return ConfigError(f"store: {path}: that chunk is already committed ({text})")
+    if "permission error" in low or "file system operations are disabled" in low:
+        return ConfigError(f"store: {action} refused: file access from SQL is disabled ({text})")
+    return ConfigError(f"store: cannot {action} {path}: {text}")
+
+
+def _guarded(action: str):
+    """Method decorator: DuckDB and OS errors -> one :class:`ConfigError` naming the store."""
+
+    def wrap(method):
+        @functools.wraps(method)
+        def inner(self, *args, **kwargs):
+            duckdb = _duckdb()
+            try:
+                return method(self, *args, **kwargs)
+            except (duckdb.Error, OSError) as exc:
+                raise _store_error(self.path, exc, action) from None
+
+        return inner
+
+    return wrap
+
+
+def _rollback(con) -> None:
+    """Roll back the open transaction; a failure here (e.g. on a full disk) must not hide the first error."""
+    try:
+        con.execute("ROLLBACK")
+    except Exception:  # noqa: BLE001 - the original error is the one to report
+        pass
+
+
 def _unmask(values) -> np.ndarray:
     """A fetched column as a plain array: SQL NULL becomes NaN (numbers) or None (text)."""
     if not isinstance(values, np.ma.MaskedArray):
@@ -135,27 +211,45 @@ def _unmask(values) -> np.ndarray:
 class ResultStore:
     """A DuckDB results file (``read_only=True`` for listing and queries while nothing writes)."""
 
-    def __init__(self, path=DEFAULT_STORE, *, read_only: bool = False):
+    def __init__(self, path=DEFAULT_STORE, *, read_only: bool = False, allow_files: bool = False):
+        import os
+        import stat
+
         duckdb = _duckdb()
         self.path = Path(path)
         self.read_only = read_only
-        if read_only and not self.path.exists():
-            raise ConfigError(f"store: file not found: {self.path}")
+        self.allow_files = allow_files
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            text = str(exc).splitlines()[0]
-            if "lock" in text.lower():
-                raise ConfigError(f"store: {self.path} is in use by another process (a sweep still running?)") \
-                    from None
-            raise ConfigError(f"store: cannot open {self.path}: {text}") from None
-        if not read_only:
-            self.con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
-            self.con.execute(_SCHEMA)
-            self.con.execute("INSERT OR REPLACE INTO store_info VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-            self.con.execute("UPDATE runs SET status = 'interrupted', message = ? WHERE status = 'running'", [_STALE])
-        elif not self._has_table("runs"):
-            raise ConfigError(f"store: {self.path} holds no microlink runs")
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            info = None
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"store: cannot open {self.path}: {_cause(exc) if isinstance(exc, OSError) else exc}") \
+                from None
+        if info is None and read_only:
+            raise ConfigError(f"store: file not found: {self.path}")
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"store: {self.path} is not a regular file")
+        config = _connection_config(allow_files=allow_files,
+                                    memory_limit=None if read_only else WRITER_MEMORY_LIMIT)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
+        except (duckdb.Error, OSError) as exc:
+            raise _store_error(self.path, exc, "open") from None
+        try:
+            if not read_only:
+                self.con.execute(_SCHEMA)
+                self.con.execute("INSERT OR REPLACE INTO store_info VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+                self.con.execute("UPDATE runs SET status = 'interrupted', message = ? WHERE status = 'running'",
+                                 [_STALE])
+            elif not self._has_table("runs"):
+                raise ConfigError(f"store: {self.path} holds no microlink runs")
+        except (duckdb.Error, OSError) as exc:
+            self.con.close()
+            raise _store_error(self.path, exc, "open") from None
+        except ConfigError:
+            self.con.close()
+            raise
 
     # ------------------------------------------------------------------ lifecycle
     def close(self) -> None:
@@ -187,6 +281,11 @@ class ResultStore:
         for c in columns:
             if not _IDENT.match(c.name):
                 raise ConfigError(f"store: column name {c.name!r} is not a plain identifier")
+        for label, value in (("chunk_size", chunk_size), ("n_chunks", n_chunks)):
+            if not 1 <= int(value) <= INT32_MAX:
+                raise ConfigError(f"sweep: {label} = {int(value):,}; allowed: 1 .. {INT32_MAX:,}")
+        if not 0 <= int(n_points) < 2**63:
+            raise ConfigError(f"sweep: n_points = {int(n_points):,}; allowed: fewer than 2**63")
         self.con.execute("BEGIN TRANSACTION")
         try:
             run_id = int(self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0])
@@ -202,7 +301,7 @@ class ResultStore:
             self.con.execute(f"CREATE TABLE {table} ({cols})")
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            _rollback(self.con)
             raise
         return run_id
 
@@ -285,10 +384,13 @@ class ResultStore:
                                   len(frame), float(seconds), _now()])
                 self.con.execute("COMMIT")
             except BaseException:
-                self.con.execute("ROLLBACK")
+                _rollback(self.con)
                 raise
         finally:
-            self.con.unregister("_microlink_chunk")
+            try:
+                self.con.unregister("_microlink_chunk")
+            except Exception:  # noqa: BLE001 - keep the first error
+                pass
 
     # ------------------------------------------------------------------ reading
     def query(self, sql: str, params: list | None = None, limit: int | None = None):
@@ -297,6 +399,8 @@ class ResultStore:
         ``limit`` fetches at most that many rows (the rest of the result is never materialised).
         """
         duckdb = _duckdb()
+        if limit is not None and not 1 <= int(limit) <= MAX_FETCH_ROWS:
+            raise ConfigError(f"--limit: got {limit}; allowed: 1 .. {MAX_FETCH_ROWS:,}")
         try:
             cur = self.con.execute(sql, params or [])
             if limit is None or cur.description is None:
@@ -306,8 +410,26 @@ class ResultStore:
 
             rows = cur.fetchmany(int(limit))
             return pd.DataFrame.from_records(rows, columns=names)
+        except (duckdb.Error, OSError) as exc:
+            raise _query_error(exc) from None
+
+    def user_query(self, sql: str, limit: int | None = None):
+        """One read-only ``SELECT`` written by a user (no other statement kinds, never two statements)."""
+        duckdb = _duckdb()
+        if not isinstance(sql, str) or not sql.strip():
+            raise ConfigError("query: empty; give one SELECT statement")
+        if len(sql) > MAX_SQL_CHARS:
+            raise ConfigError(f"query: {len(sql):,} characters; allowed: at most {MAX_SQL_CHARS:,}")
+        try:
+            statements = duckdb.extract_statements(sql)
         except duckdb.Error as exc:
-            raise ConfigError(f"query: {str(exc).splitlines()[0]}") from None
+            raise _query_error(exc) from None
+        if len(statements) != 1:
+            raise ConfigError(f"query: {len(statements)} statements; allowed: exactly one SELECT")
+        if statements[0].type != duckdb.StatementType.SELECT:
+            kind = str(statements[0].type).rsplit(".", 1)[-1]
+            raise ConfigError(f"query: a {kind} statement; allowed: SELECT only (the store is read-only)")
+        return self.query(sql, limit=limit)
 
     def fetch_columns(self, run_id: int, names: Iterable[str], where: str | None = None,
                       order: bool = True) -> dict[str, np.ndarray]:
@@ -329,17 +451,32 @@ class ResultStore:
         duckdb = _duckdb()
         try:
             out = self.con.execute(sql).fetchnumpy()
-        except duckdb.Error as exc:
-            raise ConfigError(f"query: {str(exc).splitlines()[0]}") from None
+        except (duckdb.Error, OSError) as exc:
+            raise _query_error(exc) from None
         return {k: _unmask(v) for k, v in out.items()}
 
     def export_parquet(self, run_id: int, path) -> Path:
         """Write a run's points, ordered by point, to a Parquet file."""
         self.run(run_id)
         path = Path(path)
-        target = str(path).replace("'", "''")
-        self.con.execute(f"COPY (SELECT * FROM points_{int(run_id)} ORDER BY point_id) TO '{target}' "
-                         "(FORMAT PARQUET)")
+        if path.is_dir():
+            raise ConfigError(f"--parquet: {path} is a directory; give a file name")
+        if not path.parent.is_dir():
+            raise ConfigError(f"--parquet: {path}: the directory {path.parent} does not exist")
+        _pyarrow()
+        import pyarrow.parquet as pq
+
+        duckdb = _duckdb()
+        try:
+            rel = self.con.sql(f"SELECT * FROM points_{int(run_id)} ORDER BY point_id")
+            reader = rel.to_arrow_reader() if hasattr(rel, "to_arrow_reader") else rel.fetch_arrow_reader()
+            with pq.ParquetWriter(str(path), reader.schema) as writer:
+                for batch in reader:
+                    writer.write_batch(batch)
+        except duckdb.Error as exc:
+            raise _store_error(self.path, exc, "export from") from None
+        except OSError as exc:
+            raise ConfigError(f"--parquet: cannot write {path}: {_cause(exc)}") from None
         return path
 
     def dataset(self, run_id: int):
@@ -403,10 +540,30 @@ class ResultStore:
         duckdb = _duckdb()
         try:
             return {k: _unmask(v) for k, v in self.con.execute(sql).fetchnumpy().items()}
-        except duckdb.Error as exc:
-            raise ConfigError(f"query: {str(exc).splitlines()[0]}") from None
+        except (duckdb.Error, OSError) as exc:
+            raise _query_error(exc) from None
 
     def _dicts(self, sql: str, params: list | None = None) -> list[dict[str, Any]]:
         cur = self.con.execute(sql, params or [])
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+#: Longest SQL text accepted by :meth:`ResultStore.user_query` [characters].
+MAX_SQL_CHARS = 100_000
+
+
+def _query_error(exc: BaseException) -> ConfigError:
+    text = _cause(exc)
+    if "file system operations are disabled" in text or "permission error" in text.lower():
+        return ConfigError(f"query: file access from SQL is disabled ({text}); "
+                           "`microlink results query --allow-files` allows reading files")
+    return ConfigError(f"query: {text}")
+
+
+for _name, _action in (("create_run", "write"), ("restart_run", "write"), ("finish_run", "write"),
+                       ("commit_chunk", "write"), ("find_resumable", "read"), ("run", "read"), ("runs", "read"),
+                       ("latest_run_id", "read"), ("columns", "read"), ("done_chunks", "read"),
+                       ("progress", "read"), ("counts", "read"), ("best", "read"), ("pareto", "read"),
+                       ("summarize", "read"), ("dataset", "read"), ("_has_table", "read")):
+    setattr(ResultStore, _name, _guarded(_action)(getattr(ResultStore, _name)))
