@@ -89,3 +89,21 @@ def test_engine_bad_arguments():
         estimate_ber(ISI, target_ber=0.9)
     with pytest.raises(ParameterError, match="model"):
         estimate_ber("lightbundle")
+
+
+@pytest.mark.parametrize("precision", [0.2, 0.05])
+def test_importance_sampling_stops_at_the_requested_precision(precision):
+    # neither short of it nor far beyond it (a run sized for +-20 % must not deliver +-2 %)
+    r = importance_sampling_ber(ISI, seed=17, precision=precision)
+    assert r.stopped == "precision"
+    assert 0.6 * precision <= r.relative_half_width <= precision
+
+
+def test_sequential_stopping_keeps_coverage_and_is_unbiased_over_seeds():
+    st = statistical_ber(decision_point(ISI))["ber"]
+    runs = [importance_sampling_ber(ISI, seed=s, precision=0.2) for s in range(40)]
+    covered = sum(r.ci_low <= st <= r.ci_high for r in runs)
+    assert covered >= 33  # nominal 95 %: P(at most 32 of 40 covered) = 7e-4
+    est = np.array([r.ber for r in runs])
+    # mean of 40 estimates, each +-20 % at 95 % (sd ~10 %): its sd is ~1.6 %; allow 4 sd
+    assert abs(est.mean() / st - 1.0) < 0.065
