@@ -73,12 +73,17 @@ TORNADO_METRICS = ("max_reach_m", "margin_db", "energy_per_bit_pj")
 
 
 def supports_parameter_arrays(parameters) -> bool:
-    """Whether the link class evaluates array-valued parameters in one call (its declared capability).
+    """Whether the link class evaluates array-valued parameters in one call.
 
-    Until every link class declares ``supports_parameter_arrays``, the micro-LED chain is the one known to
-    take parameter arrays; this is the only place that fallback lives.
+    The capability is the class attribute :attr:`microlink.link.base.SectionedLink.supports_parameter_arrays`
+    that every technology declares. An object that is not a :class:`~microlink.link.base.SectionedLink` (a
+    stand-in with ``evaluate`` and ``sections``) declares nothing and is evaluated one sample at a time.
     """
-    return bool(getattr(type(parameters), "supports_parameter_arrays", type(parameters).technology == "microled"))
+    from microlink.link.base import SectionedLink
+
+    if not isinstance(parameters, SectionedLink):
+        return False
+    return bool(type(parameters).supports_parameter_arrays)
 
 
 # ------------------------------------------------------------------------------------------------ resolving

@@ -119,3 +119,27 @@ def test_bands_identical_on_every_executor(executor):
     for m in u.METRICS:
         np.testing.assert_array_equal(serial.outputs[m], other.outputs[m])
     assert serial.to_dict()["max_reach_m_p50"] == other.to_dict()["max_reach_m_p50"]
+
+
+def test_array_support_is_the_declared_class_attribute():
+    from microlink.catalog import list_parameter_sets
+    from microlink.link.base import SectionedLink
+
+    for name in list_parameter_sets():
+        params = get_parameter_set(name).parameters
+        assert isinstance(params, SectionedLink), name
+        assert u.supports_parameter_arrays(params) is bool(type(params).supports_parameter_arrays), name
+    assert u.supports_parameter_arrays(get_parameter_set("lightbundle").parameters) is True
+
+    class Stand:  # evaluate/sections duck type, not a SectionedLink: declares nothing
+        technology = "microled"
+        supports_parameter_arrays = True
+
+        def sections(self):
+            return {}
+
+        def evaluate(self, *a, **k):
+            raise AssertionError
+
+    assert u.supports_parameter_arrays(Stand()) is False
+    assert u.supports_parameter_arrays("lightbundle") is False
