@@ -30,7 +30,7 @@ app = typer.Typer(
     name="microlink",
     help="Short-reach interconnect models for AI data centers: micro-LED CPO vs copper and laser optics.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
