@@ -28,7 +28,22 @@ class ParameterError(MicrolinkError, ValueError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field}: got {value!r}; allowed: {allowed}")
+        super().__init__(f"{field}: got {shown_value(value)}; allowed: {allowed}")
+
+
+#: Longest rendering of an offending value in a message [characters].
+MAX_VALUE_CHARS = 80
+
+
+def shown_value(value: object) -> str:
+    """``repr(value)`` cut to :data:`MAX_VALUE_CHARS` (a 100,000-digit number stays one readable line)."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a value whose repr fails is still reported
+        text = f"<{type(value).__name__}>"
+    if len(text) > MAX_VALUE_CHARS:
+        text = text[: MAX_VALUE_CHARS - 15] + "..." + text[-12:]
+    return text
 
 
 class ConfigError(MicrolinkError, ValueError):

@@ -170,8 +170,9 @@ def load_yaml(text: str, *, source: str = "<text>") -> Any:
 
     if _LOADER is None:
         _LOADER = _strict_loader()
-    loader = _LOADER(text)
+    loader = None
     try:
+        loader = _LOADER(text)  # the reader checks the characters here already
         return loader.get_single_data()
     except _Refused as exc:
         raise ConfigError(f"{source}: {exc}") from None
@@ -183,7 +184,8 @@ def load_yaml(text: str, *, source: str = "<text>") -> Any:
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. an int of 5,000 digits
         raise ConfigError(f"{source}: cannot parse YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def load_toml(text: str, *, source: str = "<text>") -> dict:

@@ -468,11 +468,15 @@ class ResultStore:
 
         duckdb = _duckdb()
         try:
-            rel = self.con.sql(f"SELECT * FROM points_{int(run_id)} ORDER BY point_id")
-            reader = rel.to_arrow_reader() if hasattr(rel, "to_arrow_reader") else rel.fetch_arrow_reader()
-            with pq.ParquetWriter(str(path), reader.schema) as writer:
-                for batch in reader:
-                    writer.write_batch(batch)
+            cursor = self.con.cursor()  # its own result: earlier fetchone() results stay open on self.con
+            try:
+                rel = cursor.sql(f"SELECT * FROM points_{int(run_id)} ORDER BY point_id")
+                reader = rel.to_arrow_reader() if hasattr(rel, "to_arrow_reader") else rel.fetch_arrow_reader()
+                with pq.ParquetWriter(str(path), reader.schema) as writer:
+                    for batch in reader:
+                        writer.write_batch(batch)
+            finally:
+                cursor.close()
         except duckdb.Error as exc:
             raise _store_error(self.path, exc, "export from") from None
         except OSError as exc:
