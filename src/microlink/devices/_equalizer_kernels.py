@@ -4,8 +4,8 @@ For every point, every CTLE setting of the grid and every candidate sampling pha
 small symmetric positive-definite system ``A w = sigma_d^2 v_0`` (``N`` x ``N``, ``N`` the FFE length; see
 :mod:`microlink.devices.serdes` for ``A``). NumPy would hold all ``points x gains x phases`` systems at once
 (hundreds of kB per point); here each is built, factorised (Cholesky) and scored in a few kB of scratch,
-and only the best candidate of each point is kept. Sums run in a fixed order, so a point's result does not
-depend on the batch it is evaluated in. Compiled functions are cached on disk after the first call.
+and only the best candidate of each point is kept. Every point is computed in its own scratch, so its result
+does not depend on the batch it is evaluated in. Compiled functions are cached on disk after the first call.
 """
 
 from __future__ import annotations
@@ -15,8 +15,13 @@ import math
 import numba
 import numpy as np
 
+#: Let LLVM reassociate sums (vectorised reductions) and fuse multiply-adds; no assumption about NaN or
+#: infinity is made, so a failed Cholesky pivot is still detected. Sums still run in an order fixed by the
+#: compiled code, independent of the batch.
+_FAST = {"reassoc", "contract"}
 
-@numba.njit(cache=True)
+
+@numba.njit(cache=True, fastmath=_FAST)
 def _cholesky_solve(a, b, out, lower, y):  # pragma: no cover - compiled
     """Solve ``a out = b`` by Cholesky ``a = L L^T``; False when ``a`` is not numerically positive definite."""
     n = a.shape[0]
@@ -46,7 +51,7 @@ def _cholesky_solve(a, b, out, lower, y):  # pragma: no cover - compiled
     return True
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, fastmath=_FAST)
 def _lu_solve(a, b, out, work):  # pragma: no cover - compiled
     """Solve ``a out = b`` by Gaussian elimination with partial pivoting (the fallback of an indefinite ``a``)."""
     n = a.shape[0]
@@ -83,7 +88,7 @@ def _lu_solve(a, b, out, work):  # pragma: no cover - compiled
         out[i] = s / work[i, i]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, fastmath=_FAST)
 def _mmse_candidate(x, dx, rn, sd2, stx, jit_coef, n_pre, n_dfe, w, geq, dg, rx, v, a, lower, y):  # pragma: no cover
     """MMSE FFE given an ideal DFE for one symbol-spaced response ``x [U]`` (derivative ``dx [U]``) and a
     noise autocorrelation ``rn [N]``. Fills ``w [N]`` (taps) and ``geq [U + N - 1]`` (equalised response);
@@ -98,10 +103,12 @@ def _mmse_candidate(x, dx, rn, sd2, stx, jit_coef, n_pre, n_dfe, w, geq, dg, rx,
             best = x[u]
             m = u
     for lag in range(n):
-        s = 0.0
-        for u in range(u_len - lag):
-            s += x[u] * x[u + lag]
-        rx[lag] = s
+        rx[lag] = 0.0
+    for u in range(u_len):
+        xu = x[u]
+        top = min(n, u_len - u)
+        for lag in range(top):
+            rx[lag] += xu * x[u + lag]
     for k in range(n_dfe + 1):
         for j in range(n):
             idx = m + k + n_pre - j
@@ -109,12 +116,12 @@ def _mmse_candidate(x, dx, rn, sd2, stx, jit_coef, n_pre, n_dfe, w, geq, dg, rx,
     c = sd2 + stx
     trace = 0.0
     for r in range(n):
-        for s in range(n):
-            d = r - s if r >= s else s - r
-            e = c * rx[d] + rn[d]
+        for s in range(r + 1):
+            e = c * rx[r - s] + rn[r - s]
             for k in range(1, n_dfe + 1):
                 e -= sd2 * v[k, r] * v[k, s]
             a[r, s] = e
+            a[s, r] = e
         trace += a[r, r]
     scale = max(trace / n, 1e-300)
     for r in range(n):
@@ -144,12 +151,11 @@ def _mmse_candidate(x, dx, rn, sd2, stx, jit_coef, n_pre, n_dfe, w, geq, dg, rx,
             continue
         isi2 += gr * gr
     noise = 0.0
-    for r in range(n):
+    for lag in range(n):
         s = 0.0
-        for q in range(n):
-            d = r - q if r >= q else q - r
-            s += rn[d] * w[q]
-        noise += w[r] * s
+        for q in range(n - lag):
+            s += w[q] * w[q + lag]
+        noise += (rn[0] if lag == 0 else 2.0 * rn[lag]) * s
     noise = max(noise, 0.0)
     tx2 = stx * g2
     jit2 = jit_coef * d2
@@ -157,7 +163,7 @@ def _mmse_candidate(x, dx, rn, sd2, stx, jit_coef, n_pre, n_dfe, w, geq, dg, rx,
     return snr, m, main, isi2, noise, tx2, jit2
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, fastmath=_FAST)
 def mmse_kernel(x, dx, rn, sd2, stx, jit_coef, n_pre, n_dfe):  # pragma: no cover - compiled
     """:func:`_mmse_candidate` over a batch: ``x, dx [B, U]``, ``rn [B, N]``, ``stx [B]``.
 
@@ -187,7 +193,7 @@ def mmse_kernel(x, dx, rn, sd2, stx, jit_coef, n_pre, n_dfe):  # pragma: no cove
     return taps, resp, main_index, noise, snr
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, fastmath=_FAST)
 def equalize_kernel(pulse_a, pulse_b, psd, symbol_rate, noise_basis, gains, sd2, stx, jit_coef, n_pre, n_dfe, sps,
                     offsets, keep_pulse):  # pragma: no cover - compiled
     """CTLE-gain and sampling-phase search with an MMSE FFE + DFE per candidate, best candidate per point.
@@ -239,7 +245,6 @@ def equalize_kernel(pulse_a, pulse_b, psd, symbol_rate, noise_basis, gains, sd2,
     raw_noise = np.zeros(n_pts)
     proj = np.empty(n_k)
     p = np.empty(t_len)
-    dp = np.empty(t_len)
     x = np.empty(u_len)
     dx = np.empty(u_len)
     rn = np.empty(n)
@@ -271,8 +276,6 @@ def equalize_kernel(pulse_a, pulse_b, psd, symbol_rate, noise_basis, gains, sd2,
                 p[t] = g * pulse_a[i, t] + pulse_b[i, t]
                 if p[t] > p[peak]:
                     peak = t
-            for t in range(t_len):
-                dp[t] = (p[(t + 1) % t_len] - p[(t - 1 + t_len) % t_len]) * half_sps
             for lag in range(n):
                 rn[lag] = g * g * proj[lag] + proj[n + lag]
             base = peak % sps
@@ -281,8 +284,11 @@ def equalize_kernel(pulse_a, pulse_b, psd, symbol_rate, noise_basis, gains, sd2,
                 if ph < 0:
                     ph += sps
                 for u in range(u_len):
-                    x[u] = p[u * sps + ph]
-                    dx[u] = dp[u * sps + ph]
+                    t = u * sps + ph
+                    x[u] = p[t]
+                    after = p[t + 1] if t + 1 < t_len else p[0]
+                    before = p[t - 1] if t > 0 else p[t_len - 1]
+                    dx[u] = (after - before) * half_sps
                 snr, m, main, _, nv, tx2, jit2 = _mmse_candidate(x, dx, rn, sd2, stx[i], jit_coef, n_pre, n_dfe, w,
                                                                  geq, dg, rx, v, a, lower, y)
                 if not have or snr > best:
@@ -305,12 +311,13 @@ def equalize_kernel(pulse_a, pulse_b, psd, symbol_rate, noise_basis, gains, sd2,
             for t in range(t_len):
                 p[t] = g * pulse_a[i, t] + pulse_b[i, t]
             for j in range(n):
-                shift = (j - n_pre) * sps
+                shift = ((j - n_pre) * sps) % t_len  # eq[t] += w_j p[(t - shift) mod T]
+                if shift < 0:
+                    shift += t_len
                 wj = taps[i, j]
-                for t in range(t_len):
-                    src = (t - shift) % t_len
-                    if src < 0:
-                        src += t_len
-                    eq_pulse[i, t] += wj * p[src]
+                for t in range(shift):
+                    eq_pulse[i, t] += wj * p[t - shift + t_len]
+                for t in range(shift, t_len):
+                    eq_pulse[i, t] += wj * p[t - shift]
     return (taps, resp, main_pos, main_out, noise_out, tx_out, jit_out, snr_out, gain_index, phase_index,
             eq_pulse, raw_noise)
