@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from microlink.cli.options import FormatOption, OutputFormat, PlotOption
+from microlink.cli.uncertainty_options import UncertaintyOption, UncertaintySeedOption
 
 #: The attach every technology is also shown at, next to its native one: the long-reach host SerDes that copper
 #: and pluggable links are charged, so a co-packaged link's lead is read on the same host interface.
@@ -57,6 +58,8 @@ def main(
     detail: bool = typer.Option(False, "--detail", "-d", help="Also print every technology at every reach."),
     fmt: OutputFormat = FormatOption,
     plot: Path | None = PlotOption,
+    uncertainty: int = UncertaintyOption,
+    seed: int = UncertaintySeedOption,
 ):
     """Compare micro-LED, copper, VCSEL, SiPh CPO and pluggable links: feasibility, energy, BER, latency, cost, FIT."""
     from microlink.catalog import list_parameter_sets
@@ -88,6 +91,8 @@ def main(
     mode = attach.value
     if mode != "native" and not attach_supported():
         raise ParameterError("--attach", mode, "native (this version of the link chain models no other attach)")
+    if uncertainty and mode != "native":
+        raise ParameterError("--attach", mode, "native with --uncertainty (bands use each set's own attach)")
 
     results = comparison_points(names, aggregate_rate=aggregate, reach=lengths, target_ber=target_ber,
                                 attach=mode)
@@ -97,11 +102,19 @@ def main(
                                    attach=COMMON_ATTACH)
     evaluated = {n: r for n, r in results.items() if not isinstance(r, str)}
     boundary = next((boundary_of(r) for r in evaluated.values()), "")
+    bands, unranged = {}, []
+    if uncertainty:
+        from microlink.cli.uncertainty_options import compare_bands, sets_without_ranges
+
+        unranged = sets_without_ranges(list(evaluated))
+        bands = compare_bands(list(evaluated), samples=uncertainty, seed=seed, aggregate_rate=aggregate,
+                              reaches=lengths, target_ber=target_ber)
 
     if plot is not None:
         from microlink.report.compare_plots import save_compare_figure
 
-        save_compare_figure(evaluated, plot, aggregate_rate=aggregate, target_ber=target_ber)
+        save_compare_figure(evaluated, plot, aggregate_rate=aggregate, target_ber=target_ber,
+                            bands={n: r for n, (r, _) in bands.items()} or None)
 
     if fmt != OutputFormat.table:
         rows = []
@@ -119,9 +132,19 @@ def main(
                 if common is not None:
                     d[f"energy_per_bit_pj_at_{COMMON_ATTACH}"] = (
                         float(others[i].energy_per_bit_pj) if others is not None else None)
+                if uncertainty:
+                    d["p_feasible"] = bands[name][1].get(float(point.reach)) if name in bands else None
                 rows.append(d)
         meta = run_meta(inputs={"rate_bps": aggregate, "reach_m": lengths, "tech": names, "target_ber": target_ber,
-                                "attach": mode}, boundary=boundary)
+                                "attach": mode, "uncertainty": uncertainty},
+                        seed=seed if uncertainty else None, boundary=boundary)
+        if uncertainty:
+            from microlink.cli.uncertainty_options import compare_bands_json
+
+            print_document({"rows": rows, "uncertainty": {
+                "samples": uncertainty, "seed": seed, "sampling": "latin-hypercube", "without_ranges": unranged,
+                "sets": compare_bands_json(bands)}}, fmt, meta)
+            return
         print_document(rows, fmt, meta)
         return
 
@@ -132,5 +155,9 @@ def main(
     console = Console()
     print_compare_table(results, aggregate_rate=aggregate, target_ber=target_ber, detail=detail, common=common,
                         common_attach=COMMON_ATTACH, boundary=boundary, console=console)
+    if uncertainty:
+        from microlink.cli.uncertainty_options import print_compare_bands
+
+        print_compare_bands(bands, unranged, console=console)
     if plot is not None:
         console.print(f"figure saved to {plot}")

@@ -168,17 +168,21 @@ def run_solve_for(parameter_set: Any, field_key: str, *, aggregate_rate, reach, 
 
 def compare_bands(names: list[str], *, samples: int, seed: int, aggregate_rate: float, reaches: list[float],
                   target_ber: float) -> dict[str, Any]:
-    """Bands of every compared set: ``{name: (LinkUncertainty, {length: P(feasible)})}``.
+    """Bands of every compared set that records ranges: ``{name: (LinkUncertainty, {length: P(feasible)})}``.
 
     One draw per set at the shortest length; the probability of being feasible at each length is the
     fraction of samples whose max reach covers it (the chain's feasibility is ``reach <= max_reach``).
+    Sets without ranges (:func:`sets_without_ranges`) are left out: they have only their point estimate.
     """
     import numpy as np
 
     from microlink.uncertainty import link_bands
 
     out = {}
+    skip = set(sets_without_ranges(names))
     for name in names:
+        if name in skip:
+            continue
         r = link_bands(name, samples=samples, seed=seed, aggregate_rate=aggregate_rate, reach=float(min(reaches)),
                        target_ber=target_ber)
         reach = np.asarray(r.outputs["max_reach_m"])
@@ -186,23 +190,40 @@ def compare_bands(names: list[str], *, samples: int, seed: int, aggregate_rate: 
     return out
 
 
-def print_compare_bands(bands: dict[str, Any]) -> None:
+def sets_without_ranges(names: list[str]) -> list[str]:
+    """The catalog sets among ``names`` that record no parameter ranges (point estimates only)."""
+    from microlink.catalog import get_parameter_set
+
+    return [n for n in names if not get_parameter_set(n).ranges]
+
+
+def print_compare_bands(bands: dict[str, Any], without: list[str] = (), console=None) -> None:
     """P(feasible) per length and the P10-P90 of energy per bit and max reach, one row per set."""
     from rich.console import Console
     from rich.table import Table
 
     lengths = sorted({L for _, p in bands.values() for L in p})
-    t = Table(title="uncertainty: P(feasible) per length, P10 .. P90 bands")
-    t.add_column("set")
+    t = Table(title="uncertainty: P(feasible) at each length; P10 .. P90 bands")
+    t.add_column("set", no_wrap=True)
     for L in lengths:
-        t.add_column(f"P(feasible) {L:g} m", justify="right")
-    for col in ("pJ/bit P10 .. P90", "max reach [m] P10 .. P90", "samples"):
-        t.add_column(col)
+        t.add_column(f"P {L:g} m", justify="right", no_wrap=True)
+    for col in ("pJ/bit", "max reach \\[m]"):
+        t.add_column(col, no_wrap=True)
     for name, (r, p) in bands.items():
         e, m = r.bands["energy_per_bit_pj"], r.bands["max_reach_m"]
         t.add_row(name, *[f"{p[L]:.2f}" for L in lengths], f"{e.p10:.3g} .. {e.p90:.3g}",
-                  f"{m.p10:.3g} .. {m.p90:.3g}", f"{r.samples}{'' if r.vectorised else ' (loop)'}")
-    Console().print(t)
+                  f"{m.p10:.3g} .. {m.p90:.3g}")
+    console = console or Console()
+    if bands:
+        console.print(t)
+    seeds = sorted({r.seed for r, _ in bands.values()})
+    if seeds:
+        n = sorted({r.samples for r, _ in bands.values()})
+        console.print(f"{', '.join(map(str, n))} Latin-hypercube samples of each set's recorded ranges, seed "
+                      f"{', '.join(map(str, seeds))}; "
+                      "P(feasible) = fraction of samples whose max reach covers the length.", highlight=False)
+    if without:
+        console.print(f"No recorded ranges (point estimate only): {', '.join(without)}.", highlight=False)
 
 
 def compare_bands_json(bands: dict[str, Any]) -> list[dict]:
