@@ -135,9 +135,11 @@ def _host_channel(pcb_inch: float) -> dict[str, Range]:
 
 
 _COPPER = {
-    "cable.conductor_excess": _r(1.2, 1.5, _a(
-        "IEEE Std 802.3bj-2014 92.10.7 cable-assembly insertion loss against the smooth-wire bound",
-        "1.2-1.5x: shield return, drain wire and plating vary by vendor")),
+    "cable.conductor_excess": _r(1.0, 1.35, _a(
+        "smooth-wire skin/proximity bound (1.0) up to the factor that puts 26 AWG at the IEEE Std 802.3bj-2014 "
+        "92.10.7 worst-case insertion-loss limit (1.35)", "1.0-1.35x: shield return and drain wire vary by vendor")),
+    "cable.conductor_roughness": _r(0.05e-6, 0.2e-6, _a("drawn silver-plated wire surface roughness",
+                                                        "0.05-0.2 um rms")),
     "cable.paddle_card_loss_db": _r(0.5, 1.5, _a("plug paddle card and wire termination", "0.5-1.5 dB per plug")),
     "cable.end_reflection": _r(0.05, 0.18, _a("connector/paddle-card return loss 15-26 dB at Nyquist (802.3ck)",
                                               "reflection coefficient 0.05-0.18")),

@@ -160,11 +160,19 @@ class TwinaxCable(Parameters):
                       "literature", "silver 1.59e-8 ohm m"),
     )
     conductor_excess: float = param(
-        1.35, unit="1", bounds=(1.0, 5.0),
-        source=Source(_BJ, "assumption",
-                      "1.35x the smooth-wire bound for shield return currents, drain wire and plating "
-                      "roughness; with it 5 m of 26 AWG plus paddle cards is ~22 dB at 12.89 GHz, at the "
-                      "802.3bj limit (no source gives the factor itself)"),
+        1.0, unit="1", bounds=(1.0, 5.0),
+        source=Source("smooth-wire skin-effect bound with the pair's proximity factor (Wheeler's incremental "
+                      "inductance rule; Pozar, Microwave Engineering, 4th ed., 2.7)", "derived",
+                      "1.0: no extra loss beyond skin, proximity and surface roughness; raise it to model shield "
+                      "return currents or a drain wire. The 802.3bj/ck limit lines are worst-case bounds, not "
+                      "cable physics, and are no longer used to set it"),
+    )
+    conductor_roughness: float = param(
+        0.1e-6, unit="m", bounds=(0.0, 10e-6), display=("um", 1e-6),
+        source=Source("drawn, silver-plated copper wire: surface roughness Rq ~0.05-0.2 um, far smoother than "
+                      "PCB foil (0.3-3 um); Hammerstad-Jensen roughness factor (Hammerstad and Jensen, IEEE "
+                      "MTT-S 1980)", "assumption",
+                      "0.1 um rms, the middle of the drawn-wire range; no twinax-specific measurement published"),
     )
     paddle_card_loss_db: float = param(
         1.0, unit="dB", bounds=(0.0, 20.0),
@@ -193,7 +201,8 @@ class TwinaxCable(Parameters):
 
     def attenuation(self, frequency):
         """Differential attenuation of the bulk cable [Hz -> Np/m]."""
-        return twinax_conductor_attenuation(
+        rough = hammerstad_roughness(frequency, self.conductor_roughness, self.conductor_resistivity)
+        return rough * twinax_conductor_attenuation(
             frequency, self.conductor_diameter, self.differential_impedance, self.permittivity,
             self.conductor_resistivity, self.conductor_excess,
         ) + dielectric_attenuation(frequency, self.permittivity, self.loss_tangent)

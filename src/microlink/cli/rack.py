@@ -288,8 +288,9 @@ def print_comparison(comparison, *, detail: bool = False, saved=None, console=No
     ref = rows[0] if rows else base
     short = [r for r in every if not r.feasible]
     for r in short:
-        notes.append(f"[red]{r.technology}[/] does not reach every cable of: {', '.join(r.infeasible_classes)} "
-                     "(figures shown as if it did).")
+        notes.append(f"[red]{r.technology}[/] cannot carry: {', '.join(r.infeasible_classes)} (a cable beyond its "
+                     "reach, or lanes that do not fit the hosts' SerDes without a gearbox; figures shown as if it "
+                     "could).")
     notes.append(f"Power = link ends (link results, incl. host SerDes / die-to-die halves) + {ref.switch_chips:,} "
                  f"switch cores ({ref.switch_power_w / power_scale:,.3g} {power_unit}); share of "
                  f"{ref.non_interconnect_power_w / power_scale:,.4g} {power_unit} non-interconnect + interconnect.")

@@ -113,4 +113,5 @@ def assemble(link, request: Request, plan: LanePlan, attach: Attach, fec: str, d
         media_kind=media_kind,
         pre_fec_threshold=b(threshold),
         attach_hop_ber=b(hop_ber),
+        gearbox=bool(attach.retimed),
     )

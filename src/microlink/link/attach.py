@@ -180,6 +180,18 @@ def resolve_attach(link, requested: str = "native") -> Attach:
     return Attach(kind, is_native, retimed, host, charged, receiver, link.host_channel_for(kind), SERDES_ATTACH_FEC)
 
 
+def host_port_serdes_power(port_rate, kind: str = "lr") -> float:
+    """Power of one host port's SerDes, transmit and receive halves and clocking, at ``port_rate`` per
+    direction on 200 Gb/s PAM4 lanes with KP4 [b/s -> W]: the price the chain charges as ``host_attach``, for
+    the rack layer's power books."""
+    from microlink.link.composite import Lanes
+
+    lanes = Lanes()
+    parts = ATTACH_SERDES[kind]().energy_per_bit(float(lanes.symbol_rate()), lanes.bits_per_symbol)
+    overhead = float(lanes.line_rate()) / lanes.payload_rate
+    return float((parts["tx"] + parts["rx"] + parts["clock"]) * overhead * float(port_rate))
+
+
 def default_channel(kind: str) -> HostChannel:
     """The default electrical channel of a SerDes attach kind."""
     return HostChannel(**ATTACH_CHANNELS[kind])

@@ -106,6 +106,9 @@ class LinkResult:
         Pre-FEC BER at which the FEC meets ``target_ber`` (the target itself without FEC) [1].
     attach_hop_ber : array
         BER added by the attach's electrical hops (retimed attaches) [1].
+    gearbox : bool
+        True when the media engine terminates the host's lanes (retimed), so its lane rate may differ from
+        the host SerDes'; linear technologies must run at the host's lane rate.
     """
 
     technology: str
@@ -150,6 +153,7 @@ class LinkResult:
     media_kind: str = "cores"
     pre_fec_threshold: Any = None
     attach_hop_ber: Any = 0.0
+    gearbox: bool = False
 
     # ------------------------------------------------------------------ derived quantities
     @property
@@ -249,6 +253,7 @@ class LinkResult:
             "media_kind": self.media_kind,
             "pre_fec_threshold": None if self.pre_fec_threshold is None else _py(self.pre_fec_threshold),
             "attach_hop_ber": _py(self.attach_hop_ber),
+            "gearbox": bool(self.gearbox),
         }
         if not np.ndim(self.ber):
             d["infeasible_reason"] = self.infeasible_reason
@@ -320,7 +325,7 @@ def stack_results(parts: list, where: list, shape) -> "LinkResult":
 
     changes = {f.name: merge([getattr(p, f.name) for p in parts]) for f in dataclasses.fields(first)
                if f.name not in ("technology", "parameter_set", "modulation", "fec", "attach", "boundary",
-                                 "media_kind")}
+                                 "media_kind", "gearbox")}
     return dataclasses.replace(first, **changes)
 
 
@@ -347,5 +352,5 @@ def result_points(result: "LinkResult") -> list:
     return [dataclasses.replace(result, **{f.name: pick(getattr(result, f.name), i)
                                            for f in dataclasses.fields(result)
                                            if f.name not in ("technology", "parameter_set", "modulation", "fec",
-                                                             "attach", "boundary", "media_kind")})
+                                                             "attach", "boundary", "media_kind", "gearbox")})
             for i in range(n)]

@@ -37,7 +37,12 @@ class ClassEvaluation:
     electrical : bool
         True when the link launches no optical power (copper, DAC, AEC).
     feasible : bool
-        Every cable, up to the longest, meets the target BER after FEC.
+        Every cable, up to the longest, meets the target BER after FEC, and the set is ``buildable``.
+    buildable : bool
+        The set's lanes fit the hosts' SerDes: its lane rate equals the class's, or it carries a gearbox
+        (a retimed engine: micro-LED, AEC, DSP modules), which its energy already charges.
+    lane_note : str
+        Why a set is not buildable ("" when it is).
     feasible_fraction : float
         Estimated share of cables that meet the target [1] (1 when the longest one does).
     longest_feasible : float
@@ -71,6 +76,8 @@ class ClassEvaluation:
     technology: str
     electrical: bool
     feasible: bool
+    buildable: bool
+    lane_note: str
     feasible_fraction: float
     longest_feasible: float
     reach_estimate: float
@@ -111,7 +118,10 @@ def result_technologies(names) -> dict[str, str]:
 
 def resolve_sets(spec: str | list[str], available: dict[str, str] | None = None) -> list[str]:
     """Parameter sets named by ``spec``: ``"all"``, or a comma-separated list of set names and technologies
-    (``"lightbundle,dac"``, ``"microled"``, ``"dsp_pluggable"``). Unknown names raise :class:`ConfigError`."""
+    (``"lightbundle,dac"``, ``"microled"``, ``"dsp_pluggable"``) or link files (``./my_led.yaml``, added to
+    ``available``). Unknown names raise :class:`ConfigError`."""
+    from microlink.catalog import get_parameter_set, is_file_reference
+
     available = catalog_sets() if available is None else available
     tokens = [t.strip() for t in (spec.split(",") if isinstance(spec, str) else spec) if t.strip()]
     if not tokens:
@@ -122,6 +132,9 @@ def resolve_sets(spec: str | list[str], available: dict[str, str] | None = None)
     for token in tokens:
         if token == "all":
             names = sorted(available)
+        elif is_file_reference(token):  # a link file: read (and checked) now, evaluated by its path
+            available.setdefault(token, get_parameter_set(token).technology)
+            names = [token]
         elif token in available:
             names = [token]
         elif token in families:
@@ -232,11 +245,17 @@ class LinkEvaluator:
             unique = np.unique(rate_arr)
             solved = self._evaluate(parameter_set, unique, np.full(unique.shape, 1.0), True)
             reach = dict(zip(unique.tolist(), np.broadcast_to(np.asarray(solved.max_reach, float), unique.shape).tolist()))
+        gearbox = bool(r.gearbox)
+        per_lane = arr(r.aggregate_rate) / np.maximum(arr(r.lanes_active), 1.0)
         out = {}
         for c, start, n, weights in layout:
             every = slice(start, start + n)
             mid = slice(start, start + len(weights))
-            ok = feasible[every]
+            lane_payload = float(per_lane[start])
+            buildable = gearbox or abs(lane_payload - c.lane_rate) <= 1e-6 * c.lane_rate
+            note = "" if buildable else (f"{lane_payload / 1e9:g} Gb/s lanes on {c.lane_rate / 1e9:g} Gb/s host "
+                                         "SerDes without a gearbox")
+            ok = feasible[every] & buildable
             points = length_arr[every]
             estimate = reach_estimate(points, ber[every], target[every])
             if ok.all():
@@ -249,6 +268,8 @@ class LinkEvaluator:
                 technology=r.technology,
                 electrical=bool(np.all(launched[every] == 0)),
                 feasible=bool(ok.all()),
+                buildable=bool(buildable),
+                lane_note=note,
                 feasible_fraction=fraction,
                 longest_feasible=float(points[ok].max()) if ok.any() else 0.0,
                 reach_estimate=estimate,

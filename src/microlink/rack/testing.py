@@ -85,7 +85,7 @@ class StubLink:
             latency=length / 2e8, fec="none", ber_post_fec=ber,
             cost_per_end=self.cost_per_gbps * agg / 1e9 + 0.5 * self.cable_cost_per_m * length,
             fit_per_end=np.full(agg.shape, self.fit_per_end),
-            module_power_per_end=self.module_energy_per_bit * agg, attach="native",
+            module_power_per_end=self.module_energy_per_bit * agg, attach="native", gearbox=not self.electrical,
             boundary="test stand-in: energy per bit per end as given",
         )
 

@@ -76,9 +76,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class PortSerDesModel(_Strict):
+    ports: Scalar
+    port_rate: Scalar
+
+
 class CitedModel(_Strict):
     value: Scalar
     source: str
+    #: Host ports whose SerDes the value includes but the link ends are charged for: the loader subtracts
+    #: ``ports x`` the link model's host SerDes power at ``port_rate`` (one price for the block).
+    less_port_serdes: PortSerDesModel | None = None
 
 
 Fact = Union[CitedModel, Scalar]
@@ -318,9 +326,19 @@ def _fact(raw, unit: str, path: str, default_source: str, sources: dict[str, str
     """Value of a fact in SI, recording its source under ``path``."""
     if isinstance(raw, CitedModel):
         sources[path] = raw.source
-        raw = raw.value
-    else:
-        sources[path] = default_source
+        value = parse_quantity(raw.value, unit, field=path)
+        if raw.less_port_serdes is not None:
+            from microlink.link.attach import host_port_serdes_power
+
+            ports = parse_quantity(raw.less_port_serdes.ports, "1", field=f"{path}.less_port_serdes.ports")
+            rate = parse_quantity(raw.less_port_serdes.port_rate, "b/s", field=f"{path}.less_port_serdes.port_rate")
+            if ports < 0 or ports != int(ports):
+                raise ParameterError(f"{path}.less_port_serdes.ports", ports, "a whole number >= 0")
+            value = value - ports * host_port_serdes_power(rate)
+            sources[path] = raw.source + (f" - {int(ports):,} ports x {host_port_serdes_power(rate):.3g} W host "
+                                          "SerDes (the link model's long-reach SerDes block)")
+        return value
+    sources[path] = default_source
     return parse_quantity(raw, unit, field=path)
 
 

@@ -30,10 +30,16 @@ def test_nvl72_arithmetic_with_copper_stand_in(stubs):
     per_end = 5.5e-12 * 400e9
     assert c.power_per_end_w == pytest.approx(per_end)
     assert r.link_power_w == pytest.approx(2592 * per_end)
-    assert r.switch_power_w == pytest.approx(18 * 41.6)
-    # as-built power is the cited rack power: 113.5488 kW + 0.7488 kW + 5.7024 kW = 120 kW
-    assert r.system_power_w == pytest.approx(120e3, rel=1e-9)
-    assert r.interconnect_share == pytest.approx(r.interconnect_power_w / 120e3)
+    # the port SerDes are priced once, by the link model, and taken out of the cited gross powers
+    from microlink.link.attach import host_port_serdes_power
+
+    port = host_port_serdes_power(400e9)
+    assert r.switch_power_w == pytest.approx(18 * (200.0 - 72 * port))
+    non_ic = 116.4e3 - 1296 * port
+    assert r.system_power_w == pytest.approx(non_ic + r.switch_power_w + r.link_power_w, rel=1e-9)
+    # charging the link ends exactly the SerDes price gives back the cited 120 kW rack
+    assert non_ic + r.switch_power_w + 2592 * port == pytest.approx(120e3, rel=1e-9)
+    assert r.interconnect_share == pytest.approx(r.interconnect_power_w / r.system_power_w)
     assert r.energy_per_bit == pytest.approx(r.interconnect_power_w / (2 * 518.4e12))
     assert r.failures_per_day == pytest.approx(2592 * 5.0 * 24 / 1e9)
     assert r.fit_per_link == pytest.approx(10.0)
