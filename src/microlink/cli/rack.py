@@ -10,7 +10,8 @@ from typing import List, Optional
 
 import typer
 
-from microlink.cli.options import FormatOption, OutputFormat, PlotOption
+from microlink.cli.options import DEFAULT_SEED, FormatOption, OutputFormat, PlotOption
+from microlink.cli.uncertainty_options import UncertaintySeedOption
 
 TechOption = typer.Option("all", "--tech", "-t", help="'all', or parameter sets / technologies, comma-separated (one row each).")
 PolicyOption = typer.Option("cheapest", "--policy", help="Add a row choosing per link class among --tech: cheapest | lowest-energy | most-reliable | none.")
@@ -27,6 +28,7 @@ WorkersOption = typer.Option(1, "--workers", help="Processes evaluating the tech
 ReachOption = typer.Option(False, "--reach", help="Also solve each technology's maximum reach (slower).")
 DetailOption = typer.Option(False, "--detail", help="Also print one row per link class.")
 ListOption = typer.Option(False, "--list", help="List system and workload presets and exit.")
+RackUncertaintyOption = typer.Option(0, "--uncertainty", min=0, help="Latin-hypercube samples of every set's parameter ranges (0: point estimate only); adds P10/P50/P90 of the power, cost and failure deltas and P(beats baseline). Tens, not thousands: each sample re-runs the comparison.")
 
 
 def main(
@@ -48,6 +50,8 @@ def main(
     list_presets: bool = ListOption,
     fmt: OutputFormat = FormatOption,
     plot: Optional[Path] = PlotOption,
+    uncertainty: int = RackUncertaintyOption,
+    seed: int = UncertaintySeedOption,
 ):
     """Rack or NVLink-domain interconnect per technology: power (W, share), pJ/bit, link ends, lanes, cables, fibers, cost, FIT and failures per day, against a baseline.
 
@@ -62,7 +66,7 @@ def main(
     topology = load_system(system)
     run(topology, tech=tech, policy=policy, baseline=baseline, assign=assign, workload=workload, fill=fill,
         job_days=job_days, gpu_power=gpu_power, step_time=step_time, target_ber=target_ber, bins=bins,
-        workers=workers, reach=reach, detail=detail, fmt=fmt, plot=plot)
+        workers=workers, reach=reach, detail=detail, fmt=fmt, plot=plot, uncertainty=uncertainty, seed=seed)
 
 
 # ---------------------------------------------------------------------------------------------- shared
@@ -93,8 +97,8 @@ def list_systems(fmt: OutputFormat) -> None:
 
 
 def run(topology, *, tech, policy, baseline, assign, workload, fill, job_days, gpu_power, step_time, target_ber,
-        bins, workers, reach, detail, fmt, plot) -> None:
-    """Compare, then print (table or JSON) and optionally plot."""
+        bins, workers, reach, detail, fmt, plot, uncertainty: int = 0, seed: int = DEFAULT_SEED) -> None:
+    """Compare, then print (table or JSON) and optionally plot; ``uncertainty`` samples add bands."""
     from microlink.rack.system import compare
     from microlink.rack.workload import load_workload
     from microlink.units import parse_quantity
@@ -106,6 +110,16 @@ def run(topology, *, tech, policy, baseline, assign, workload, fill, job_days, g
         gpu_power=parse_quantity(gpu_power, "W", field="--gpu-power") if gpu_power else None,
         step_time=parse_quantity(step_time, "s", field="--step-time") if step_time else None,
     )
+    bands = None
+    if uncertainty:
+        from microlink.rack.uncertainty import rack_bands
+
+        bands = rack_bands(
+            topology, samples=uncertainty, seed=seed, tech=tech, policy=None if policy == "none" else policy,
+            baseline=baseline, fixed=list(assign), workload=wl, fill=fill, bins=bins, target_ber=target_ber,
+            solve_reach=False, job_days=job_days,
+            gpu_power=parse_quantity(gpu_power, "W", field="--gpu-power") if gpu_power else None,
+            step_time=parse_quantity(step_time, "s", field="--step-time") if step_time else None)
     saved = None
     if plot is not None:
         from microlink.report.rack_plots import save_power_figure
@@ -121,9 +135,17 @@ def run(topology, *, tech, policy, baseline, assign, workload, fill, job_days, g
         rows = [r for r in comparison.rows] + ([comparison.baseline] if comparison.baseline is not None else [])
         doc["tco"] = {"assumptions": tco_a.to_dict(), "rows": [system_tco(r, tco_a).to_dict() for r in rows]}
         doc["plot"] = str(saved) if saved is not None else None
+        if bands is not None:
+            from microlink.cli.uncertainty_options import rack_bands_json
+
+            doc["uncertainty"] = rack_bands_json(bands, comparison)
         print_json(doc)
     else:
         print_comparison(comparison, detail=detail, saved=saved)
+        if bands is not None:
+            from microlink.cli.uncertainty_options import print_rack_bands
+
+            print_rack_bands(bands, comparison, console=_console())
 
 
 def _num(x: float, digits: int = 3) -> str:

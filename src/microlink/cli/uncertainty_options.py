@@ -236,3 +236,49 @@ def compare_bands_json(bands: dict[str, Any]) -> list[dict]:
         d["p_feasible_by_reach_m"] = {f"{L:g}": v for L, v in p.items()}
         rows.append(d)
     return rows
+
+
+def _rack_sets(comparison) -> list[str]:
+    """Parameter sets carrying any row or the baseline of a rack comparison."""
+    rows = list(comparison.rows) + ([comparison.baseline] if comparison.baseline is not None else [])
+    return sorted({s for r in rows for s in r.assignment.values()})
+
+
+def rack_bands_json(bands, comparison) -> dict[str, Any]:
+    """JSON of :class:`~microlink.rack.uncertainty.RackBands` with the ranges of the sets the rows use."""
+    from microlink.catalog import get_parameter_set
+
+    d = bands.to_dict()
+    d["ranges"] = {name: {k: r.to_dict() for k, r in sorted((get_parameter_set(name).ranges or {}).items())}
+                   for name in _rack_sets(comparison)}
+    d["without_ranges"] = sets_without_ranges(_rack_sets(comparison))
+    return d
+
+
+def print_rack_bands(bands, comparison, console=None) -> None:
+    """Table of the rack bands: P10 .. P50 .. P90 of the deltas and P(beats baseline), one row per technology."""
+    from rich.console import Console
+    from rich.table import Table
+
+    cluster = comparison.topology.kind == "cluster"
+    scale, unit = (1e6, "MW") if cluster else (1e3, "kW")
+    t = Table(title=f"uncertainty against {bands.baseline}: P10 / P50 / P90 over {bands.samples} samples "
+                    f"(seed {bands.seed})", title_justify="left")
+    t.add_column("technology", no_wrap=True)
+    for col in (f"d power \\[{unit}]", "d cost \\[$]", "d failures per day", "P(beats baseline)"):
+        t.add_column(col, justify="right", no_wrap=True)
+
+    def trio(v, s=1.0, f="{:.3g}"):
+        return " / ".join(f.format(x / s) for x in v)
+
+    for name, b in bands.bands.items():
+        t.add_row(name, trio(b["delta_power_w"], scale), trio(b["delta_cost_usd"], 1.0, "{:,.0f}"),
+                  trio(b["delta_failures_per_day"]), f"{bands.p_beats_baseline[name]:.2f}")
+    console = console or Console()
+    console.print(t)
+    note = ("d = row minus baseline, both drawn from their sets' recorded ranges in the same sample; "
+            "P(beats baseline) = fraction of samples with less interconnect power than the baseline.")
+    without = sets_without_ranges(_rack_sets(comparison))
+    if without:
+        note += f" No recorded ranges (held at point values): {', '.join(without)}."
+    console.print(note, highlight=False, soft_wrap=True)
