@@ -47,6 +47,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("ber", "ber"),
     ("sweep", "sweep"),
     ("results", "results"),
+    ("report", "report"),
 ]
 
 EXIT_BAD_INPUT = 2
