@@ -148,7 +148,7 @@ def compare_links(technologies: Iterable[str] | None = None, *, aggregate_rate: 
     import xarray as xr
 
     import microlink
-    from microlink.catalog import get_parameter_set, list_parameter_sets
+    from microlink.catalog import get_parameter_set, is_file_reference, list_parameter_sets
     from microlink.link.technologies import DEFAULT_COMPARE_RATE, DEFAULT_COMPARE_REACHES, DEFAULT_COMPARE_SETS
     from microlink.parameters import check_range
 
@@ -159,8 +159,10 @@ def compare_links(technologies: Iterable[str] | None = None, *, aggregate_rate: 
         raise ParameterError("technologies", names, "at least one catalog set")
     known = set(list_parameter_sets())
     for name in names:
-        if name not in known:
-            raise ParameterError("technologies", name, "one of " + ", ".join(sorted(known)))
+        if is_file_reference(name):
+            get_parameter_set(name)  # a link file: read and checked here
+        elif name not in known:
+            raise ParameterError("technologies", name, "one of " + ", ".join(sorted(known)) + " or a link file")
     if len(set(names)) != len(names):
         raise ParameterError("technologies", names, "each catalog set at most once")
     rate = float(DEFAULT_COMPARE_RATE if aggregate_rate is None else aggregate_rate)

@@ -3,11 +3,19 @@
 Each :class:`ParameterSet` holds a complete link parameter object whose every field carries its source
 (the field's own default citation, or the override recorded in ``ParameterSet.sources``).
 ``microlink catalog`` lists them; ``microlink catalog NAME`` shows every value with its source.
+
+Wherever a set's name is accepted, so is the path of a link file (``./my_led.yaml``, ``links/dac.toml``: a name
+ending in ``.yaml``, ``.yml`` or ``.toml``, or containing a path separator). The file is read by
+:func:`microlink.io.config.load_link_config` (``preset:`` plus overrides) into a set named after the file stem;
+its request values (``aggregate_rate``, ``reach``, ``target_ber``) become the set's defaults and ``lane_rate``
+sets ``lanes.lane_rate``. A file's ``preset:`` may itself be a file, relative to the file's own folder.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from microlink.errors import ParameterError
@@ -91,8 +99,74 @@ def list_parameter_sets() -> list[str]:
     return sorted(_BUILDERS)
 
 
+#: Name endings that mark a link file rather than a catalog name.
+FILE_SUFFIXES = (".yaml", ".yml", ".toml")
+_FILE_CACHE: dict[tuple, ParameterSet] = {}
+_LOADING: list[Path] = []
+
+
+def is_file_reference(name: Any) -> bool:
+    """Whether ``name`` names a link file (ends in .yaml/.yml/.toml or contains a path separator)."""
+    if isinstance(name, os.PathLike):
+        return True
+    if not isinstance(name, str):
+        return False
+    return name.lower().endswith(FILE_SUFFIXES) or "/" in name or os.sep in name
+
+
+def _file_set(name) -> ParameterSet:
+    """The parameter set of a link file, named after the file stem (see the module docstring)."""
+    import dataclasses
+
+    from microlink.errors import ConfigError
+    from microlink.io.config import link_config_from_mapping, read_mapping
+
+    path = Path(name)
+    if _LOADING and not path.is_absolute():
+        path = _LOADING[-1].parent / path
+    try:
+        resolved, info = path.resolve(), path.stat()
+    except OSError:
+        raise ParameterError("preset", str(name), "a catalog name or an existing .yaml/.yml/.toml link file") from None
+    if resolved in _LOADING:
+        raise ConfigError(f"preset: {name} starts from itself ({' -> '.join(p.name for p in _LOADING)})")
+    key = (resolved, info.st_mtime_ns, info.st_size)
+    if key in _FILE_CACHE:
+        return _FILE_CACHE[key]
+    data = read_mapping(path)
+    _LOADING.append(resolved)
+    try:
+        lane_rate = data.pop("lane_rate", None)
+        if lane_rate is not None:
+            data.setdefault("lanes", {})
+            if not isinstance(data["lanes"], dict) or "lane_rate" in data["lanes"]:
+                raise ConfigError("lane_rate: given twice (top level and lanes.lane_rate); allowed: one of them")
+            data["lanes"]["lane_rate"] = lane_rate
+        cfg = link_config_from_mapping(data, origin=path.name)
+        start = get_parameter_set(data.get("preset", "lightbundle"))  # cached by the call above
+    finally:
+        _LOADING.pop()
+    base = cfg.parameter_set
+    defaults = dict(base.defaults)
+    for k in ("aggregate_rate", "reach", "target_ber"):
+        if getattr(cfg, k) is not None:
+            defaults[k] = getattr(cfg, k)
+    sections = base.parameters.sections()
+    ranges = {k: r for k, r in start.ranges.items()  # a value the file moved out of its range is now known
+              if r.contains(getattr(sections[k.split(".")[0]], k.split(".", 1)[1]))}
+    pset = dataclasses.replace(base, name=path.stem, title=f"{base.title} (from {path.name})", defaults=defaults,
+                               ranges=ranges)
+    _FILE_CACHE[key] = pset
+    return pset
+
+
 def get_parameter_set(name: str) -> ParameterSet:
-    """The parameter set called ``name`` (raises :class:`ParameterError` with the valid names)."""
+    """The parameter set called ``name``, or read from the link file ``name`` (see the module docstring).
+
+    Raises :class:`ParameterError` with the valid names (or :class:`ConfigError` naming the file's bad field).
+    """
+    if is_file_reference(name):
+        return _file_set(name)
     _load_all()
     if name not in _BUILDERS:
         raise ParameterError("preset", name, "one of " + ", ".join(sorted(_BUILDERS)))

@@ -62,7 +62,7 @@ def main(
     seed: int = UncertaintySeedOption,
 ):
     """Compare micro-LED, copper, VCSEL, SiPh CPO and pluggable links: feasibility, energy, BER, latency, cost, FIT."""
-    from microlink.catalog import list_parameter_sets
+    from microlink.catalog import get_parameter_set, is_file_reference, list_parameter_sets
     from microlink.cli.options import print_document, run_meta
     from microlink.comparison import attach_supported, boundary_of, comparison_points
     from microlink.errors import ParameterError
@@ -85,8 +85,10 @@ def main(
         names = list_parameter_sets()
     known = set(list_parameter_sets())
     for name in names:
-        if name not in known:
-            raise ParameterError("--tech", name, "one of " + ", ".join(sorted(known)) + " | all")
+        if is_file_reference(name):
+            get_parameter_set(name)  # a link file: read and checked here, its errors name its field
+        elif name not in known:
+            raise ParameterError("--tech", name, "one of " + ", ".join(sorted(known)) + " | all | a link file")
     names = list(dict.fromkeys(names))
     mode = attach.value
     if mode != "native" and not attach_supported():

@@ -12,6 +12,12 @@ Format::
       bias_current: 100 uA
     fiber:
       excess_loss_db_per_m: 0.2
+    sources:                     # optional: where an overridden value comes from
+      led.diameter: {citation: "wafer map W12, die 3", kind: measured, note: "SEM"}
+
+A value set in a file without an entry under ``sources`` is recorded as an assumption of the file
+(``microlink catalog`` and ``--assumptions`` show it so). A file is usable by path wherever a catalog name is
+accepted (:func:`microlink.catalog.get_parameter_set`).
 
 Unknown keys, wrong units and out-of-range values raise :class:`~microlink.errors.ConfigError` with one
 line naming the field, the value and what is allowed.
@@ -56,7 +62,7 @@ def _schema(parameters) -> type[BaseModel]:
     for sec_name, sec in parameters.sections().items():
         fields = {name: (Optional[Scalar], None) for name, _, _ in sec.items()}
         sections[sec_name] = (Optional[create_model(f"{sec_name}_section", __config__=strict, **fields)], None)
-    top = {"preset": (Optional[str], None)}
+    top = {"preset": (Optional[str], None), "sources": (Optional[dict[str, dict[str, str]]], None)}
     top.update({k: (Optional[Scalar], None) for k in REQUEST_FIELDS})
     return create_model("LinkFile", __config__=strict, **top, **sections)
 
@@ -76,9 +82,33 @@ def read_mapping(path: Path) -> dict:
     return read_file_mapping(path, what="config")
 
 
-def link_config_from_mapping(data: dict) -> LinkConfig:
-    """Validate a mapping (see module docstring) and build the parameter set and request."""
+def _declared_sources(model, base, origin: str) -> dict:
+    """The ``sources`` section as :class:`~microlink.parameters.Source` objects keyed ``section.field``."""
+    from microlink.parameters import Source
+
+    out = {}
+    sections = base.parameters.sections()
+    for key, entry in (model.sources or {}).items():
+        sec_name, _, fname = key.partition(".")
+        if sec_name not in sections or fname not in sections[sec_name].field_info():
+            raise ConfigError(f"sources: got {key!r}; allowed: section.field of a parameter, e.g. led.diameter")
+        unknown = set(entry) - {"citation", "kind", "note"}
+        if unknown or "citation" not in entry or "kind" not in entry:
+            raise ConfigError(f"sources.{key}: got keys {sorted(entry)}; allowed: citation and kind (required), note")
+        try:
+            out[key] = Source(entry["citation"], entry["kind"], entry.get("note", ""))
+        except ParameterError as exc:
+            raise ConfigError(f"sources.{key}: {exc}") from None
+    return out
+
+
+def link_config_from_mapping(data: dict, origin: str = "") -> LinkConfig:
+    """Validate a mapping (see module docstring) and build the parameter set and request.
+
+    ``origin`` names the file the mapping came from (the citation of values it sets without a source).
+    """
     from microlink.catalog import ParameterSet, get_parameter_set
+    from microlink.parameters import Source
 
     preset = data.get("preset", "lightbundle")
     if not isinstance(preset, str):
@@ -118,12 +148,22 @@ def link_config_from_mapping(data: dict) -> LinkConfig:
         params = base.parameters.replace(**changes)
     except ParameterError as exc:
         raise ConfigError(str(exc)) from None
+    declared = _declared_sources(model, base, origin)
+    sources = dict(base.sources)
+    where = origin or "link file"
+    for sec_name, values in changes.items():
+        for key in values:
+            sources[f"{sec_name}.{key}"] = declared.pop(f"{sec_name}.{key}", None) or Source(
+                where, "assumption", f"set in {where} without a stated source")
+    if declared:
+        raise ConfigError(f"sources: got {sorted(declared)[0]!r}; allowed: only fields the file sets")
     name = base.name if not changes else f"{base.name}+config"
     pset = ParameterSet(name=name, title=base.title, citation=base.citation, parameters=params,
-                        sources=base.sources, defaults=base.defaults)
+                        sources=sources, defaults=base.defaults)
     return LinkConfig(pset, request["aggregate_rate"], request["reach"], request["target_ber"], request["lane_rate"])
 
 
 def load_link_config(path) -> LinkConfig:
     """Read and validate a link configuration file."""
-    return link_config_from_mapping(read_mapping(Path(path)))
+    path = Path(path)
+    return link_config_from_mapping(read_mapping(path), origin=path.name)
