@@ -10,6 +10,9 @@ from microlink.link.result import LinkResult
 
 #: Energy blocks the chain charges for the attach and the FEC; every other block is the technology's.
 ATTACH_BLOCKS = ("host_attach", "engine_attach", "fec")
+#: Blocks whose energy changes with the attach: the chain's, plus ``fec_parity`` (the media energy of carrying
+#: a host FEC's parity, which a technology whose lanes carry the coded stream charges).
+ATTACH_DEPENDENT_BLOCKS = ATTACH_BLOCKS + ("fec_parity",)
 #: Blocks on the host's side of the boundary (left out of ``module_power_per_end``).
 HOST_BLOCKS = ("host_attach", "fec")
 

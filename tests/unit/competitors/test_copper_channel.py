@@ -31,11 +31,13 @@ def test_loss_scaling_with_frequency():
 
 
 def test_cable_assembly_against_ieee_802_3bj_limit():
-    # IEEE 802.3bj 92.10.7: 5 m 26 AWG cable assembly <= 22.48 dB at 12.89 GHz. The conductor excess factor
-    # is labelled as set to this limit line; the physics must land within 5 %.
-    loss = TwinaxCable().loss_db(12.890625e9, 5.0)
-    assert loss == pytest.approx(22.48, rel=0.05)
-
+    # IEEE 802.3bj 92.10.7: a compliant 5 m 26 AWG cable assembly has <= 22.48 dB at 12.89 GHz. The limit is a
+    # worst-case bound, not a typical cable: the physical model (skin + proximity + wire roughness + dielectric)
+    # must stay below it and above the smooth-wire bound of the same cable.
+    f = 12.890625e9
+    loss = float(TwinaxCable().loss_db(f, 5.0))
+    smooth = float(TwinaxCable(conductor_roughness=0.0).loss_db(f, 5.0))
+    assert smooth < loss <= 22.48
 
 def test_host_channel_order_of_magnitude():
     # a 3 inch low-loss host path at 53 GHz: ~10-14 dB (NVIDIA quotes ~22 dB for front-panel 200G ports)
