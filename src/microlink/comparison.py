@@ -22,9 +22,9 @@ from microlink.errors import ParameterError
 
 __all__ = ["ATTACHES", "attach_supported", "compare_links", "comparison_points", "boundary_of"]
 
-#: Host attaches a comparison can ask for: what each product ships with, die-to-die parallel, XSR/VSR SerDes,
-#: long-reach SerDes (the axis of :func:`microlink.evaluate_link`'s ``attach``).
-ATTACHES = ("native", "d2d", "xsr", "lr")
+#: Host attaches a comparison can ask for: what each product ships with, then die-to-die parallel, XSR, VSR
+#: (chip-to-module) and long-reach SerDes (the axis of :func:`microlink.evaluate_link`'s ``attach``).
+ATTACHES = ("native", "d2d", "xsr", "vsr", "lr")
 
 #: Boundary of every figure when the link chain does not state its own [text].
 DEFAULT_BOUNDARY = ("one direction, both ends, host logic to host logic (host SerDes or die-to-die interface and "
@@ -223,8 +223,11 @@ def compare_links(technologies: Iterable[str] | None = None, *, aggregate_rate: 
     }
     if blocks:
         coords["block"] = ("block", blocks, {"description": "energy block"})
+    distinct = {str(b) for b in boundaries.ravel() if b}
+    common = distinct.pop() if len(distinct) == 1 else (
+        DEFAULT_BOUNDARY + "; each technology's own boundary, with its attach and FEC, is the boundary variable")
     return xr.Dataset(variables, coords=coords, attrs={
         "aggregate_rate": rate, "aggregate_rate_units": "b/s", "target_ber": float(target_ber),
-        "boundary": DEFAULT_BOUNDARY, "microlink_version": microlink.__version__,
+        "boundary": common, "microlink_version": microlink.__version__,
         "attach_modelled": int(attach_supported()),
     })

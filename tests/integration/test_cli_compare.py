@@ -152,3 +152,25 @@ def test_csv_carries_meta_and_one_row_per_point():
     frame = pd.read_csv(io.StringIO(result.stdout), comment="#")
     assert list(frame["reach_m"]) == [0.5, 1.0]
     assert "energy_per_bit_pj" in frame and "boundary" in frame
+
+
+def test_an_impossible_attach_is_reported_not_dropped():
+    from microlink.comparison import attach_supported
+
+    if not attach_supported():
+        pytest.skip("the link chain models no host attach")
+    doc = json.loads(invoke("-f", "json", "-t", "siph-cpo,dac-200g", "--reach", "1", "--attach", "vsr").stdout)
+    rows = {r["parameter_set"]: r for r in doc["rows"]}
+    assert rows["siph-cpo"]["attach"] == "vsr" and rows["siph-cpo"]["feasible"]
+    assert not rows["dac-200g"]["feasible"] and "vsr" in rows["dac-200g"]["infeasible_reason"]
+    table = _run_cli("-t", "siph-cpo,dac-200g", "--reach", "1", "--attach", "vsr")
+    assert "not possible" in table.stdout
+
+
+def test_default_table_shows_co_packaged_links_at_a_common_attach(piped_default):
+    from microlink.cli.compare import COMMON_ATTACH
+    from microlink.comparison import attach_supported
+
+    if not attach_supported():
+        pytest.skip("the link chain models no host attach")
+    assert f"at {COMMON_ATTACH}" in piped_default

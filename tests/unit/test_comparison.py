@@ -61,3 +61,18 @@ def test_feasibility_follows_max_reach(ds):
 def test_bad_input_names_the_field(kwargs, field):
     with pytest.raises(ParameterError, match=field):
         ml.compare_links(**kwargs)
+
+
+@pytest.mark.skipif(not ml.comparison.attach_supported(), reason="the link chain models no host attach")
+def test_attach_axis_keeps_impossible_attaches_with_the_reason():
+    ds = ml.compare_links(["lightbundle", "dac-200g"], reach=[1.0], attach=["native", "d2d", "lr"])
+    assert list(ds.attach.values) == ["native", "d2d", "lr"]
+    note = str(ds.attach_note.sel(technology="dac-200g", attach="d2d").values)
+    assert "d2d" in note  # a passive cable cannot terminate a die-to-die attach: said, not dropped
+    assert np.isnan(float(ds.energy_per_bit.sel(technology="dac-200g", attach="d2d", reach=1.0)))
+    assert not bool(ds.feasible.sel(technology="dac-200g", attach="d2d", reach=1.0))
+    assert str(ds.attach_note.sel(technology="dac-200g", attach="lr").values) == ""
+    native = float(ds.energy_per_bit.sel(technology="lightbundle", attach="native", reach=1.0))
+    lr = float(ds.energy_per_bit.sel(technology="lightbundle", attach="lr", reach=1.0))
+    assert native != lr  # the attach is part of the figure
+    assert "attach" in str(ds.boundary.sel(technology="lightbundle", attach="lr").values)

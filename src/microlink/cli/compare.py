@@ -23,6 +23,7 @@ class Attach(str, enum.Enum):
     native = "native"
     d2d = "d2d"
     xsr = "xsr"
+    vsr = "vsr"
     lr = "lr"
 
 
@@ -54,7 +55,8 @@ def main(
                                                                  "pre-FEC threshold."),
     attach: Attach = typer.Option(Attach.native, "--attach", "-a",
                                   help="Host attach of every link: native (what each product ships with), d2d "
-                                       "(die-to-die parallel), xsr (XSR/VSR SerDes) or lr (long-reach SerDes)."),
+                                       "(die-to-die parallel), xsr (extra-short-reach SerDes), vsr (chip-to-module "
+                                       "SerDes) or lr (long-reach SerDes)."),
     detail: bool = typer.Option(False, "--detail", "-d", help="Also print every technology at every reach."),
     fmt: OutputFormat = FormatOption,
     plot: Path | None = PlotOption,
@@ -103,7 +105,10 @@ def main(
         common = comparison_points(names, aggregate_rate=aggregate, reach=lengths, target_ber=target_ber,
                                    attach=COMMON_ATTACH)
     evaluated = {n: r for n, r in results.items() if not isinstance(r, str)}
-    boundary = next((boundary_of(r) for r in evaluated.values()), "")
+    boundaries = {boundary_of(r) for r in evaluated.values()}
+    boundary = boundaries.pop() if len(boundaries) == 1 else (
+        "host logic to host logic, one direction, both ends, with each row's host attach and FEC (the attach "
+        "column; every row's own boundary is in --format json)")
     bands, unranged = {}, []
     if uncertainty:
         from microlink.cli.uncertainty_options import compare_bands, sets_without_ranges

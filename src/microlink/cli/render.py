@@ -72,8 +72,7 @@ def print_link_table(result, console: Console | None = None) -> None:
         t.add_row(k.replace("_", " "), _fmt(float(v) * 1e12, ".3f", "pJ/bit"), "")
     t.add_row("[bold]total[/]", f"[bold]{float(r.energy_per_bit_pj):.3f} pJ/bit[/]", "")
     t.add_row("power per end", _fmt(r.power_per_end, ".3g", "W"), "duplex end incl. host interface")
-    if "module_power_per_end_w" in r.extras:
-        t.add_row("module power per end", _fmt(r.extras["module_power_per_end_w"], ".3g", "W"), "without host half")
+    t.add_row("module power per end", _fmt(r.module_power_per_end, ".3g", "W"), "without host attach and FEC")
     section("System")
     t.add_row("latency", _fmt(float(r.latency) * 1e9, ".3g", "ns"), "one way")
     t.add_row("failure rate per end", _fmt(r.fit_per_end, ".3g", "FIT"), "over service life, with spares")
@@ -159,11 +158,16 @@ def print_energy_split(results: dict, *, common: dict | None = None, common_atta
     t.add_column("module W/end", justify="right", no_wrap=True)
     t.add_column("largest blocks, pJ/bit")
     common_points = _points(common) if common is not None else {}
-    for name, points in _points(results).items():
-        p = points[0]
+    evaluated = _points(results)
+    for name, res in results.items():
+        if isinstance(res, str):  # this attach is impossible for the technology: say so, never drop the row
+            row = [name, "-", "-", "n/a"] + (["n/a"] if common is not None else []) + ["-", f"not possible: {res}"]
+            t.add_row(*row)
+            continue
+        p = evaluated[name][0]
         blocks = sorted(((k, float(v) * 1e12) for k, v in p.energy_breakdown.items()), key=lambda kv: -kv[1])
         text = ", ".join(f"{k} {v:.2f}" for k, v in blocks[:4] if v > 0.005)
-        module = p.extras.get("module_power_per_end_w", float("nan"))
+        module = p.module_power_per_end
         attach = str(p.attach) if attach_supported() else "native"
         max_reach = (_fmt(p.max_reach, ".3g", "m") + ("+" if bool(p.max_reach_capped) else "")
                      if p.max_reach is not None else "-")

@@ -7,17 +7,22 @@ from typer.testing import CliRunner
 from microlink.report.ber_plots import eye_figure, plot_ber_vs_power, signal_unit
 
 
+def _eye(noise):
+    """A statistical eye of a plain NRZ lane: single-pole pulse, 1 uA half swing, Gaussian noise [A]."""
+    from microlink.ber.model import DecisionModel, decision_point
+    from microlink.ber.statistical import statistical_eye
+
+    sps = 16
+    t = np.arange(6 * sps) / sps
+    pulse = np.clip(t, 0, 1) - np.clip(t - 1, 0, 1)  # one symbol, linear edges [1]
+    model = DecisionModel(pulse=pulse, samples_per_symbol=sps, symbol_rate=2e9, modulation="NRZ", amplitude=1e-6,
+                          sigma_one=noise, sigma_zero=noise)
+    return statistical_eye(decision_point(model))
+
+
 @pytest.fixture(scope="module")
 def eyes():
-    from microlink.ber.model import decision_point
-    from microlink.ber.statistical import statistical_eye
-    from microlink.catalog import get_parameter_set
-
-    out = {}
-    for name, length in (("lightbundle", 10.0), ("dac-200g", 1.0)):
-        params = get_parameter_set(name).parameters
-        out[name] = (statistical_eye(decision_point(params.decision_model(length))), params.technology)
-    return out
+    return {"open": _eye(0.05e-6), "closed": _eye(0.6e-6)}
 
 
 def test_signal_unit_follows_the_lane_kind():
@@ -26,23 +31,23 @@ def test_signal_unit_follows_the_lane_kind():
 
 
 def test_electrical_eye_is_labelled_in_volts(eyes):
-    eye, tech = eyes["dac-200g"]
-    fig = eye_figure(eye, unit=signal_unit(tech), target_ber=1e-12)
+    fig = eye_figure(eyes["open"], unit=signal_unit("dac"), target_ber=1e-12)
     labels = [ax.get_ylabel() for ax in fig.axes]
     assert any("V]" in label for label in labels) and not any("A]" in label for label in labels)
 
 
 def test_closed_eye_is_a_result_drawn_as_such(eyes):
-    eye, tech = eyes["dac-200g"]  # pre-FEC BER ~1e-4: closed at 1e-12, open at 1e-3
-    assert np.all(eye.eye_height(1e-12) == 0)
-    closed = eye_figure(eye, unit=signal_unit(tech), target_ber=1e-12, title="dac")
+    assert np.all(eyes["closed"].eye_height(1e-12) == 0) and np.all(eyes["open"].eye_height(1e-12) > 0)
+    closed = eye_figure(eyes["closed"], unit="A", target_ber=1e-12, title="noisy lane")
     assert "closed" in closed._suptitle.get_text()
-    opened = eye_figure(*eyes["lightbundle"][:1], unit="A", target_ber=1e-12)
+    bathtub = closed.axes[-1]  # the horizontal bathtub still spans the target line
+    assert bathtub.get_ylim()[0] < 1e-12
+    opened = eye_figure(eyes["open"], unit="A", target_ber=1e-12)
     assert "open" in opened._suptitle.get_text()
 
 
 def test_eye_figure_is_a_legible_grid(eyes):
-    fig = eye_figure(eyes["lightbundle"][0], unit="A", target_ber=1e-12)
+    fig = eye_figure(eyes["open"], unit="A", target_ber=1e-12)
     width, height = fig.get_size_inches()
     assert width >= 10 and height >= 7 and width / height < 2  # not a thin strip
     assert len([ax for ax in fig.axes if ax.get_label() != "<colorbar>"]) >= 3
