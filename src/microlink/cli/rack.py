@@ -112,14 +112,20 @@ def run(topology, *, tech, policy, baseline, assign, workload, fill, job_days, g
     )
     bands = None
     if uncertainty:
+        from microlink.cli.uncertainty_options import _progress_bar
         from microlink.rack.uncertainty import rack_bands
 
-        bands = rack_bands(
-            topology, samples=uncertainty, seed=seed, tech=tech, policy=None if policy == "none" else policy,
-            baseline=baseline, fixed=list(assign), workload=wl, fill=fill, bins=bins, target_ber=target_ber,
-            solve_reach=False, job_days=job_days,
-            gpu_power=parse_quantity(gpu_power, "W", field="--gpu-power") if gpu_power else None,
-            step_time=parse_quantity(step_time, "s", field="--step-time") if step_time else None)
+        callback, bar = _progress_bar(uncertainty, fmt != OutputFormat.json and uncertainty > 1)
+        try:
+            bands = rack_bands(
+                topology, samples=uncertainty, seed=seed, tech=tech, policy=None if policy == "none" else policy,
+                baseline=baseline, fixed=list(assign), workload=wl, fill=fill, bins=bins, target_ber=target_ber,
+                solve_reach=False, job_days=job_days, progress=callback,
+                gpu_power=parse_quantity(gpu_power, "W", field="--gpu-power") if gpu_power else None,
+                step_time=parse_quantity(step_time, "s", field="--step-time") if step_time else None)
+        finally:
+            if bar is not None:
+                bar.stop()
     saved = None
     if plot is not None:
         from microlink.report.rack_plots import save_power_figure

@@ -84,11 +84,12 @@ class RackBands:
                 "sampling": "latin-hypercube", "rows": rows}
 
 
-def rack_bands(topology, *, samples: int = 16, seed: int = 20261127, **compare_options) -> RackBands:
+def rack_bands(topology, *, samples: int = 16, seed: int = 20261127, progress=None, **compare_options) -> RackBands:
     """Bands of :func:`microlink.rack.system.compare` over the parameter ranges of every set it evaluates.
 
     ``compare_options`` are passed to ``compare`` (``tech``, ``baseline``, ``policy``, ``bins``, ...); the
-    ``evaluator`` and ``workers`` options are set here.
+    ``evaluator`` and ``workers`` options are set here. ``progress(done, total)``, if given, is called after
+    each sample.
     """
     from microlink.catalog import get_parameter_set
     from microlink.rack.system import compare
@@ -126,6 +127,8 @@ def rack_bands(topology, *, samples: int = 16, seed: int = 20261127, **compare_o
             for m in RACK_METRICS:
                 store[m].append(float(getattr(row, m)))
             beats.setdefault(row.technology, []).append(bool(row.delta_power_w < 0.0))
+        if progress is not None:
+            progress(i + 1, int(samples))
     bands = {name: {m: tuple(float(q) for q in np.quantile(np.asarray(v), (0.1, 0.5, 0.9), method="inverted_cdf"))
                     for m, v in store.items()} for name, store in per_row.items()}
     point_d = {r.technology: {m: float(getattr(r, m)) for m in RACK_METRICS} for r in point.rows}
