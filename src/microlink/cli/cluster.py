@@ -30,7 +30,7 @@ from microlink.cli.rack import (
 def main(
     gpus: Optional[int] = typer.Option(None, "--gpus", "-n", help="GPUs in the cluster (default: the preset's, 100,000)."),
     system: str = typer.Option("gb200-rail", "--system", "-s", help="Cluster preset (gb200-rail, gb200-fat-tree) or a cluster YAML file."),
-    tech: str = TechOption,
+    tech: List[str] = TechOption,
     policy: str = PolicyOption,
     baseline: str = BaselineOption,
     assign: List[str] = AssignOption,

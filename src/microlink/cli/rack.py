@@ -13,19 +13,19 @@ import typer
 from microlink.cli.options import DEFAULT_SEED, FormatOption, OutputFormat, PlotOption
 from microlink.cli.uncertainty_options import UncertaintySeedOption
 
-TechOption = typer.Option("all", "--tech", "-t", help="'all', or parameter sets / technologies, comma-separated (one row each).")
+TechOption = typer.Option(["all"], "--tech", "-t", help="'all', or a parameter set / technology (one row each); repeatable, or a comma list.")
 PolicyOption = typer.Option("cheapest", "--policy", help="Add a row choosing per link class among --tech: cheapest | lowest-energy | most-reliable | none.")
 BaselineOption = typer.Option("as-built", "--baseline", "-b", help="Compare against: as-built (the topology's own links), copper, optics, or a parameter set / technology.")
 AssignOption = typer.Option([], "--assign", metavar="CLASS=SET", help="Pin a link class to a parameter set in every row, e.g. spine=lightbundle. Repeatable.")
-WorkloadOption = typer.Option(None, "--workload", "-w", help="Training workload preset (llama3-405b, deepseek-v3) or YAML file: bytes and energy per step.")
+WorkloadOption = typer.Option(None, "--workload", help="Training workload preset (llama3-405b, deepseek-v3) or YAML file: bytes and energy per step.")
 FillOption = typer.Option(True, "--fill/--no-fill", help="Scale the workload's data parallelism to the system's GPUs (weak scaling).")
 JobDaysOption = typer.Option(None, "--job-days", help="Training-job length for failures per job, in days (default: the workload's, else 54, the Llama 3 snapshot).")
 GpuPowerOption = typer.Option(None, "--gpu-power", help="GPU power for the step's energy, e.g. '1.2 kW' (default: the topology's).")
 StepTimeOption = typer.Option(None, "--step-time", help="Override the workload's step time, e.g. '6 s'.")
 TargetBerOption = typer.Option(None, "--target-ber", help="BER every link must meet after FEC (default: each parameter set's).")
 BinsOption = typer.Option(4, "--bins", help="Equal-probability cable-length bins per link class (each bin median, plus the longest cable, is one link-model point).")
-WorkersOption = typer.Option(1, "--workers", help="Processes evaluating the technologies (0: one per CPU); results do not depend on it.")
-ReachOption = typer.Option(False, "--reach", help="Also solve each technology's maximum reach (slower).")
+WorkersOption = typer.Option(1, "--workers", "-w", help="Processes evaluating the technologies (0: one per CPU); results do not depend on it.")
+ReachOption = typer.Option(False, "--solve-reach", help="Also solve each technology's maximum reach (slower).")
 DetailOption = typer.Option(False, "--detail", help="Also print one row per link class.")
 ListOption = typer.Option(False, "--list", help="List system and workload presets and exit.")
 RackUncertaintyOption = typer.Option(0, "--uncertainty", min=0, help="Latin-hypercube samples of every set's parameter ranges (0: point estimate only); adds P10/P50/P90 of the power, cost and failure deltas and P(beats baseline). Tens, not thousands: each sample re-runs the comparison.")
@@ -33,7 +33,7 @@ RackUncertaintyOption = typer.Option(0, "--uncertainty", min=0, help="Latin-hype
 
 def main(
     system: str = typer.Option("gb200-nvl72", "--system", "-s", help="Rack/domain preset (nvl72, nvl36x2, nvl144, nvl576, kyber) or a topology YAML file."),
-    tech: str = TechOption,
+    tech: List[str] = TechOption,
     policy: str = PolicyOption,
     baseline: str = BaselineOption,
     assign: List[str] = AssignOption,
@@ -86,10 +86,10 @@ def list_systems(fmt: OutputFormat) -> None:
         data = read_yaml(path)
         rows.append({"name": data["name"], "kind": data["kind"], "aliases": data.get("aliases", []),
                      "title": data["title"]})
-    if fmt == OutputFormat.json:
-        from microlink.cli.options import print_json
+    if fmt != OutputFormat.table:
+        from microlink.cli.options import print_document, run_meta
 
-        print_json(rows)
+        print_document(rows, fmt, run_meta(inputs={"list": True}))
         return
     for r in rows:
         aliases = f" ({', '.join(r['aliases'])})" if r["aliases"] else ""
@@ -103,6 +103,7 @@ def run(topology, *, tech, policy, baseline, assign, workload, fill, job_days, g
     from microlink.rack.workload import load_workload
     from microlink.units import parse_quantity
 
+    tech = ",".join(tech) if isinstance(tech, (list, tuple)) else tech  # repeatable and comma lists alike
     wl = load_workload(workload) if workload else None
     comparison = compare(
         topology, tech=tech, policy=None if policy == "none" else policy, baseline=baseline, fixed=list(assign),
@@ -131,8 +132,8 @@ def run(topology, *, tech, policy, baseline, assign, workload, fill, job_days, g
         from microlink.report.rack_plots import save_power_figure
 
         saved = save_power_figure(comparison.to_dict(), plot)
-    if fmt == OutputFormat.json:
-        from microlink.cli.options import print_json
+    if fmt != OutputFormat.table:
+        from microlink.cli.options import print_document, run_meta
 
         doc = comparison.to_dict()
         from microlink.rack.tco import TcoAssumptions, system_tco
@@ -145,7 +146,16 @@ def run(topology, *, tech, policy, baseline, assign, workload, fill, job_days, g
             from microlink.cli.uncertainty_options import rack_bands_json
 
             doc["uncertainty"] = rack_bands_json(bands, comparison)
-        print_json(doc)
+        inputs = {"system": topology.name, "tech": tech, "policy": policy, "baseline": baseline, "assign": list(assign),
+                  "workload": workload, "fill": fill, "job_days": job_days, "gpu_power": gpu_power,
+                  "step_time": step_time, "target_ber": target_ber, "bins": bins, "solve_reach": reach,
+                  "uncertainty": uncertainty}
+        boundary = ("interconnect of the system: switch cores and every link end, host logic to host logic "
+                    "(host attach and FEC included)")
+        if fmt == OutputFormat.csv:
+            doc = {"rows": [{k: v for k, v in r.items() if k != "classes"} for r in
+                            ([doc["baseline"]] if doc.get("baseline") else []) + list(doc["results"])]}
+        print_document(doc, fmt, run_meta(inputs=inputs, seed=seed if uncertainty else None, boundary=boundary))
     else:
         print_comparison(comparison, detail=detail, saved=saved)
         if bands is not None:
