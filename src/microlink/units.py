@@ -85,9 +85,9 @@ def q_to_ber(q):
 def ber_to_q(ber):
     """Inverse of :func:`q_to_ber` [1 -> 1]. ``ber`` must lie in (0, 0.5]."""
     ber = np.asarray(ber, dtype=float)
-    if np.any((ber <= 0) | (ber > 0.5)):
-        bad = ber[(ber <= 0) | (ber > 0.5)].flat[0]
-        raise ParameterError("ber", float(bad), "0 < ber <= 0.5")
+    bad = ~((ber > 0) & (ber <= 0.5))  # NaN fails both comparisons
+    if np.any(bad):
+        raise ParameterError("ber", float(ber[bad].flat[0]), "0 < ber <= 0.5")
     return -special.ndtri(ber)
 
 
