@@ -19,7 +19,7 @@ from typing import ClassVar
 import numpy as np
 
 from microlink.ber.closed_form import nrz_ber
-from microlink.ber.pulse import nrz_cursors
+from microlink.ber.pulse import MAX_SAMPLES_IN_FLIGHT, Cursors, cursors_from_pulse, nrz_pulse, window_symbols
 from microlink.channels.imaging_fiber import ImagingFiber, gaussian_bandwidth
 from microlink.devices.driver import LEDDriver
 from microlink.devices.host_interface import HostInterface
@@ -31,10 +31,15 @@ from microlink.link.base import Decision, LanePlan, Request, SectionedLink
 from microlink.link.composite import Lanes
 from microlink.link.reliability import spared_end_fit
 from microlink.parameters import Parameters, Source, check_range, choice, param, section
-from microlink.units import ELEMENTARY_CHARGE, db_to_linear
+from microlink.units import ELEMENTARY_CHARGE, ber_to_q, db_to_linear
 
 #: Bracket of the maximum-reach search [m].
 REACH_SEARCH = (1e-3, 1e5)
+#: Penalty reported for a closed eye [dB] (the chain's margin search half-width: nothing closes beyond it).
+CLOSED_EYE_PENALTY_DB = 60.0
+#: Names of the impairment penalties in :attr:`~microlink.link.base.Decision.penalties_db`, in budget order.
+PENALTY_NAMES = ("crosstalk", "jitter", "lane_skew", "worst_lane", "temperature_corner", "large_signal",
+                 "end_of_life")
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,6 +65,61 @@ class LaneConfig(Parameters):
         -155.0, unit="dB/Hz", bounds=(-200.0, -100.0),
         source=Source("spontaneous emission of an LED is near the shot-noise limit", "assumption",
                       "-155 dB/Hz; negligible against thermal noise at these powers"),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class MicroLEDImpairments(Parameters):
+    """What a real many-lane link adds to one nominal lane: each becomes a named penalty [dB of optical power].
+
+    See :func:`impairment_penalties` for how each is computed.
+    """
+
+    section = "impairments"
+
+    random_jitter_rms: float = param(
+        0.01, unit="UI", bounds=(0.0, 0.5),
+        source=Source("IEEE Std 802.3ck-2022 COM tables (Annex 93A): sigma_RJ = 0.01 UI", "standard",
+                      "RJ of the forwarded clock / CDR at the sampler, the electrical-SerDes allocation"),
+    )
+    deterministic_jitter: float = param(
+        0.02, unit="UI", bounds=(0.0, 1.0),
+        source=Source("IEEE Std 802.3ck-2022 COM tables (Annex 93A): A_DD = 0.02 UI (dual-Dirac half-amplitude)",
+                      "standard", "dual-Dirac DJ of the clock path; the sampling offset is A_DD + Q sigma_RJ"),
+    )
+    residual_skew: float = param(
+        1.0 / 32.0, unit="UI", bounds=(0.0, 1.0),
+        source=Source("per-lane deskew in a phase-interpolator clock tree, 1/16 UI steps", "assumption",
+                      "no published micro-LED deskew figure: half a 1/16 UI step (1/32 UI) remains after "
+                      "deskew, a static sampling offset on top of the jitter"),
+    )
+    bandwidth_spread: float = param(
+        0.05, unit="1", bounds=(0.0, 0.9),
+        source=Source("lane-to-lane spread of micro-LED array bandwidth not published for datacom arrays",
+                      "assumption", "5 % relative standard deviation of the LED carrier bandwidth across the "
+                      "array (epitaxial thickness and etch variation)"),
+    )
+    efficiency_spread: float = param(
+        0.10, unit="1", bounds=(0.0, 0.9),
+        source=Source("micro-LED display arrays: luminance non-uniformity of order 10 % before compensation",
+                      "assumption", "10 % relative standard deviation of the lane output power (EQE and "
+                      "coupling) across the array; no datacom array figure published"),
+    )
+    corner_temperature: float = param(
+        358.15, unit="K", bounds=(200.0, 500.0),
+        source=Source("co-packaged engines sit beside the switch/accelerator die: 85 degC operating corner",
+                      "assumption", "85 degC worst-case LED junction (industrial optical-module corner)"),
+    )
+    end_of_life_power_db: float = param(
+        1.55, unit="dB", bounds=(0.0, 20.0),
+        source=Source("ANSI/IES LM-80 and TM-21: LED lifetime is the time to 70 % lumen maintenance (L70)",
+                      "derived", "10 log10(1/0.7) = 1.55 dB: the link must close at L70 at end of service"),
+    )
+    large_signal: bool = choice(
+        True, options=(True, False),
+        source=Source("carrier rate equation in time vs the small-signal pole at the bias "
+                      "(microlink.devices.led_dynamics)", "derived",
+                      "the '0'/'1' lifetime asymmetry is charged as a penalty; False skips the time solution"),
     )
 
 
@@ -122,6 +182,7 @@ class MicroLEDLink(SectionedLink):
     receiver: Receiver = section(Receiver)
     host: HostInterface = section(HostInterface)
     lanes: LaneConfig = section(LaneConfig)
+    impairments: MicroLEDImpairments = section(MicroLEDImpairments)
     economics: MicroLEDEconomics = section(MicroLEDEconomics)
 
     def decision_model(self, reach=10.0, *, lane_rate=None, samples_per_symbol=32):
@@ -179,23 +240,34 @@ class MicroLEDLink(SectionedLink):
                         lanes_active=active, lanes_spare=spare, lanes_powered=powered, fec=attach.fec)
 
     def decide(self, request: Request, plan: LanePlan, attach, length, *, exact_terms=6, samples_per_symbol=16):
-        """NRZ decision of one lane with binary crosstalk interferers (see module docstring)."""
+        """NRZ decision of one nominal lane and the impairment budget of the whole array (module docstring).
+
+        The lens's launched cone sets the fiber's modal spread and crosstalk, and the LED's spectral width at
+        its drive levels sets the chromatic spread. The BER is that of the nominal lane with crosstalk light
+        as shot noise; crosstalk eye closure, jitter, skew, worst lane, temperature corner, large-signal
+        response and end-of-life are named penalties (:func:`impairment_penalties`) the chain applies.
+        """
         p = self
         lr = plan.line_rate
         length = np.asarray(length, dtype=float)
+        n = request.size
         tx = transmitter(p, lr)
         rx = p.receiver.design(lr, p.photodiode.capacitance)
         resp = p.photodiode.responsivity(p.led.wavelength)
         n_adj = int(round(float(np.max(p.fiber.adjacent_cores))))
+        na_launch = launch_numerical_aperture(p)
         gain, launch = optical_gain(p, length)
         i1 = resp * gain * tx["power_one"]
         i0 = resp * gain * tx["power_zero"]
-        xt = p.fiber.crosstalk(length) * (n_adj > 0)
+        xt = p.fiber.crosstalk(length, p.led.wavelength, na_launch) * (n_adj > 0)
         xt_dc = n_adj * xt * 0.5 * (i1 + i0)
-        cur, sigma_fiber = channel_cursors(p, tx, rx, lr, length, samples_per_symbol)
+        from microlink.link.chain import pre_fec_threshold
+
+        q_target = ber_to_q(np.clip(pre_fec_threshold(plan.fec, request.target_ber), 1e-300, 0.5))
+        cur, sigma_fiber, pen = impairment_penalties(p, tx, rx, lr, length, plan, q_target, xt, n_adj,
+                                                     samples_per_symbol, n)
         amplitude = 0.5 * (i1 - i0)
-        ber, ber_w, s1, s0 = decision_ber(p, rx, cur, amplitude, i1, i0, xt_dc, xt, n_adj, exact_terms=exact_terms)
-        n = request.size
+        ber, ber_w, s1, s0 = decision_ber(p, rx, cur, amplitude, i1, i0, xt_dc, xt, 0, exact_terms=exact_terms)
         flat = {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in
                 {"amp": amplitude, "i1": i1, "i0": i0, "xt_dc": xt_dc, "xt": xt, "bw": rx["bandwidth"],
                  "noise": rx["noise_current"], "main": cur.main, "rest": cur.rest_sum_squares}.items()}
@@ -207,7 +279,7 @@ class MicroLEDLink(SectionedLink):
             rx_i = {"bandwidth": flat["bw"][idx], "noise_current": flat["noise"][idx]}
             cur_i = type(cur)(flat["main"][idx], largest[idx], flat["rest"][idx], flat["rest"][idx], cur.phase)
             return decision_ber(q, rx_i, cur_i, flat["amp"][idx], flat["i1"][idx], flat["i0"][idx],
-                                flat["xt_dc"][idx], flat["xt"][idx], n_adj, scale=1.0 / np.asarray(scale),
+                                flat["xt_dc"][idx], flat["xt"][idx], 0, scale=1.0 / np.asarray(scale),
                                 exact_terms=exact_terms, worst=False)[0]
 
         bn = rx["bandwidth"] * p.receiver.noise_bandwidth_factor
@@ -232,12 +304,15 @@ class MicroLEDLink(SectionedLink):
             received_power=0.5 * (i1 + i0) / resp,
             received_oma=(i1 - i0) / resp,
             q_worst_case=q_worst_from(cur, amplitude, s1, s0, xt, n_adj),
+            penalties_db=pen,
             extras={
                 "led_forward_voltage_v": tx["forward_voltage"],
                 "led_current_one_a": tx["current_one"],
                 "led_current_zero_a": tx["current_zero"],
                 "extinction_ratio_db": 10 * np.log10(tx["power_one"] / tx["power_zero"]),
                 "launch_efficiency": launch,
+                "launch_numerical_aperture": na_launch,
+                "led_spectral_width_m": tx["spectral_width"],
                 "responsivity_a_per_w": resp,
                 "fiber_rms_spread_s": sigma_fiber,
                 "sampling_phase_ui": cur.phase,
@@ -252,17 +327,23 @@ class MicroLEDLink(SectionedLink):
         agg = request.aggregate_rate
         tx = transmitter(p, lr)
         rx = p.receiver.design(lr, p.photodiode.capacitance)
-        lane_scale = plan.lanes_powered * lr / agg
-        return {
-            "gearbox": 2.0 * p.host.gearbox_logic_energy * np.ones(request.size),
-            "led_driver": lane_scale * tx["driver_energy"],
-            "led": lane_scale * tx["led_energy"],
-            "tia": lane_scale * rx["power"] / lr,
-            "post_amplifier": lane_scale * p.receiver.post_amplifier_energy,
-            "decision": lane_scale * p.receiver.decision_energy,
-            "clocking": lane_scale * p.receiver.clock_energy(),
-            "static": 2.0 * p.host.static_power / (2.0 * agg),
+        # lanes the payload alone would need; the extra lanes that carry a host FEC's parity are "fec_parity"
+        active = np.ceil(agg / lr - 1e-9)
+        payload_lanes = active + (np.ceil(active * p.lanes.spare_fraction - 1e-9) if p.lanes.spares_powered else 0.0)
+        lane_scale = payload_lanes * lr / agg
+        per_lane_bit = {
+            "led_driver": tx["driver_energy"],
+            "led": tx["led_energy"],
+            "tia": rx["power"] / lr,
+            "post_amplifier": p.receiver.post_amplifier_energy,
+            "decision": p.receiver.decision_energy,
+            "clocking": p.receiver.clock_energy(),
         }
+        blocks = {"gearbox": 2.0 * p.host.gearbox_logic_energy * np.ones(request.size)}
+        blocks.update({k: lane_scale * v for k, v in per_lane_bit.items()})
+        blocks["static"] = 2.0 * p.host.static_power / (2.0 * agg)
+        blocks["fec_parity"] = (plan.lanes_powered - payload_lanes) * lr / agg * sum(per_lane_bit.values())
+        return blocks
 
     def latency(self, request: Request, plan: LanePlan, attach, length) -> dict:
         return {"gearbox": 2.0 * self.host.gearbox_latency + 1.0 / plan.line_rate,
@@ -310,7 +391,19 @@ def transmitter(p: MicroLEDLink, lane_rate):
         "carrier_bandwidth": p.led.carrier_bandwidth(p.driver.bias_current),
         "rc_bandwidth": p.led.rc_bandwidth(p.driver.output_resistance),
         "forward_voltage": v1,
+        "spectral_width": emission_spectral_width(p.led, i1, i0, p1, p0),
     }
+
+
+def emission_spectral_width(led: MicroLED, current_one, current_zero, power_one, power_zero):
+    """Power-weighted emission FWHM over the '1' and '0' drive levels at the LED temperature [A, A, W, W -> m]."""
+    w1, w0 = led.spectral_width_at(current_one), led.spectral_width_at(current_zero)
+    return (power_one * w1 + power_zero * w0) / (power_one + power_zero)
+
+
+def launch_numerical_aperture(p: MicroLEDLink):
+    """NA of the cone launched into the fiber by the coupling optics [1]: what fills the fiber's modes."""
+    return p.fiber.launch_numerical_aperture(p.led.diameter)
 
 
 def optical_gain(p: MicroLEDLink, reach):
@@ -320,16 +413,220 @@ def optical_gain(p: MicroLEDLink, reach):
 
 
 def channel_cursors(p: MicroLEDLink, tx, rx, lane_rate, reach, samples_per_symbol=16):
-    """Cursors of the combined LED x fiber x PD x TIA pulse response."""
+    """Cursors of the combined LED x fiber x PD x TIA pulse response and the fiber rms spread [s].
+
+    The fiber spread uses the launched NA (:func:`launch_numerical_aperture`) and the LED's spectral width at
+    its drive levels (``tx["spectral_width"]``).
+    """
     r = np.asarray(lane_rate, dtype=float)
-    sigma = p.fiber.rms_spread(reach, p.led.wavelength, p.led.spectral_width)
-    return nrz_cursors(
-        pole_bandwidths=[tx["carrier_bandwidth"] / r, tx["rc_bandwidth"] / r, p.photodiode.transit_bandwidth / r],
-        butterworth_bandwidths=[rx["bandwidth"] / r],
-        gaussian_rms=sigma * r,
-        pre_emphasis=p.driver.pre_emphasis,
-        samples_per_symbol=samples_per_symbol,
-    ), sigma
+    sigma = p.fiber.rms_spread(reach, p.led.wavelength, tx["spectral_width"], launch_numerical_aperture(p))
+    cur, _ = lane_eyes(_cascade(p, tx, rx, r, sigma), samples_per_symbol)
+    return cur, sigma
+
+
+def _cascade(p: MicroLEDLink, tx, rx, r, sigma):
+    """Pole, Butterworth and Gaussian widths of the lane normalised to the lane rate (for :func:`nrz_pulse`)."""
+    return ([tx["carrier_bandwidth"] / r, tx["rc_bandwidth"] / r, p.photodiode.transit_bandwidth / r],
+            [rx["bandwidth"] / r], sigma * r, p.driver.pre_emphasis)
+
+
+def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8):
+    """Cursors at the best sampling phase and worst-case eye openings at phase offsets, in bounded chunks.
+
+    Parameters
+    ----------
+    cascade : (poles, butterworths, gaussian_rms, pre_emphasis)
+        Arrays broadcasting to ``[...]``, as for :func:`~microlink.ber.pulse.nrz_pulse` [1, 1, UI, 1].
+    offsets : sequence of array_like [...]
+        Sampling-time offsets from the best phase [UI]; for each, the smaller opening ``h0 - sum |h_k|`` of
+        the two sides (early and late) is returned.
+
+    Returns
+    -------
+    Cursors, list of ndarray [...]
+    """
+    poles, butter, gauss, pre = cascade
+    arrays = [np.asarray(b, dtype=float) for b in poles] + [np.asarray(b, dtype=float) for b in butter] + [
+        np.asarray(gauss, dtype=float), np.asarray(pre, dtype=float)]
+    offs = [np.asarray(o, dtype=float) for o in offsets]
+    shape = np.broadcast_shapes(*[a.shape for a in arrays], *[o.shape for o in offs])
+    flat = [np.broadcast_to(a, shape).reshape(-1) for a in arrays]
+    flat_off = [np.broadcast_to(o, shape).reshape(-1) for o in offs]
+    n_p, n_b = len(poles), len(butter)
+    total = int(np.prod(shape, dtype=np.int64))
+    windows = window_symbols(flat[:n_p], flat[n_p:n_p + n_b], flat[n_p + n_b]) * np.ones(total, np.int64)
+    k = min(n_largest, int(windows.min()) - 1)
+    main, largest, rest_sq, rest_abs, phase = (np.empty(total), np.empty((total, k)), np.empty(total),
+                                               np.empty(total), np.empty(total))
+    eyes = [np.empty(total) for _ in offs]
+    for n_symbols in np.unique(windows):
+        idx = np.flatnonzero(windows == n_symbols)
+        chunk = max(1, MAX_SAMPLES_IN_FLIGHT // (int(n_symbols) * samples_per_symbol))
+        for start in range(0, idx.size, chunk):
+            sel = idx[start:start + chunk]
+            _, pulse = nrz_pulse([f[sel] for f in flat[:n_p]], [f[sel] for f in flat[n_p:n_p + n_b]],
+                                 flat[n_p + n_b][sel], flat[n_p + n_b + 1][sel], samples_per_symbol, int(n_symbols))
+            c = cursors_from_pulse(pulse, samples_per_symbol, k)
+            main[sel], largest[sel], rest_sq[sel], rest_abs[sel], phase[sel] = (
+                c.main, c.largest, c.rest_sum_squares, c.rest_sum_abs, c.phase)
+            for eye, off in zip(eyes, flat_off):
+                sides = []
+                for sign in (1.0, -1.0):
+                    cs = cursors_from_pulse(pulse, samples_per_symbol, k, phase=np.mod(c.phase + sign * off[sel], 1.0))
+                    sides.append(cs.main - cs.isi_abs_sum)
+                eye[sel] = np.minimum(*sides)
+    cur = Cursors(main.reshape(shape), largest.reshape(shape + (k,)), rest_sq.reshape(shape),
+                  rest_abs.reshape(shape), phase.reshape(shape))
+    return cur, [e.reshape(shape) for e in eyes]
+
+
+def eye_penalty_db(reference, impaired):
+    """Power penalty of an eye opening shrunk from ``reference`` to ``impaired``: ``10 log10(ref/imp)`` [1, 1 -> dB].
+
+    Optical power maps linearly to photocurrent, so an amplitude ratio is a power ratio. A closed impaired
+    eye gives :data:`CLOSED_EYE_PENALTY_DB`.
+    """
+    ref = np.asarray(reference, dtype=float)
+    imp = np.asarray(impaired, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pen = 10.0 * np.log10(np.where(imp > 0, ref / np.where(imp > 0, imp, 1.0), 1.0))
+    return np.where(imp > 0, np.minimum(pen, CLOSED_EYE_PENALTY_DB), CLOSED_EYE_PENALTY_DB)
+
+
+def order_statistic_quantile(rank, count):
+    """Expected standard-normal value of the ``rank``-th smallest of ``count`` draws (Blom's formula) [1, 1 -> 1].
+
+    Blom, *Statistical Estimates and Transformed Beta-Variables* (Wiley, 1958): ``Phi^-1((r - 3/8)/(N + 1/4))``.
+    """
+    from scipy.special import ndtri
+
+    r = np.asarray(rank, dtype=float)
+    n = np.asarray(count, dtype=float)
+    return ndtri((r - 0.375) / (n + 0.25))
+
+
+def impairment_penalties(p: MicroLEDLink, tx, rx, lane_rate, length, plan: LanePlan, q_target, xt, n_adj,
+                         samples_per_symbol, n):
+    """Cursors of the nominal lane, its fiber rms spread [s] and the named penalties [dB] (each ``(n,)``).
+
+    * **crosstalk**: ``n_adj`` aggressors aligned against the eye (the pattern that sets a BER of 1e-12;
+      any other pattern is 2^-n_adj as likely and less closed): ``10 log10(e / (e - n X))``.
+    * **jitter**: the eye at the best phase moved early/late by the dual-Dirac offset ``A_DD + Q sigma_RJ``
+      (``Q`` of the pre-FEC threshold) against the eye at the best phase.
+    * **lane_skew**: the residual skew added to that offset, against the jittered eye.
+    * **worst_lane**: of ``N = active + spare`` emitters the spares replace the worst, so the link runs at
+      the ``(spare + 1)``-th worst; its expected normal quantile ``z`` (Blom) scales the carrier bandwidth by
+      ``1 + z s_bw`` (eye penalty) and the power by ``1 + z s_eff``; the two independent terms add in
+      quadrature (the z-quantile of their sum).
+    * **temperature_corner**: the LED at the corner temperature (levels, carrier pole, spectral width);
+      OMA ratio plus eye ratio, 0 when the corner is not hotter than the operating point.
+    * **large_signal**: :func:`~microlink.devices.led_dynamics.large_signal_penalty_db` (cached).
+    * **end_of_life**: the L70 power allowance.
+
+    Where the nominal worst-case eye is already closed by ISI the eye ratios use the main cursor alone
+    (the loss of signal; a lower bound of the closure).
+    """
+    imp = p.impairments
+    r = np.asarray(lane_rate, dtype=float)
+    na_launch = launch_numerical_aperture(p)
+    sigma = p.fiber.rms_spread(length, p.led.wavelength, tx["spectral_width"], na_launch)
+    off_j = np.asarray(imp.deterministic_jitter) + q_target * np.asarray(imp.random_jitter_rms)
+    off_s = off_j + np.asarray(imp.residual_skew)
+    poles, butter, gauss, pre = _cascade(p, tx, rx, r, sigma)
+
+    n_total = np.asarray(plan.lanes_active, dtype=float) + np.asarray(plan.lanes_spare, dtype=float)
+    z = order_statistic_quantile(np.asarray(plan.lanes_spare, dtype=float) + 1.0, np.maximum(n_total, 1.0))
+    z = np.where(n_total > 1, z, 0.0)
+    bw_scale = np.maximum(1.0 + z * np.asarray(imp.bandwidth_spread), 0.05)
+    eff_scale = np.maximum(1.0 + z * np.asarray(imp.efficiency_spread), 1e-6)
+
+    t_corner = np.maximum(np.asarray(imp.corner_temperature, dtype=float), np.asarray(p.led.temperature, dtype=float))
+    hot = p.replace(led={"temperature": t_corner})
+    tx_c = transmitter(hot, r)
+    sigma_c = p.fiber.rms_spread(length, p.led.wavelength, tx_c["spectral_width"], na_launch)
+
+    # three cascades stacked on a leading axis: nominal, worst lane's carrier pole, corner
+    def stack(a, b, c):
+        shp = np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(c), (n,))
+        return np.stack([np.broadcast_to(np.asarray(x, dtype=float), shp) for x in (a, b, c)])
+
+    cascade = ([stack(poles[0], poles[0] * bw_scale, tx_c["carrier_bandwidth"] / r),
+                stack(poles[1], poles[1], tx_c["rc_bandwidth"] / r), stack(poles[2], poles[2], poles[2])],
+               [stack(butter[0], butter[0], butter[0])], stack(gauss, gauss, sigma_c * r), stack(pre, pre, pre))
+    cur3, (eye_j3, eye_s3) = lane_eyes(cascade, samples_per_symbol, (stack(off_j, off_j, off_j),
+                                                                    stack(off_s, off_s, off_s)))
+    cur = Cursors(cur3.main[0], cur3.largest[0], cur3.rest_sum_squares[0], cur3.rest_sum_abs[0], cur3.phase[0])
+    eye3 = cur3.main - cur3.isi_abs_sum
+    open_nominal = eye3[0] > 0
+
+    def ratio(ref, imp_, main_ref, main_imp):
+        return np.where(open_nominal, eye_penalty_db(ref, imp_), eye_penalty_db(main_ref, main_imp))
+
+    def main_at(offset_eye):  # main-cursor fallback: signal lost at the offset, from the eye and its ISI
+        return offset_eye + cur.isi_abs_sum
+
+    e0, main0 = eye3[0], cur3.main[0]
+    jitter = ratio(e0, eye_j3[0], main0, main_at(eye_j3[0]))
+    skew = ratio(eye_j3[0], eye_s3[0], main_at(eye_j3[0]), main_at(eye_s3[0]))
+    skew = np.maximum(skew, 0.0)
+    bw_pen = np.maximum(ratio(e0, eye3[1], main0, cur3.main[1]), 0.0)
+    eff_pen = -10.0 * np.log10(eff_scale)
+    worst = np.sqrt(bw_pen**2 + eff_pen**2)
+    oma = tx["power_one"] - tx["power_zero"]
+    oma_c = tx_c["power_one"] - tx_c["power_zero"]
+    corner = np.where(oma_c > 0, 10.0 * np.log10(oma / np.where(oma_c > 0, oma_c, 1.0)), CLOSED_EYE_PENALTY_DB)
+    corner = np.maximum(corner + ratio(e0, eye3[2], main0, cur3.main[2]), 0.0)
+    ref = np.where(open_nominal, e0, main0)
+    closure = n_adj * np.asarray(xt, dtype=float)
+    xt_pen = eye_penalty_db(ref, ref - closure)
+    values = {
+        "crosstalk": xt_pen, "jitter": jitter, "lane_skew": skew, "worst_lane": worst,
+        "temperature_corner": np.minimum(corner, CLOSED_EYE_PENALTY_DB),
+        "large_signal": large_signal_penalty(p, r, n),
+        "end_of_life": np.asarray(imp.end_of_life_power_db, dtype=float),
+    }
+    return cur, sigma, {k: np.broadcast_to(np.asarray(values[k], dtype=float), (n,)).copy() for k in PENALTY_NAMES}
+
+
+#: Large-signal penalties already solved, keyed by the LED, driver and lane-rate values of one point.
+_LARGE_SIGNAL_CACHE: dict = {}
+_LARGE_SIGNAL_CACHE_SIZE = 4096
+
+
+def large_signal_penalty(p: MicroLEDLink, lane_rate, n):
+    """Large-signal eye penalty of each point [dB] (``(n,)``), solved once per distinct device and rate.
+
+    The time-domain rate equation costs ~0.4 s a batch; it does not depend on the length, so the reach and
+    margin solvers reuse it from a cache keyed by the point's LED, driver and lane-rate values. A device
+    given by ``measured_bandwidth`` or ``measured_efficiency`` has no ABC model to solve in time: 0 dB there
+    (its measured response at the bias stands for it).
+    """
+    if not bool(p.impairments.large_signal):
+        return np.zeros(n)
+    from microlink.devices.led_dynamics import large_signal_penalty_db
+    from microlink.link.base import _numeric_fields
+
+    led_f = _numeric_fields(type(p.led))
+    cols = [np.broadcast_to(np.asarray(getattr(p.led, f), dtype=float), (n,)) for f in led_f]
+    drv = [np.broadcast_to(np.asarray(getattr(p.driver, f), dtype=float), (n,))
+           for f in ("bias_current", "modulation_depth", "pre_emphasis", "output_resistance")]
+    table = np.stack(cols + drv + [np.broadcast_to(np.asarray(lane_rate, dtype=float), (n,))], axis=-1)
+    keys = [tuple(row) for row in table]
+    missing = sorted({k for k in keys if k not in _LARGE_SIGNAL_CACHE})
+    if missing:
+        rows = np.array(missing)
+        led = p.led.replace(**{f: rows[:, i] for i, f in enumerate(led_f)}) if len(missing) > 1 or n > 1 \
+            else p.led
+        m = len(led_f)
+        pen = large_signal_penalty_db(led, rows[:, m], rows[:, m + 1], rows[:, m + 2], rows[:, m + 4],
+                                      driver_resistance=rows[:, m + 3])
+        pen = np.minimum(np.nan_to_num(np.asarray(pen, dtype=float), nan=CLOSED_EYE_PENALTY_DB,
+                                       posinf=CLOSED_EYE_PENALTY_DB), CLOSED_EYE_PENALTY_DB)
+        if len(_LARGE_SIGNAL_CACHE) + len(missing) > _LARGE_SIGNAL_CACHE_SIZE:
+            _LARGE_SIGNAL_CACHE.clear()
+        _LARGE_SIGNAL_CACHE.update(zip(missing, np.broadcast_to(pen, (len(missing),)).tolist()))
+    measured = (np.asarray(p.led.measured_bandwidth) > 0) | (np.asarray(p.led.measured_efficiency) > 0)
+    return np.where(measured, 0.0, np.array([_LARGE_SIGNAL_CACHE[k] for k in keys]))
 
 
 def noise_terms(p: MicroLEDLink, rx, current_one, current_zero, crosstalk_dc, scale=1.0):
@@ -380,10 +677,11 @@ def microled_decision_model(p: MicroLEDLink, reach=10.0, *, lane_rate=None, samp
     gain, _ = optical_gain(p, reach)
     i1, i0 = resp * gain * tx["power_one"], resp * gain * tx["power_zero"]
     n_adj = int(round(float(p.fiber.adjacent_cores)))
-    xt = float(p.fiber.crosstalk(reach))
+    na_launch = launch_numerical_aperture(p)
+    xt = float(p.fiber.crosstalk(reach, p.led.wavelength, na_launch))
     xt_dc = n_adj * xt * 0.5 * (i1 + i0)
     s1, s0, _ = noise_terms(p, rx, i1, i0, xt_dc)
-    sigma = p.fiber.rms_spread(reach, p.led.wavelength, p.led.spectral_width)
+    sigma = p.fiber.rms_spread(reach, p.led.wavelength, tx["spectral_width"], na_launch)
     _, pulse = nrz_pulse(
         [tx["carrier_bandwidth"] / lr, tx["rc_bandwidth"] / lr, p.photodiode.transit_bandwidth / lr],
         [rx["bandwidth"] / lr], sigma * lr, p.driver.pre_emphasis, samples_per_symbol,
