@@ -14,7 +14,7 @@ from microlink.cli.options import FormatOption, OutputFormat, PlotOption
 
 def main(
     scenario: str = typer.Option(
-        "base", "--scenario", "-s",
+        "base", "--scenario",
         help="Scenario name (see --list) or your own scenario file (my.yaml, or my.yaml:NAME for one of several).",
     ),
     set_: Optional[List[str]] = typer.Option(
@@ -32,9 +32,9 @@ def main(
         "derived", "--pool",
         help="derived: link ends beyond copper's reach from the link and rack models; assumed: the scenario's ramp.",
     ),
-    tech: Optional[str] = typer.Option(
+    tech: Optional[List[str]] = typer.Option(
         None, "--tech", "-t",
-        help="Competition for the same pool: 'all' or a comma list of technologies to print "
+        help="Competition for the same pool: 'all' or technologies to print, repeatable or a comma list "
              "(microled, aec, vcsel_npo, siph_cpo, lpo, dsp_pluggable).",
     ),
     samples: int = typer.Option(2000, "--samples", help="Monte Carlo samples for the P10/P50/P90 bands (0: none)."),
@@ -63,12 +63,14 @@ def main(
     from microlink.market import list_scenarios as scenario_titles
     from microlink.market.chain import run_chain
 
+    tech = ",".join(tech) if tech else None  # repeatable and comma lists alike
     if list_scenarios:
         titles = scenario_titles()
-        if output == OutputFormat.json:
-            from microlink.cli.options import print_json
+        if output != OutputFormat.table:
+            from microlink.cli.options import print_document, run_meta
 
-            print_json(titles)
+            print_document([{"name": k, "title": v} for k, v in titles.items()], output,
+                           run_meta(inputs={"list": True}))
         else:
             for name, title in titles.items():
                 typer.echo(f"{name:10s} {title}")
@@ -114,8 +116,8 @@ def main(
 
         saved = save_market_figure(chain, plot)
 
-    if output == OutputFormat.json:
-        from microlink.cli.options import print_json
+    if output != OutputFormat.table:
+        from microlink.cli.options import print_document, run_meta
         from microlink.market import load_scenario
 
         sc = load_scenario(scenario)
@@ -124,7 +126,14 @@ def main(
         doc["varies"] = {k: list(v) for k, v in varies.items()}
         doc["recalibrated"] = recalibrate
         doc["plot"] = str(saved) if saved is not None else None
-        print_json(doc)
+        meta = run_meta(inputs={"scenario": scenario, "set": list(set_ or []), "vary": list(vary or []), "pool": pool,
+                                "tech": tech, "samples": samples, "recalibrate": recalibrate},
+                        seed=seed if samples else None, boundary="revenue of modules sold per year [USD]")
+        if output == OutputFormat.csv:  # one row per year
+            years = doc["years"]
+            doc = {"rows": [{k: doc[k][i] for k in doc if isinstance(doc[k], list) and len(doc[k]) == len(years)
+                             and not isinstance(doc[k][0], (dict, list))} for i in range(len(years))]}
+        print_document(doc, output, meta)
     elif chain.competition is not None:
         _print_competition(chain, techs, saved)
     else:
