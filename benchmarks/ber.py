@@ -1,10 +1,12 @@
 """How fast is the BER engine, against a plain NumPy pipeline, OptiCommPy and the machine's RNG bound?
 
-One table, everything measured in this run on one core (OMP_NUM_THREADS=1; medians of >= 3 runs after a
-warm-up):
+One table, everything measured in this run on one core (OMP_NUM_THREADS=1). Each figure and its peer or
+bound are timed in alternation (round-robin over the repeats, after a warm-up; medians), so that a busy
+machine slows both alike and the ratio stays meaningful.
 
-1. Bound: time to draw one Gaussian variate with NumPy (float32 and float64): a simulator that needs one
-   Gaussian per decision cannot beat it.
+1. Bound: time to draw one Gaussian variate with NumPy (float32 and float64): a simulator that draws one
+   Gaussian per decision cannot beat it. microlink's table-lookup kernel draws the noise only where it can
+   change a decision (exactly in distribution), so it can run above this bound.
 2. Monte Carlo bits/s per core, NRZ and PAM4 over a channel with 8+ ISI cursors (single-pole RC at 0.25 x
    baud discretised at 4 samples/UI, cursors >= 1e-7), Gaussian noise for BER 1e-3, slicer midway between
    the received ideal levels: microlink's symbol-rate simulator, the same pipeline in plain chunked NumPy,
@@ -12,12 +14,17 @@ warm-up):
    samples scaled by 1/h0 before its minimum-distance decision).
 3. Statistical eye to 1e-15 with 16 / 64 / 256 cursors (BER at the decision point; and the full 64-phase
    contour for 64 cursors).
-4. Importance sampling: time to a 95 % interval of +-20 % at BER 1e-12 (NRZ and PAM4 over the RC channel).
-5. The common case of /work/shared/BENCHMARKS.md: NRZ/PAM4, rectangular pulse, SPS 4/8/16, single-pole RC
-   at 0.5 x baud (y[n] = y[n-1] + a (x[n] - y[n-1])), noise on every sample (0.16 NRZ, 0.05 PAM4), one
-   sample per UI at the end of the UI, 1e6 symbols: microlink waveform simulator (noise on every sample),
-   microlink symbol-rate simulator (same decisions, noise only where it is sampled), plain NumPy whole
-   arrays (float64), OptiCommPy primitives; Mbit/s, peak traced memory, BER with its 95 % interval.
+4. Importance sampling: time to a 95 % interval of +-20 % at BER 1e-12 (NRZ and PAM4 over the RC channel),
+   and the half-width reached against the one requested.
+5. The common case of link-simulator benchmarks: NRZ/PAM4, rectangular pulse, SPS 4/8/16, single-pole RC
+   at 0.5 x baud (y[n] = y[n-1] + a (x[n] - y[n-1])), white noise on every sample (0.16 NRZ, 0.05 PAM4),
+   one sample per UI at the end of the UI, fixed thresholds midway between levels, 1e6 symbols: microlink
+   waveform simulator (white noise after the channel drawn at the decision instants), the same with the
+   full-waveform path (noise drawn on every sample), microlink symbol-rate simulator, plain NumPy whole
+   arrays (float64), OptiCommPy primitives; Mbit/s, the ratio to OptiCommPy, traced Python heap, and the
+   BER with its 95 % interval.
+6. Peak resident memory of a fresh process running the waveform simulator at 1e6 and 1e7 symbols, and of
+   the imports alone.
 
 Usage: OMP_NUM_THREADS=1 python benchmarks/ber.py [--symbols 1000000] [--repeats 3] [--quick]
 OptiCommPy is the ``bench`` extra (pip install opticommpy); its rows are skipped with a message if absent.
@@ -27,6 +34,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
 import time
 import tracemalloc
 
@@ -73,6 +82,32 @@ def median_time(fn, repeats, warmup=True):
         out = fn()
         ts.append(time.perf_counter() - t0)
     return float(np.median(ts)), out
+
+
+def paired_times(fns, repeats):
+    """Median wall time of each function, timed in alternation (one warm-up round first) [s]."""
+    outs = [fn() for fn in fns]
+    ts = [[] for _ in fns]
+    for _ in range(repeats):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            outs[i] = fn()
+            ts[i].append(time.perf_counter() - t0)
+    return [float(np.median(t)) for t in ts], outs
+
+
+def gaussian_draws(n_draws):
+    """A function drawing ``n_draws`` float32 Gaussians in 65536-long calls (the RNG bound of a chunk)."""
+    rng = np.random.default_rng(1)
+    buf = np.empty(1 << 16, dtype=np.float32)
+    calls = max(1, int(n_draws) >> 16)
+
+    def draw():
+        for _ in range(calls):
+            rng.standard_normal(dtype=np.float32, out=buf)
+        return calls << 16
+
+    return draw
 
 
 def peak_memory(fn):
@@ -190,10 +225,12 @@ def monte_carlo_section(repeats, quick):
         model, point = rc_model(modulation, sps, bandwidth, sigma)
         bps = point.bits_per_symbol
         k = point.cursors.size
-        t, r = median_time(lambda: monte_carlo_ber(point, seed=7, max_bits=bits_target, min_errors=10**12), repeats)
+        draw = gaussian_draws(bits_target // bps)
+        (t, t_b), (r, n_b) = paired_times(
+            [lambda: monte_carlo_ber(point, seed=7, max_bits=bits_target, min_errors=10**12), draw], repeats)
         rate = r.bits / t
-        bound = BOUND["float32"]
-        row("Monte Carlo, symbol rate", f"{modulation}, {k} ISI cursors, microlink ({ENGINE})",
+        bound = t_b / n_b
+        row("Monte Carlo, symbol rate", f"{modulation}, {k} ISI cursors, microlink ({ENGINE}, {r.noise})",
             f"{rate / 1e6:.1f} Mbit/s", f"RNG bound {bps / bound / 1e6:.1f} Mbit/s",
             f"{100 * rate * bound / bps:.0f} % of bound", fmt_ber(r.errors, r.bits))
         n_sym = bits_target // bps // (4 if quick else 2)
@@ -251,8 +288,9 @@ def importance_section(repeats):
         stat = statistical_ber(point)["ber"]
         t, est = median_time(lambda: estimate_ber(point, "importance", seed=3, precision=0.2), repeats)
         row("Importance sampling, +-20 % (95 %)", f"{modulation}, {base.cursors.size} ISI cursors, BER 1e-12",
-            f"{t:.2f} s, {est.bits_simulated:,} bits", f"statistical eye {stat:.3e}",
-            f"IS/stat {est.ber / stat:.3f}", f"{est.ber:.3e} [{est.ci_low:.2e}, {est.ci_high:.2e}]")
+            f"{t:.3f} s, {est.bits_simulated:,} bits", f"statistical eye {stat:.3e}",
+            f"+-{100 * est.details['relative_half_width']:.1f} % reached, IS/stat {est.ber / stat:.3f}",
+            f"{est.ber:.3e} [{est.ci_low:.2e}, {est.ci_high:.2e}]")
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -279,32 +317,100 @@ def numpy_common(modulation, sps, sigma, n_symbols, seed):
 
 def common_section(n_symbols, repeats, quick):
     for modulation, sigma in (("NRZ", 0.16), ("PAM4", 0.05)):
-        for sps in (4, 8, 16):
+        for sps in ((4, 16) if quick else (4, 8, 16)):
             case = f"{modulation}, {sps} samples/UI, {n_symbols:.0e} symbols"
             model, point = rc_model(modulation, sps, 0.5, sigma, fixed_thresholds=True)
-            bits = n_symbols * point.bits_per_symbol
-            for mode, label in (("waveform", "microlink waveform (noise on every sample)"),
-                                ("symbol", "microlink symbol rate (noise where sampled)")):
-                fn = lambda: monte_carlo_ber(point, seed=11, max_bits=bits, min_errors=10**12, mode=mode)  # noqa: E731
-                t, r = median_time(fn, repeats)
-                mem = peak_memory(fn)
-                row("Common case (BENCHMARKS.md)", f"{case}: {label}", f"{bits / t / 1e6:.2f} Mbit/s",
-                    f"bound {point.bits_per_symbol / (sps if mode == 'waveform' else 1) / BOUND['float32'] / 1e6:.1f}"
-                    " Mbit/s", f"{mem / 2**20:.1f} MiB", fmt_ber(r.errors, r.bits))
-            fn = lambda: numpy_common(modulation, sps, sigma, n_symbols, 11)  # noqa: E731
-            t, (e, b) = median_time(fn, repeats)
-            mem = peak_memory(fn)
-            row("Common case (BENCHMARKS.md)", f"{case}: plain NumPy, whole arrays, float64",
-                f"{b / t / 1e6:.2f} Mbit/s", "", f"{mem / 2**20:.1f} MiB", fmt_ber(e, b))
-            if HAVE_OPTIC and not (quick and sps == 8):
-                n_o = n_symbols if not quick else n_symbols // 2
-                fn = lambda: optic_waveform(modulation, sps, 0.5, sigma, n_o, 11)  # noqa: E731
-                t, (e, b) = median_time(fn, repeats)
-                mem = peak_memory(fn)
-                row("Common case (BENCHMARKS.md)", f"{case}: OptiCommPy {OPTIC_VERSION} primitives",
-                    f"{b / t / 1e6:.2f} Mbit/s", "", f"{mem / 2**20:.1f} MiB", fmt_ber(e, b))
-            elif not HAVE_OPTIC:
-                row("Common case (BENCHMARKS.md)", f"{case}: OptiCommPy", "skipped: not installed")
+            bps = point.bits_per_symbol
+            bits = n_symbols * bps
+            n_o = n_symbols if not quick else n_symbols // 4
+            runs = {
+                "waveform": lambda: monte_carlo_ber(point, seed=11, max_bits=bits, min_errors=10**12, mode="waveform"),
+                "full": lambda: monte_carlo_ber(point, seed=11, max_bits=bits, min_errors=10**12, mode="waveform",
+                                                noise_filter=[1.0]),
+                "symbol": lambda: monte_carlo_ber(point, seed=11, max_bits=bits, min_errors=10**12),
+                "numpy": lambda: numpy_common(modulation, sps, sigma, n_symbols, 11),
+                "bound": gaussian_draws(n_symbols),
+            }
+            if HAVE_OPTIC:
+                runs["optic"] = lambda: optic_waveform(modulation, sps, 0.5, sigma, n_o, 11)
+            times, outs = paired_times(list(runs.values()), repeats)
+            t = dict(zip(runs, times))
+            out = dict(zip(runs, outs))
+            mem = {k: peak_memory(fn) for k, fn in runs.items() if k != "bound"}
+            rate = {k: (out[k].bits if k in ("waveform", "full", "symbol") else out[k][1]) / t[k]
+                    for k in runs if k != "bound"}
+            bound_rate = bps * out["bound"] / t["bound"]
+            optic = rate.get("optic")
+
+            def vs_optic(k):
+                return f"{rate[k] / optic:.0f}x OptiCommPy" if optic else "OptiCommPy not installed"
+
+            g = "Common case"
+            for k, label in (("waveform", "microlink waveform, white noise drawn at the decisions"),
+                             ("full", "microlink waveform, full path (noise on every sample)")):
+                r = out[k]
+                row(g, f"{case}: {label}", f"{rate[k] / 1e6:.2f} Mbit/s", vs_optic(k),
+                    f"{mem[k] / 2**20:.1f} MiB heap", fmt_ber(r.errors, r.bits))
+            r = out["symbol"]
+            row(g, f"{case}: microlink symbol rate", f"{rate['symbol'] / 1e6:.2f} Mbit/s",
+                f"RNG bound {bound_rate / 1e6:.1f} Mbit/s", f"{100 * rate['symbol'] / bound_rate:.0f} % of bound",
+                fmt_ber(r.errors, r.bits))
+            e, b = out["numpy"]
+            row(g, f"{case}: plain NumPy, whole arrays, float64", f"{rate['numpy'] / 1e6:.2f} Mbit/s",
+                vs_optic("numpy"), f"{mem['numpy'] / 2**20:.1f} MiB heap", fmt_ber(e, b))
+            if optic:
+                e, b = out["optic"]
+                row(g, f"{case}: OptiCommPy {OPTIC_VERSION} primitives ({n_o:.0e} symbols)",
+                    f"{optic / 1e6:.2f} Mbit/s", "", f"{mem['optic'] / 2**20:.1f} MiB heap", fmt_ber(e, b))
+            else:
+                row(g, f"{case}: OptiCommPy", "skipped: not installed (pip install opticommpy)")
+
+
+_RSS_SCRIPT = """
+import sys
+import numpy as np
+from microlink.ber.model import DecisionModel, decision_point
+from microlink.ber.montecarlo import monte_carlo_ber
+from microlink.ber.sampling import single_pole_pulse
+n = int(sys.argv[1])
+if n < 0:  # load one cached compiled kernel: Numba's code generator starts up
+    from microlink.ber import _compiled
+    _compiled.mc_symbol_chunk(np.zeros(1, np.uint64), np.zeros(1, np.float32), 2, 1, np.zeros((1, 2)),
+                              np.zeros(1, np.int64), 0, 0, np.zeros(0), np.ones(2), np.zeros(1),
+                              np.zeros((2, 2), np.int64), np.zeros(0, np.int64), 1, np.zeros((1, 1, 1)),
+                              np.zeros(0, np.int64), np.zeros(0))
+elif n:
+    _, pulse = single_pole_pulse(16, 0.5)
+    m = DecisionModel(pulse=pulse, samples_per_symbol=16, symbol_rate=1e9, modulation="NRZ", amplitude=0.5,
+                      sigma_one=0.16, sigma_zero=0.16)
+    pt = decision_point(m, 15 / 16, thresholds=[0.0])
+    monte_carlo_ber(pt, seed=1, max_bits=n, min_errors=10**12, mode="waveform", noise_filter=sys.argv[2:] or None)
+print([line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")][0])
+"""
+
+
+def rss_section(quick):
+    """Peak RSS of fresh processes: imports only, then the waveform simulator at 1e6 and 1e7 symbols (Linux:
+    the high-water mark of /proc/self/status, which, unlike ru_maxrss, does not inherit the parent's)."""
+    if not os.path.exists("/proc/self/status"):
+        row("Peak RSS (fresh process)", "skipped: needs /proc (Linux)", "")
+        return
+    def peak(*args):
+        out = subprocess.run([sys.executable, "-c", _RSS_SCRIPT, *map(str, args)], capture_output=True, text=True,
+                             check=True)
+        return int(out.stdout.split()[-1]) / 1024.0  # VmHWM (peak resident set of this process) in KiB
+
+    base = peak(0)
+    row("Peak RSS (fresh process)", "imports: NumPy, SciPy special, Numba, microlink.ber", f"{base:.0f} MiB",
+        "target <= 150 MB")
+    jit = peak(-1)
+    row("Peak RSS (fresh process)", "imports + one cached compiled kernel loaded (Numba/LLVM start-up)",
+        f"{jit:.0f} MiB", "target <= 150 MB", f"{jit - base:+.0f} MiB over the imports")
+    for n in ((10**6,) if quick else (10**6, 10**7)):
+        for filt, label in ((None, "decisions"), ("1.0", "full path")):
+            m = peak(n, *(() if filt is None else (filt,)))
+            row("Peak RSS (fresh process)", f"NRZ 16 samples/UI waveform ({label}), {n:.0e} symbols", f"{m:.0f} MiB",
+                "target <= 150 MB", f"{m - base:+.0f} MiB over the imports")
 
 
 def print_table():
@@ -341,6 +447,7 @@ def main():
     statistical_section(repeats)
     importance_section(repeats)
     common_section(int(args.symbols), repeats, args.quick)
+    rss_section(args.quick)
     print(f"microlink BER benchmark: one core, engine {ENGINE}, medians of {repeats} after a warm-up, "
           f"{time.perf_counter() - t0:.0f} s in all")
     print_table()

@@ -10,7 +10,7 @@ method             what it computes                                             
 ``closed-form``    exact average over the largest interferers, Gaussian remainder   none (ci = ber)
 ``statistical``    statistical eye: exact ISI distribution + Gaussian tails         none (ci = ber)
 ``monte-carlo``    streaming simulation until ``min_errors`` or ``max_bits``          Clopper-Pearson
-``importance``     tilted ISI + mean-translated noise, sized for +-``precision``    normal (CLT)
+``importance``     tilted ISI + mean-translated noise, stops at +-``precision``    normal (CLT)
 =================  ==============================================================  ====================
 """
 

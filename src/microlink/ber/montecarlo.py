@@ -54,6 +54,8 @@ MODES = ("symbol", "waveform")
 #: Jitter draws are clipped at this many RJ rms beyond the dual-Dirac positions (probability < 1e-23).
 JITTER_CLIP_SIGMAS = 10.0
 _FIRST_CHUNK = 4096
+#: Largest number of noise samples per chunk on the full-waveform path (memory bound) [1].
+MAX_CHUNK_SAMPLES = 1 << 18
 #: Noise is drawn in single precision (NumPy's float32 ziggurat: about twice as fast, exact tails).
 NOISE_DTYPE = np.float32
 
@@ -275,8 +277,8 @@ def monte_carlo_ber(model_or_point, *, seed=None, rng=None, max_bits=10_000_000,
     phase : float, optional
         Sampling instant [UI from the pulse-window start]; the decision point's when omitted.
     chunk_symbols : int
-        Largest chunk [symbols]; memory is ``O(chunk_symbols)`` (times ``samples_per_symbol`` with a
-        ``noise_filter``).
+        Largest chunk [symbols]; memory is ``O(chunk_symbols)``, whatever the length (with a ``noise_filter``,
+        chunks hold at most ``MAX_CHUNK_SAMPLES`` samples).
     confidence : float
         Confidence of the Clopper-Pearson interval [1].
     noise_filter : array_like [F], optional
@@ -334,9 +336,10 @@ def monte_carlo_ber(model_or_point, *, seed=None, rng=None, max_bits=10_000_000,
     history = (gen.integers(0, n_l, size=span, dtype=np.int64) if span else np.zeros(0, np.int64))
     history = np.ascontiguousarray(history)
     bits = errors = symbols = 0
-    chunk = min(_FIRST_CHUNK, int(chunk_symbols))
     width = point.samples_per_symbol if noise_taps is not None else 1
-    noise_buf = np.empty(int(chunk_symbols) * width if lut is None else 0, dtype=NOISE_DTYPE)
+    chunk_symbols = max(64, min(int(chunk_symbols), MAX_CHUNK_SAMPLES // width))
+    chunk = min(_FIRST_CHUNK, chunk_symbols)
+    noise_buf = np.empty(chunk_symbols * width if lut is None else 0, dtype=NOISE_DTYPE)
     empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0)
     while symbols < max_symbols and errors < min_errors:
         n = int(min(chunk, max_symbols - symbols))

@@ -68,9 +68,9 @@ def pulse_response(transfer_functions, samples_per_symbol=16, n_symbols=64, *, d
 def single_pole_pulse(samples_per_symbol, bandwidth=0.5, *, tolerance=1e-12):
     """Rectangular pulse through the discrete single-pole RC of the common benchmark case.
 
-    The filter is ``y[n] = y[n-1] + a (x[n] - y[n-1])`` with ``a = 1 - exp(-2 pi bandwidth / SPS)``
-    (/work/shared/BENCHMARKS.md), ``bandwidth`` being the 3-dB corner over the baud rate [1]. The response
-    is truncated where it has decayed below ``tolerance`` and padded to whole unit intervals.
+    The filter is ``y[n] = y[n-1] + a (x[n] - y[n-1])`` with ``a = 1 - exp(-2 pi bandwidth / SPS)``, ``bandwidth``
+    being the 3-dB corner over the baud rate [1] (0.5 in the common benchmark case). The response is truncated
+    where it has decayed below ``tolerance`` and padded to whole unit intervals.
 
     Returns
     -------
