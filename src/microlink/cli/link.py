@@ -32,6 +32,8 @@ def main(
     solve_for: Optional[str] = SolveForOption,
     executor: str = UncertaintyExecutorOption,
     plot: Optional[Path] = PlotOption,
+    channel: Optional[Path] = typer.Option(None, "--channel", help="Touchstone file (.s2p/.s4p/.s8p) of the host-to-host channel of a copper link; replaces the cable and host losses (needs the touchstone extra)."),
+    channel_ports: str = typer.Option("1-3,2-4", "--channel-ports", help="Port order of a .s4p/.s8p: 1-3,2-4 (1 runs to 3, 2 to 4) or 1-2,3-4."),
 ):
     """Evaluate a link (default: the LightBundle-like micro-LED CPO link, 800 Gb/s over 10 m)."""
     from microlink.cli.options import print_document, run_meta
@@ -61,14 +63,29 @@ def main(
         target_ber=target_ber if target_ber is not None else cfg.target_ber,
         lane_rate=parse_quantity(lane_rate, "b/s", field="--lane-rate") if lane_rate else cfg.lane_rate,
     )
-    if solve_for or uncertainty:
+    if channel is not None:
+        import dataclasses
+
+        from microlink.channels.measured import TabulatedChannel
+        from microlink.io.touchstone import read_channel
+
+        if solve_for or uncertainty:
+            raise ParameterError("--channel", str(channel), "a single evaluation (not with --solve-for or --uncertainty)")
+        if "channel" not in cfg.parameter_set.parameters.options():
+            raise ParameterError("--channel", str(channel), "a passive copper link (a dac-* preset); "
+                                 f"{cfg.parameter_set.name} has no tabulated channel")
+        data = read_channel(channel, port_order=channel_ports)
+        result = evaluate_link(cfg.parameter_set, **request, channel=TabulatedChannel(**dataclasses.asdict(data)),
+                               solve_reach=False)  # a tabulated channel has one length: no reach to solve
+    elif solve_for or uncertainty:
         from microlink.cli import uncertainty_options as uo
 
         if solve_for:
             return uo.run_solve_for(cfg.parameter_set, solve_for, fmt=fmt, **request)
         return uo.run_link_uncertainty(cfg.parameter_set, samples=uncertainty, tornado=tornado, seed=seed, fmt=fmt,
                                        plot=plot, executor=executor, **request)
-    result = evaluate_link(cfg.parameter_set, **request)
+    else:
+        result = evaluate_link(cfg.parameter_set, **request)
     saved = None
     if plot is not None:
         from microlink.report.link_plots import save_link_figure
@@ -77,7 +94,8 @@ def main(
     if fmt != OutputFormat.table:
         inputs = {"preset": cfg.parameter_set if isinstance(cfg.parameter_set, str) else preset,
                   "config": str(config) if config else None, "set": list(set_), "rate": rate, "reach": reach,
-                  "lane_rate": lane_rate, "target_ber": target_ber}
+                  "lane_rate": lane_rate, "target_ber": target_ber,
+                  "channel": str(channel) if channel else None}
         doc = result.to_dict()
         doc["plot"] = str(saved) if saved is not None else None
         print_document(doc, fmt, run_meta(inputs=inputs, boundary=boundary_of(result)))

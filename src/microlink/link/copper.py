@@ -101,16 +101,23 @@ class DACLink(CompositeLink):
     def attach_limitation(self) -> str:
         return "a passive cable is driven by the host's long-reach SerDes; nothing in it could terminate another attach"
 
-    def cable_segment(self, host_serdes: SerDes, symbol_rate, length):
-        """Equalised decision of the cable segment (the whole host-to-host path for a DAC)."""
-        return segment_decision(host_serdes, host_serdes, self.host_channel, self.host_channel, self.cable,
-                                self.host_channel, symbol_rate, length, self.lanes.modulation)
+    def cable_segment(self, host_serdes: SerDes, symbol_rate, length, channel=None):
+        """Equalised decision of the cable segment (the whole host-to-host path for a DAC).
 
-    def decide(self, request: Request, plan: LanePlan, attach, length) -> Decision:
-        """Equalised PAM decision of the cable segment at the lengths."""
+        ``channel`` (a :class:`~microlink.channels.measured.TabulatedChannel`) replaces the cable and host
+        channel losses with tabulated ones; the length then only sets the propagation delay."""
+        return segment_decision(host_serdes, host_serdes, self.host_channel, self.host_channel, self.cable,
+                                self.host_channel, symbol_rate, length, self.lanes.modulation, channel=channel)
+
+    def options(self):
+        return {"channel": None}
+
+    def decide(self, request: Request, plan: LanePlan, attach, length, channel=None) -> Decision:
+        """Equalised PAM decision of the cable segment at the lengths (over ``channel`` when given)."""
         n = request.size
         length = np.broadcast_to(np.asarray(length, dtype=float), (n,))
-        seg = self.cable_segment(attach.host_serdes, np.broadcast_to(plan.symbol_rate, (n,)), length)
+        seg = self.cable_segment(attach.host_serdes, np.broadcast_to(plan.symbol_rate, (n,)), length,
+                                 **({"channel": channel} if channel is not None else {}))
         eq = seg["eq"]
         main = np.broadcast_to(np.asarray(eq.main, dtype=float), (n,))
         isi = np.broadcast_to(np.asarray(eq.residual_isi, dtype=float), (n,) + np.shape(eq.residual_isi)[-1:])
@@ -140,6 +147,8 @@ class DACLink(CompositeLink):
             bandwidth={"receiver_front_end": attach.host_serdes.rx_bandwidth_ratio * rs, "nyquist": 0.5 * rs},
             extras={
                 "channel_loss_at_nyquist_db": seg["nyquist_loss_db"],
+                **figure_of_merit(eq, seg["levels"], to_volts),
+                **({"channel_data_coverage": np.full(n, seg["coverage"])} if channel is not None else {}),
                 "slicer_snr_db": eq.snr_db,
                 "ctle_gain_db": eq.ctle_gain_db,
                 "noise_enhancement_db": eq.noise_enhancement_db,
@@ -157,9 +166,9 @@ class DACLink(CompositeLink):
         """Twinax pairs of one end: a transmit and a receive pair per lane."""
         return 2.0 * plan.lanes_active, "pairs"
 
-    def decision_model(self, reach=1.0, *, lane_rate=None):
-        """Equalised pulse, amplitude and noise at the slicer of one lane (scalar reach)."""
-        return copper_decision_model(self, reach, lane_rate=lane_rate)
+    def decision_model(self, reach=1.0, *, lane_rate=None, channel=None):
+        """Equalised pulse, amplitude and noise at the slicer of one lane (scalar reach; ``channel`` as in decide)."""
+        return copper_decision_model(self, reach, lane_rate=lane_rate, channel=channel)
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,6 +229,9 @@ class AECLink(DACLink):
     def attach_limitation(self) -> str:
         return "an AEC plugs into a faceplate cage reached by the host's long-reach SerDes"
 
+    def options(self):
+        return {}  # two equalised segments: a tabulated channel would have to say which one it replaces
+
     def cable_segment(self, host_serdes: SerDes, symbol_rate, length):
         """Retimer TX -> paddle card -> cable -> paddle card -> retimer RX (no host channel in it)."""
         return segment_decision(self.line_serdes, self.line_serdes, None, None, self.cable, self.host_channel,
@@ -255,11 +267,14 @@ def _grid_frequencies(symbol_rate):
 
 
 def segment_decision(tx: SerDes, rx: SerDes, host_tx: HostChannel | None, host_rx: HostChannel | None,
-                     cable: TwinaxCable, xt: HostChannel, symbol_rate, length, modulation):
+                     cable: TwinaxCable, xt: HostChannel, symbol_rate, length, modulation, channel=None):
     """Equalised decision of one electrical segment (a transmitter, its channel and a receiver).
 
     ``host_tx``/``host_rx`` are the host channels at the two ends (None on a retimer's paddle-card side);
     ``xt`` carries the crosstalk allocation. ``symbol_rate`` and ``length`` are arrays of one shape.
+    ``channel`` (:class:`~microlink.channels.measured.TabulatedChannel`): its insertion loss replaces the
+    cable and host losses, its return losses give the echo (triple transit), and its NEXT/FEXT, where
+    present, replace the allocation in ``xt``.
     Returns the equalisation, the BER, the noise split used by the margin solver and diagnostics.
     """
     levels = pam_levels(modulation)
@@ -271,7 +286,7 @@ def segment_decision(tx: SerDes, rx: SerDes, host_tx: HostChannel | None, host_r
     loss_cable = cable.loss_db(f, length)
     loss_tx = host_tx.loss_db(f) if host_tx is not None else np.zeros_like(f)
     loss_rx = host_rx.loss_db(f) if host_rx is not None else np.zeros_like(f)
-    total_loss = loss_cable + loss_tx + loss_rx
+    total_loss = loss_cable + loss_tx + loss_rx if channel is None else channel.loss_db(f)
     h_channel = minimum_phase_response(total_loss)
     h_tx = tx.transmit_response(nu)
     h_signal = h_tx * h_channel
@@ -282,9 +297,15 @@ def segment_decision(tx: SerDes, rx: SerDes, host_tx: HostChannel | None, host_r
     fext_power = xt.fext_aggressors * 10.0 ** (xt.fext_coupling_db / 10.0) * coupling
     psd_next = aggressor * next_power * np.abs(minimum_phase_response(loss_rx)) ** 2
     psd_fext = aggressor * fext_power * np.abs(h_channel) ** 2
+    if channel is not None and channel.crosstalk_power("next", f) is not None:
+        psd_next = aggressor * channel.crosstalk_power("next", f)  # measured at the victim's receiver pins
+    if channel is not None and channel.crosstalk_power("fext", f) is not None:
+        psd_fext = aggressor * channel.crosstalk_power("fext", f)
     # echo: reflected at the far plug, again at the near plug, two extra passes of the bulk cable; it
     # arrives ~2 L / v later, far beyond the FFE span, so it acts as noise
     echo = cable.end_reflection**4 * np.abs(minimum_phase_response(2.0 * bulk)) ** 2
+    if channel is not None:
+        echo = channel.echo_power(f)
     psd_echo = aggressor * echo * np.abs(h_channel) ** 2
     noise_psd = psd_next + psd_fext + psd_echo
     tx_noise = float(tx.tx_noise_variance) / (5.0 / 9.0) * sd2  # the sending transmitter's SNR_TX
@@ -298,9 +319,35 @@ def segment_decision(tx: SerDes, rx: SerDes, host_tx: HostChannel | None, host_r
     frac_rx = rx_power / np.maximum(rx_power + xt_power, 1e-300)
     return {
         "eq": eq, "ber": ber, "levels": levels, "nyquist_loss_db": _at_nyquist(nu, total_loss),
+        "coverage": 1.0 if channel is None else channel.coverage(f),
         "sigma_fixed": eq.sigma_noise * np.sqrt(frac_rx),
         "sigma_prop": np.sqrt(eq.sigma_noise**2 * (1.0 - frac_rx) + eq.sigma_tx**2 + eq.sigma_jitter**2),
     }
+
+
+#: Detector error ratio at which the figure of merit is taken [1].
+FOM_DETECTOR_ERROR_RATIO = 1e-4
+FOM_SOURCE = Source("IEEE Std 802.3ck-2022, Annex 162A (COM), parameter DER0", "standard",
+                    "the detector error ratio COM is evaluated at for 100 Gb/s-per-lane electrical interfaces")
+
+
+def figure_of_merit(eq, levels, to_volts, der=FOM_DETECTOR_ERROR_RATIO) -> dict:
+    """COM-style figure of merit of an equalised lane at the detector error ratio ``der`` [1].
+
+    Available signal ``A_s`` is half the spacing of adjacent levels at the slicer; the noise-and-interference
+    amplitude ``A_ni`` is Q(der) times the root sum of the slicer noise and the residual-ISI spread.
+    Returns ``eye_height_at_der`` = 2 (A_s - A_ni) [V] (negative: closed) and ``com_db`` =
+    20 log10(A_s / A_ni) [dB], the margin at the optimised equaliser.
+    """
+    from microlink.units import ber_to_q
+
+    lv = np.asarray(levels, dtype=float)
+    half_spacing = 0.5 * float(np.min(np.diff(np.sort(lv))))
+    a_s = np.asarray(eq.main, dtype=float) * half_spacing
+    isi_var = symbol_variance(lv) * np.sum(np.asarray(eq.residual_isi, dtype=float) ** 2, axis=-1)
+    a_ni = float(ber_to_q(der)) * np.sqrt(np.asarray(eq.sigma, dtype=float) ** 2 + isi_var)
+    return {"eye_height_at_der": 2.0 * (a_s - a_ni) * to_volts,
+            "com_db": 20.0 * np.log10(np.maximum(a_s, 1e-300) / np.maximum(a_ni, 1e-300))}
 
 
 def _at_nyquist(nu, values):
@@ -309,7 +356,7 @@ def _at_nyquist(nu, values):
     return np.asarray(values)[..., k]
 
 
-def copper_decision_model(p: DACLink, reach=1.0, *, lane_rate=None):
+def copper_decision_model(p: DACLink, reach=1.0, *, lane_rate=None, channel=None):
     """:class:`~microlink.ber.model.DecisionModel` of the cable segment of one lane (scalar reach)."""
     from microlink.ber.model import DecisionModel
 
@@ -319,7 +366,7 @@ def copper_decision_model(p: DACLink, reach=1.0, *, lane_rate=None):
     lanes = p.lanes if lane_rate is None else p.lanes.replace(payload_rate=float(lane_rate))
     rs = float(lanes.symbol_rate())
     p = p.replace(lanes=lanes)
-    seg = p.cable_segment(p.serdes, np.asarray(rs), reach)
+    seg = p.cable_segment(p.serdes, np.asarray(rs), reach, **({"channel": channel} if channel is not None else {}))
     eq = seg["eq"]
     pulse = with_dfe_feedback(eq)
     amp = float(eq.unequalized_main)
@@ -330,6 +377,24 @@ def copper_decision_model(p: DACLink, reach=1.0, *, lane_rate=None):
         sigma_zero=float(eq.sigma * scale), residual_isi_rms=0.0,
         label=f"{p.technology} lane, {lanes.payload_rate / 1e9:g}G {lanes.modulation}, {float(reach):g} m, equalised",
     )
+
+
+def analytic_channel(p: DACLink, length, frequency):
+    """The DAC's analytic host-to-host channel as a :class:`~microlink.channels.measured.TabulatedChannel`.
+
+    Insertion loss = cable assembly + both host channels at ``length`` [m] on ``frequency`` [Hz]; the return
+    loss at each end is the cable's ``end_reflection`` (flat). Crosstalk is left out: the host channel's
+    allocation applies to a tabulated channel without its own. Writing it with
+    :func:`microlink.io.touchstone.write_channel` exports the model as a Touchstone file.
+    """
+    from microlink.channels.measured import TabulatedChannel
+
+    f = np.asarray(frequency, dtype=float)
+    if np.ndim(length):
+        raise ParameterError("length", length, "one length [m] per exported channel")
+    il = p.cable.loss_db(f, float(length)) + 2.0 * p.host_channel.loss_db(f)
+    rl = np.full(f.shape, -20.0 * np.log10(max(float(p.cable.end_reflection), 1e-15)))
+    return TabulatedChannel(f, il, rl, rl, name=f"{p.technology} analytic channel, {float(length):g} m")
 
 
 def with_dfe_feedback(eq):
@@ -345,4 +410,4 @@ def with_dfe_feedback(eq):
     return pulse
 
 
-__all__ = ["AECLink", "DACLink", "copper_decision_model", "segment_decision"]
+__all__ = ["AECLink", "DACLink", "analytic_channel", "copper_decision_model", "figure_of_merit", "segment_decision"]
