@@ -92,6 +92,7 @@ def _closed_form(point: DecisionPoint) -> float:
         mains, curs = point.cursors_at(point.phase + tau)
     else:
         mains, curs = np.array([point.main]), point.cursors[None, :]
+    curs = curs[..., np.any(curs != 0.0, axis=0)]  # zero cursors would only spend the pattern budget
     n_l = point.levels.size
     exact = min(curs.shape[-1], int(np.floor(np.log(CLOSED_FORM_PATTERNS) / np.log(n_l) + 1e-9)))
     ber = pam_ber(mains, curs, point.amplitude, levels=point.levels, level_sigma=point.sigma_levels,

@@ -65,3 +65,63 @@ def test_ber_is_monotone_in_snr(isi, sigma, factor, modulation):
         return statistical_ber(decision_point(m, m.cursor_instant))["ber"]
 
     assert ber(sigma * factor) >= ber(sigma) * (1 - 1e-6)
+
+
+def test_closed_form_with_unequal_levels_and_crosstalk_equals_statistical_eye():
+    # compressed PAM4 levels, per-level noise and a binary aggressor: every interferer is enumerated exactly,
+    # so the closed form and the statistical eye compute the same sum (to the eye's grid accuracy)
+    m = DecisionModel.from_cursors([0.03, 1.0, 0.12, -0.05], modulation="PAM4", sigma_one=0.06, sigma_zero=0.04,
+                                   level_positions=np.array([-1.0, -0.42, 0.28, 1.0]),
+                                   sigma_levels=np.array([0.04, 0.045, 0.055, 0.065]),
+                                   aggressors=np.array([0.03]))
+    pt = decision_point(m, m.cursor_instant, cursor_tolerance=0.0)
+    from microlink.ber import estimate_ber
+
+    closed = estimate_ber(pt, "closed-form").ber
+    stat = statistical_ber(pt)["ber"]
+    assert 1e-9 < stat < 1e-3
+    assert closed == pytest.approx(stat, rel=1e-2)
+    isi = pt.cursors[pt.cursors != 0]
+    direct = pam_ber(pt.main, isi, pt.amplitude, levels=pt.levels, level_sigma=pt.sigma_levels,
+                     thresholds=pt.thresholds, aggressors=pt.aggressors, exact_terms=isi.size)
+    assert float(direct) == pytest.approx(closed, rel=1e-12)
+
+
+def test_interferers_take_the_levels_of_the_lane():
+    # one post-cursor h: with levels L the ISI takes the values h L (not the equally spaced ones)
+    lv = np.array([-1.0, -0.5, 0.2, 1.0])
+    h, sig = 0.1, 0.05
+    got = pam_ber(1.0, [h], 1.0, sig, levels=lv)
+    th = 0.5 * (lv[:-1] + lv[1:])
+    exp = 0.0
+    for b in lv:  # average over the interfering symbol
+        y = lv + h * b
+        up = np.r_[q_to_ber((th - y[:-1]) / sig), 0.0]
+        down = np.r_[0.0, q_to_ber((y[1:] - th) / sig)]
+        exp += np.sum(up + down) / 8.0 / lv.size  # Gray: one bit per adjacent error, 4 levels x 2 bits
+    assert float(got) == pytest.approx(exp, rel=1e-6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(cursor, min_size=1, max_size=5), st.floats(0.01, 0.2), st.sampled_from(["NRZ", "PAM4"]),
+       st.lists(st.floats(0.0, 0.05), min_size=0, max_size=2))
+def test_worst_case_bounds_the_average_and_both_grow_with_noise(isi, sigma, modulation, aggressors):
+    lv = "NRZ" if modulation == "NRZ" else "PAM4"
+    kw = dict(levels=lv, aggressors=np.array(aggressors))
+    avg = pam_ber(1.0, isi, 1.0, sigma, **kw)
+    worst = pam_ber(1.0, isi, 1.0, sigma, method="worst", **kw)
+    assert 0.0 <= avg <= worst * (1 + 1e-9) + 1e-300 <= 0.5 + 1e-12
+    assert pam_ber(1.0, isi, 1.0, 1.5 * sigma, **kw) >= avg * (1 - 1e-9) or worst > 1e-2
+
+
+def test_bad_closed_form_input_names_the_field():
+    from microlink.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="levels"):
+        pam_ber(1.0, [0.0], 1.0, 0.1, levels=[-1.0, 0.0, 1.0])
+    with pytest.raises(ParameterError, match="thresholds"):
+        pam_ber(1.0, [0.0], 1.0, 0.1, thresholds=[0.0, -0.5, 0.5])
+    with pytest.raises(ParameterError, match="exact_terms"):
+        pam_ber(1.0, [0.0], 1.0, 0.1, exact_terms=7)
+    with pytest.raises(ParameterError, match="sigma"):
+        pam_ber(1.0, [0.0], 1.0)
