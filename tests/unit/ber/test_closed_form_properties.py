@@ -106,8 +106,10 @@ def test_interferers_take_the_levels_of_the_lane():
 @given(st.lists(cursor, min_size=1, max_size=5), st.floats(0.01, 0.2), st.sampled_from(["NRZ", "PAM4"]),
        st.lists(st.floats(0.0, 0.05), min_size=0, max_size=2))
 def test_worst_case_bounds_the_average_and_both_grow_with_noise(isi, sigma, modulation, aggressors):
+    # every interferer enumerated: a large cursor folded into the Gaussian remainder has an unbounded tail and
+    # can exceed the worst case, which is the stated price of the fold, not a property of the exact average
     lv = "NRZ" if modulation == "NRZ" else "PAM4"
-    kw = dict(levels=lv, aggressors=np.array(aggressors))
+    kw = dict(levels=lv, aggressors=np.array(aggressors), exact_terms=len(isi))
     avg = pam_ber(1.0, isi, 1.0, sigma, **kw)
     worst = pam_ber(1.0, isi, 1.0, sigma, method="worst", **kw)
     assert 0.0 <= avg <= worst * (1 + 1e-9) + 1e-300 <= 0.5 + 1e-12
