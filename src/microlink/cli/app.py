@@ -48,6 +48,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("sweep", "sweep"),
     ("results", "results"),
     ("report", "report"),
+    ("calibrate", "calibrate"),
 ]
 
 EXIT_BAD_INPUT = 2
