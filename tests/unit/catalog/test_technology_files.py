@@ -152,3 +152,16 @@ def test_catalog_names_are_not_file_references():
 def test_names_with_a_file_suffix_or_separator_are_file_references(stem, suffix):
     assert is_file_reference(stem + suffix)
     assert is_file_reference("dir/" + stem)
+
+
+def test_sweep_spec_takes_a_link_file_as_its_preset(led_file, monkeypatch):
+    from microlink.sweep import run_sweep, spec_from_mapping
+
+    monkeypatch.chdir(led_file.parent)
+    spec = spec_from_mapping({"preset": "./my_led.yaml", "seed": 1, "chunk_size": 8,
+                              "fixed": {"aggregate_rate": "400 Gb/s"},
+                              "parameters": {"reach": {"min": 1, "max": 3, "num": 2, "unit": "m"}}})
+    ds = run_sweep(spec).dataset()
+    params = get_parameter_set("lightbundle").parameters.replace(led={"diameter": 4e-6, "temperature": 358.15})
+    direct = ml.evaluate_link(params, aggregate_rate=400e9, reach=np.array([1.0, 3.0]), solve_reach=False)
+    np.testing.assert_allclose(ds.energy_per_bit_pj.values, np.asarray(direct.energy_per_bit_pj), rtol=1e-9)
