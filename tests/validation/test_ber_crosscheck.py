@@ -70,6 +70,19 @@ def test_waveform_simulator_agrees_with_statistical_eye():
     assert mc.ci_low <= stat <= mc.ci_high
 
 
+@pytest.mark.parametrize("noise_filter", [[1.0], [0.5, 0.3, 0.2]], ids=["white-every-sample", "filtered"])
+def test_full_waveform_path_agrees_with_statistical_eye(noise_filter):
+    # noise on every sample (white, or through a unit-gain FIR: the same rms at the decision)
+    from microlink.ber.montecarlo import monte_carlo_ber
+
+    model = make("pam4-isi", sigma_for("pam4-isi", 1e-4))
+    stat = estimate_ber(model, "statistical").ber
+    mc = monte_carlo_ber(model, mode="waveform", noise_filter=noise_filter, seed=6, min_errors=300, max_bits=10**7,
+                         confidence=0.99)
+    assert mc.noise.startswith("every sample") and mc.errors >= 300
+    assert mc.ci_low <= stat <= mc.ci_high
+
+
 @pytest.mark.parametrize("case", ["nrz-isi", "pam4-isi"])
 def test_monte_carlo_with_jitter_agrees_with_statistical_eye(case):
     jitter = dict(random_jitter_rms=0.02, deterministic_jitter=0.06)

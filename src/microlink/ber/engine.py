@@ -197,7 +197,8 @@ def _estimate(model, method, *, seed, rng, max_bits, min_errors, phase, threshol
                             confidence=confidence, progress=progress)
         return BerEstimate(ber=r.ber, ci_low=r.ci_low, ci_high=r.ci_high, bits_simulated=r.bits, errors=r.errors,
                            method=method, seconds=time.perf_counter() - t0, seed=r.seed, confidence=confidence,
-                           details={"engine": r.engine, "mode": r.mode, "stopped": r.stopped}, **common)
+                           details={"engine": r.engine, "mode": r.mode, "noise": r.noise, "stopped": r.stopped},
+                           **common)
     from microlink.ber.importance import importance_sampling_ber
 
     bps = point.bits_per_symbol
