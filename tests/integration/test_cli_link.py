@@ -103,7 +103,7 @@ def test_yaml_and_toml_configs(tmp_path):
 
 def test_catalog_lists_and_traces_sources():
     res = run("catalog", "--format", "json")
-    names = {s["name"] for s in json.loads(res.output)}
+    names = {s["name"] for s in json.loads(res.output)["rows"]}
     assert {"lightbundle", "mosaic"} <= names
     d = json.loads(run("catalog", "lightbundle", "--format", "json").output)
     fields = {p["field"]: p for p in d["parameters"]}

@@ -134,7 +134,6 @@ def main(
     """BER of one lane: closed form, statistical eye, Monte Carlo or importance sampling (one interface)."""
     from microlink.ber.engine import METHODS, estimate_ber
     from microlink.ber.fec import get_fec_code
-    from microlink.cli.options import print_json
     from microlink.errors import ParameterError
 
     if method not in METHODS:
@@ -216,8 +215,14 @@ def main(
         "fec": post,
         "plot": str(saved) if saved is not None else None,
     }
-    if fmt == OutputFormat.json:
-        print_json(doc)
+    if fmt != OutputFormat.table:
+        from microlink.cli.options import print_document, run_meta
+
+        inputs = {"method": method, "preset": preset, "reach": reach, "lane_rate": lane_rate,
+                  "modulation": modulation, "bits": bits, "errors": errors, "target_ber": target_ber,
+                  "precision": precision, "mode": mode, "fec": fec}
+        print_document(doc, fmt, run_meta(inputs=inputs, seed=doc.get("seed"),
+                                          boundary="decision point of one lane; post-FEC BER with --fec"))
         return
     from rich.console import Console
     from rich.table import Table

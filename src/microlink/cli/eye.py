@@ -34,7 +34,6 @@ def main(
     from microlink.ber.model import decision_point
     from microlink.ber.statistical import statistical_eye
     from microlink.cli.ber import check_options, load_model
-    from microlink.cli.options import print_json
 
     check_options(seed=seed, target_ber=target_ber, plot=plot, rj=(rj, 0.0, 0.5), dj=(dj, 0.0, 1.0),
                   symbols=(symbols, 100, MAX_EYE_SYMBOLS))
@@ -75,8 +74,13 @@ def main(
         fig = eye_figure(eye, density, unit=signal_unit(ps.parameters.technology), target_ber=target_ber,
                          title=f"{model.label} ({ps.name})")
         doc["plot"] = str(save_figure(fig, plot))
-    if fmt == OutputFormat.json:
-        print_json(doc)
+    if fmt != OutputFormat.table:
+        from microlink.cli.options import print_document, run_meta
+
+        inputs = {"preset": preset, "reach": reach, "lane_rate": lane_rate, "modulation": modulation,
+                  "target_ber": target_ber, "rj": rj, "dj": dj, "symbols": symbols}
+        print_document(doc, fmt, run_meta(inputs=inputs, seed=doc.get("seed"),
+                                          boundary="decision point of one lane"))
         return
     from rich.console import Console
     from rich.table import Table

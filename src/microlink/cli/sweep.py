@@ -52,7 +52,6 @@ def main(
     from rich.console import Console
     from rich.markup import escape
 
-    from microlink.cli.options import print_json
     from microlink.cli.results import front_document, show_front
     from microlink.errors import ConfigError, ParameterError
     from microlink.sweep.engine import run_sweep
@@ -151,10 +150,14 @@ def main(
                 front_doc = show_front(db, outcome.run_id, objectives, plot=plot)
             else:
                 front_doc = front_document(db, outcome.run_id, objectives, plot=plot)[0]
-    if fmt == OutputFormat.json:
+    if fmt != OutputFormat.table:
+        from microlink.cli.options import print_document, run_meta
+
         if front_doc is not None:
             summary["pareto"] = front_doc
-        print_json(summary)
+        meta = run_meta(inputs={"spec": str(spec), "executor": str(getattr(executor, "value", executor)),
+                                "store": str(store), "pareto": pareto}, seed=summary.get("seed"))
+        print_document(summary if fmt == OutputFormat.json else {"rows": [summary]}, fmt, meta)
     if outcome.status != "complete":
         err.print(f"[yellow]interrupted:[/] {outcome.points_done:,} of {outcome.n_points:,} points kept in "
                   f"{escape(str(store))}; "
