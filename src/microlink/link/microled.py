@@ -267,7 +267,10 @@ class MicroLEDLink(SectionedLink):
         cur, sigma_fiber, pen = impairment_penalties(p, tx, rx, lr, length, plan, q_target, xt, n_adj,
                                                      samples_per_symbol, n)
         amplitude = 0.5 * (i1 - i0)
-        ber, ber_w, s1, s0 = decision_ber(p, rx, cur, amplitude, i1, i0, xt_dc, xt, 0, exact_terms=exact_terms)
+        # BER of the lane at the power left after its penalties (the chain's media BER); worst case alike
+        pen_scale = 10.0 ** (sum(pen.values()) / 10.0)
+        ber, ber_w, s1, s0 = decision_ber(p, rx, cur, amplitude, i1, i0, xt_dc, xt, 0, scale=1.0 / pen_scale,
+                                          exact_terms=exact_terms)
         flat = {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in
                 {"amp": amplitude, "i1": i1, "i0": i0, "xt_dc": xt_dc, "xt": xt, "bw": rx["bandwidth"],
                  "noise": rx["noise_current"], "main": cur.main, "rest": cur.rest_sum_squares}.items()}
@@ -303,7 +306,7 @@ class MicroLEDLink(SectionedLink):
             launched_power=launch * 0.5 * (tx["power_one"] + tx["power_zero"]),
             received_power=0.5 * (i1 + i0) / resp,
             received_oma=(i1 - i0) / resp,
-            q_worst_case=q_worst_from(cur, amplitude, s1, s0, xt, n_adj),
+            q_worst_case=q_worst_from(cur, amplitude / pen_scale, s1, s0, xt, n_adj),
             penalties_db=pen,
             extras={
                 "led_forward_voltage_v": tx["forward_voltage"],
