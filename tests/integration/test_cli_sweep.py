@@ -109,7 +109,7 @@ def test_bad_specs_exit_2_with_one_line(tmp_path, text, message):
 def test_results_list_show_query_export(store, tmp_path):
     listed = invoke("results", "list", "--store", store)
     assert listed.exit_code == 0 and "microled-small" in listed.output and "complete" in listed.output
-    as_json = json.loads(invoke("results", "list", "--store", store, "--format", "json").stdout)
+    as_json = json.loads(invoke("results", "list", "--store", store, "--format", "json").stdout)["rows"]
     assert as_json[0]["run_id"] == 1 and as_json[0]["points_done"] == 160
 
     shown = invoke("results", "show", "latest", "--store", store)

@@ -25,7 +25,7 @@ import typer
 
 from microlink.cli.options import FormatOption, OutputFormat, PlotOption
 
-StoreOption = typer.Option(Path("microlink.duckdb"), "--store", "-s",
+StoreOption = typer.Option(Path("microlink.duckdb"), "--store",
                            help="DuckDB results file.")
 RunArgument = typer.Argument(..., help="Run id (see `microlink results list`) or 'latest'.")
 
@@ -186,12 +186,13 @@ def list_runs(store: Path = StoreOption, fmt: OutputFormat = FormatOption):
     """List the runs in a store: status, points done, seed, start time."""
     from rich.table import Table
 
-    from microlink.cli.options import print_json
+    from microlink.cli.options import print_document, run_meta
 
     with _store(store) as db:
         runs = db.runs()
-    if fmt == OutputFormat.json:
-        print_json([{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()} for r in runs])
+    if fmt != OutputFormat.table:
+        print_document([{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()} for r in runs],
+                       fmt, run_meta(inputs={"store": str(store)}))
         return
     from rich.text import Text
 
@@ -217,7 +218,7 @@ def show(run: str = RunArgument, store: Path = StoreOption, fmt: OutputFormat = 
     """Show one run: provenance, columns with units, counts and per-column statistics."""
     from rich.table import Table
 
-    from microlink.cli.options import print_json
+    from microlink.cli.options import print_document, run_meta
 
     with _store(store) as db:
         run_id = _run_id(db, run)
@@ -225,12 +226,13 @@ def show(run: str = RunArgument, store: Path = StoreOption, fmt: OutputFormat = 
         columns = db.columns(run_id)
         counts = db.counts(run_id)
         stats = db.summarize(run_id) if counts["points"] else None
-    if fmt == OutputFormat.json:
+    if fmt != OutputFormat.table:
         doc = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
         doc["columns"] = [c.__dict__ for c in columns]
         doc["counts"] = counts
         doc["statistics"] = _records(stats) if stats is not None else []
-        print_json(doc)
+        meta = run_meta(inputs={"store": str(store), "run": run}, seed=row.get("seed"))
+        print_document(doc if fmt == OutputFormat.json else {"rows": doc["statistics"]}, fmt, meta)
         return
     console = _console()
     prov = row["provenance"]
@@ -334,12 +336,19 @@ def query(sql: str = typer.Argument(..., help="SQL, e.g. \"SELECT * FROM points_
 
 @main.command("export")
 def export(run: str = RunArgument, parquet: Path = typer.Option(..., "--parquet", help="Parquet file to write."),
-           store: Path = StoreOption):
+           store: Path = StoreOption, fmt: OutputFormat = FormatOption):
     """Write a run's points (ordered by point_id) to a Parquet file."""
     with _store(store) as db:
         run_id = _run_id(db, run)
         path = db.export_parquet(run_id, parquet)
         n = db.progress(run_id)[0]
+        seed = db.run(run_id).get("seed")
+    if fmt != OutputFormat.table:
+        from microlink.cli.options import print_document, run_meta
+
+        print_document({"run_id": run_id, "points": n, "parquet": str(path)}, fmt,
+                       run_meta(inputs={"store": str(store), "run": run, "parquet": str(parquet)}, seed=seed))
+        return
     _console().print(f"wrote {n:,} points of run {run_id} to {path}", markup=False, highlight=False,
                      soft_wrap=True)
 
@@ -406,11 +415,13 @@ def front_document(db, run_id: int, objectives_text: Optional[str], *, all_point
 def show_front(db, run_id: int, objectives_text: Optional[str], *, all_points: bool = False,
                plot: Optional[Path] = None, limit: int = 30, fmt: OutputFormat = OutputFormat.table) -> dict:
     """Compute, print (and plot) the Pareto front of a run; returns the JSON-ready document."""
-    from microlink.cli.options import print_json
+    from microlink.cli.options import print_document, run_meta
 
     doc, shown, units, title = front_document(db, run_id, objectives_text, all_points=all_points, plot=plot)
-    if fmt == OutputFormat.json:
-        print_json(doc)
+    if fmt != OutputFormat.table:
+        meta = run_meta(inputs={"run": run_id, "objectives": objectives_text, "all_points": all_points},
+                        seed=db.run(run_id).get("seed"))
+        print_document(doc if fmt == OutputFormat.json else {"rows": doc["front"]}, fmt, meta)
         return doc
     console = _console()
     console.print(frame_table(shown, title=title, units=units, max_rows=limit))
