@@ -120,3 +120,24 @@ def test_every_chart_has_data(loaded):
     for chart in charts:
         assert chart["traces"] > 0, chart["id"]
         assert max(chart["points"]) > 0, chart["id"]
+
+
+def test_comparison_bands_are_drawn_when_the_dataset_has_them():
+    import xarray as xr
+
+    from microlink.report.html import comparison_figure
+
+    shape = (2, 3, 1)
+    ds = xr.Dataset(
+        {"energy_per_bit": (("technology", "reach", "attach"), np.full(shape, 2e-12)),
+         "feasible": (("technology", "reach", "attach"), np.ones(shape, dtype=bool)),
+         "max_reach": (("technology", "attach"), np.full((2, 1), 10.0))},
+        coords={"technology": ["a", "b"], "reach": [1.0, 2.0, 5.0], "attach": ["native"]})
+    plain = comparison_figure(ds)
+    low = np.full(shape, 1.5e-12)
+    low[1] = np.nan  # set b has no ranges: no band
+    banded = comparison_figure(ds.assign(energy_per_bit_low=(ds.energy_per_bit.dims, low),
+                                         energy_per_bit_high=(ds.energy_per_bit.dims, np.full(shape, 3e-12))))
+    fills = [t for t in banded.data if t.fill == "toself"]
+    assert len(fills) == 1 and len(banded.data) == len(plain.data) + 1
+    assert {t.name for t in plain.data if t.showlegend is not False} >= {"a (max 10 m)", "b (max 10 m)"}

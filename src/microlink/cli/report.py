@@ -31,7 +31,10 @@ def main(
     system: str = typer.Option("gb200-nvl72", "--system", help="Rack preset or topology YAML of the rack section."),
     scenario: str = typer.Option("base", "--scenario", help="Market scenario of the market section."),
     samples: int = typer.Option(1000, "--samples", help="Monte Carlo samples of the market bands."),
-    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Root seed of the market bands (recorded)."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Root seed of the market and comparison bands (recorded)."),
+    uncertainty: int = typer.Option(0, "--uncertainty", min=0,
+                                    help="Latin-hypercube samples of each compared set's parameter ranges: P10-P90 "
+                                         "energy bands in the comparison (0: point estimates)."),
 ):
     """Write one HTML report (Plotly inlined, no network needed): comparison, budget, eye, rack, market, sweep."""
     import microlink
@@ -61,11 +64,15 @@ def main(
         techs = [p.strip() for item in tech for p in item.split(",") if p.strip()] or None
         ds = compare_links(techs, aggregate_rate=aggregate, reach=lengths, target_ber=target_ber,
                            attach=attach.value)
+        if uncertainty:
+            ds = _with_bands(ds, samples=uncertainty, seed=seed, target_ber=target_ber)
         data["comparison"] = ds
         names.update(str(t) for t in ds.technology.values)
         inputs["compare"] = (f"{aggregate / 1e12:.3g} Tb/s per direction, reaches "
                              f"{', '.join(f'{r:g}' for r in ds.reach.values)} m, BER {target_ber:.0e} after FEC, "
-                             f"attach {attach.value}, sets {', '.join(str(t) for t in ds.technology.values)}")
+                             f"attach {attach.value}, sets {', '.join(str(t) for t in ds.technology.values)}"
+                             + (f"; bands: {uncertainty} samples of each set's ranges, seed {seed}" if uncertainty
+                                else ""))
     if link:
         from microlink.ber.model import decision_point
         from microlink.ber.statistical import statistical_eye
@@ -123,6 +130,27 @@ def main(
 
     Console().print(f"report written to {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline)",
                     highlight=False)
+
+
+def _with_bands(ds, *, samples: int, seed: int, target_ber: float):
+    """``ds`` with ``energy_per_bit_low``/``_high`` [J/bit]: P10 and P90 over each set's parameter ranges (NaN for
+    sets without ranges), read at the shortest reach and drawn across the reaches."""
+    import numpy as np
+
+    from microlink.cli.uncertainty_options import compare_bands
+
+    names = [str(t) for t in ds.technology.values]
+    bands = compare_bands(names, samples=samples, seed=seed, aggregate_rate=float(ds.attrs["aggregate_rate"]),
+                          reaches=[float(r) for r in ds.reach.values], target_ber=target_ber)
+    low = np.full(ds.energy_per_bit.shape, np.nan)
+    high = np.full(ds.energy_per_bit.shape, np.nan)
+    for i, name in enumerate(names):
+        if name in bands:
+            band = bands[name][0].bands["energy_per_bit_pj"]
+            low[i], high[i] = band.p10 * 1e-12, band.p90 * 1e-12
+    attrs = {"units": "J/bit", "samples": samples, "seed": seed}
+    return ds.assign(energy_per_bit_low=(ds.energy_per_bit.dims, low, {**attrs, "description": "P10 energy per bit"}),
+                     energy_per_bit_high=(ds.energy_per_bit.dims, high, {**attrs, "description": "P90 energy per bit"}))
 
 
 def _sweep_front(store: Path, run: str):

@@ -176,17 +176,20 @@ def comparison_figure(ds, attach: str = "native"):
         energy = sub.energy_per_bit.sel(technology=tech).values * _PJ
         feasible = sub.feasible.sel(technology=tech).values.astype(bool)
         max_reach = float(sub.max_reach.sel(technology=tech))
+        low = high = None
         if "energy_per_bit_low" in sub and "energy_per_bit_high" in sub:
             low = sub.energy_per_bit_low.sel(technology=tech).values * _PJ
             high = sub.energy_per_bit_high.sel(technology=tech).values * _PJ
+        if low is not None and np.all(np.isfinite(low)) and np.all(np.isfinite(high)):
             fig.add_trace(go.Scatter(x=np.concatenate([reach, reach[::-1]]), y=np.concatenate([high, low[::-1]]),
                                      fill="toself", fillcolor=colour, opacity=0.15, line={"width": 0},
-                                     hoverinfo="skip", showlegend=False, legendgroup=str(tech)))
-        fig.add_trace(go.Scatter(x=reach, y=energy, mode="lines", line={"color": colour, "dash": "dot", "width": 1},
-                                 showlegend=False, hoverinfo="skip", legendgroup=str(tech)))
+                                     hoverinfo="skip", name=f"{tech} P10-P90", showlegend=False,
+                                     legendgroup=str(tech)))
         limit = f"max {max_reach:.3g} m" if math.isfinite(max_reach) else "not evaluated"
+        fig.add_trace(go.Scatter(x=reach, y=energy, mode="lines", line={"color": colour, "dash": "dot", "width": 1},
+                                 name=f"{tech} ({limit})", hoverinfo="skip", legendgroup=str(tech)))
         fig.add_trace(go.Scatter(
-            x=reach[feasible], y=energy[feasible], mode="lines+markers", name=f"{tech} ({limit})",
+            x=reach[feasible], y=energy[feasible], mode="lines+markers", showlegend=False,
             line={"color": colour, "width": 2.5}, marker={"size": 8}, legendgroup=str(tech),
             hovertemplate=f"{tech}<br>%{{x:.3g}} m: %{{y:.3g}} pJ/bit (feasible)<extra></extra>"))
         if (~feasible).any():
@@ -210,12 +213,15 @@ def breakdown_figure(ds, attach: str = "native"):
         raise ParameterError("comparison", "no energy_breakdown", "a compare_links Dataset")
     values = sub.energy_breakdown.values * _PJ  # technology x block
     order = np.argsort(-values.sum(axis=0))
+    from plotly.colors import qualitative
+
+    palette = qualitative.Dark24 + qualitative.Light24
     for k, j in enumerate(order):
         block = str(sub.block.values[j])
         if not np.any(values[:, j] > 0):
             continue
         fig.add_trace(go.Bar(y=techs, x=values[:, j], name=block, orientation="h",
-                             marker={"color": _PALETTE[k % len(_PALETTE)]},
+                             marker={"color": palette[k % len(palette)]},
                              hovertemplate=f"%{{y}}<br>{block}: %{{x:.3f}} pJ/bit<extra></extra>"))
     reach = float(sub.reach)
     _layout(fig, f"Where the energy goes at {reach:g} m ({attach} attach)", barmode="stack",
