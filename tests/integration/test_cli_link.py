@@ -29,7 +29,13 @@ def test_link_json_has_the_contract_keys_and_breakdown_sums():
     assert LINK_KEYS <= set(d)
     assert d["aggregate_rate_bps"] == 800e9 and d["reach_m"] == 10.0
     assert sum(d["energy_breakdown_pj"].values()) == pytest.approx(d["energy_per_bit_pj"], rel=1e-9)
-    assert d["ber"] < d["target_ber"]
+    # no preset is required to reach a length: the verdict agrees with the BER and carries its penalties
+    threshold = d.get("pre_fec_threshold") or d["target_ber"]
+    assert (d["margin_db"] >= 0) == (d["ber"] <= threshold * (1 + 1e-6))
+    assert d["feasible"] == (d["margin_db"] >= 0)
+    assert {"crosstalk", "jitter", "lane_skew", "worst_lane", "temperature_corner", "large_signal",
+            "end_of_life"} == set(d["penalties_db"])
+    assert all(v >= 0 for v in d["penalties_db"].values())
 
 
 def test_link_table_default():

@@ -616,18 +616,14 @@ def large_signal_penalty(p: MicroLEDLink, lane_rate, n):
     table = np.stack(cols + drv + [np.broadcast_to(np.asarray(lane_rate, dtype=float), (n,))], axis=-1)
     keys = [tuple(row) for row in table]
     missing = sorted({k for k in keys if k not in _LARGE_SIGNAL_CACHE})
-    if missing:
-        rows = np.array(missing)
-        led = p.led.replace(**{f: rows[:, i] for i, f in enumerate(led_f)}) if len(missing) > 1 or n > 1 \
-            else p.led
-        m = len(led_f)
-        pen = large_signal_penalty_db(led, rows[:, m], rows[:, m + 1], rows[:, m + 2], rows[:, m + 4],
-                                      driver_resistance=rows[:, m + 3])
-        pen = np.minimum(np.nan_to_num(np.asarray(pen, dtype=float), nan=CLOSED_EYE_PENALTY_DB,
-                                       posinf=CLOSED_EYE_PENALTY_DB), CLOSED_EYE_PENALTY_DB)
-        if len(_LARGE_SIGNAL_CACHE) + len(missing) > _LARGE_SIGNAL_CACHE_SIZE:
-            _LARGE_SIGNAL_CACHE.clear()
-        _LARGE_SIGNAL_CACHE.update(zip(missing, np.broadcast_to(pen, (len(missing),)).tolist()))
+    if len(_LARGE_SIGNAL_CACHE) + len(missing) > _LARGE_SIGNAL_CACHE_SIZE:
+        _LARGE_SIGNAL_CACHE.clear()
+    m = len(led_f)
+    for row in missing:  # one solve per device: the time step adapts to the device, never to the batch
+        led = p.led.replace(**{f: row[i] for i, f in enumerate(led_f)}) if p.led.broadcast_shape() else p.led
+        pen = float(large_signal_penalty_db(led, row[m], row[m + 1], row[m + 2], row[m + 4],
+                                            driver_resistance=row[m + 3]))
+        _LARGE_SIGNAL_CACHE[row] = CLOSED_EYE_PENALTY_DB if not np.isfinite(pen) else min(pen, CLOSED_EYE_PENALTY_DB)
     measured = (np.asarray(p.led.measured_bandwidth) > 0) | (np.asarray(p.led.measured_efficiency) > 0)
     return np.where(measured, 0.0, np.array([_LARGE_SIGNAL_CACHE[k] for k in keys]))
 

@@ -132,7 +132,10 @@ def test_lane_count_sets_lane_rate_and_solve_reach():
     ds = run_sweep(spec).dataset()
     np.testing.assert_allclose(ds.lane_rate_bps, [5e9, 3.2e9])
     np.testing.assert_array_equal(ds.lanes_active, [160, 250])
-    assert np.all(np.isfinite(ds.max_reach_m)) and float(ds.max_reach_m.max()) > 1.0
+    # no preset is required to reach a length: the reach is solved (finite, >= 0) and the slower lane
+    # reaches at least as far as the faster one
+    assert np.all(np.isfinite(ds.max_reach_m)) and np.all(ds.max_reach_m >= 0)
+    assert float(ds.max_reach_m.sel(lane_count=250)) >= float(ds.max_reach_m.sel(lane_count=160))
 
 
 def test_lhs_dataset_has_a_point_dimension_and_a_recorded_seed():
