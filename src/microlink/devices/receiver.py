@@ -125,6 +125,23 @@ class Receiver(Parameters):
         source=Source("phase-interpolator CDR of a few-Gb/s lane, ~0.5-1 mW in 16 nm", "assumption",
                       "200 fJ/bit per lane"),
     )
+    ffe_taps: float = param(
+        0, unit="1", bounds=(0, 15),
+        source=Source("short receive FFE of optical NRZ links: 3-5 taps (e.g. 802.3 short-reach receivers)",
+                      "assumption", "off (0) by default: the micro-LED receiver is a bare TIA and slicer; "
+                      "1-15 taps turns on an MMSE FFE at the TIA output (a whole number, scalar)"),
+    )
+    ffe_pre_taps: float = param(
+        1, unit="1", bounds=(0, 7),
+        source=Source("one precursor tap covers the rise of an LED pulse", "assumption",
+                      "1 precursor tap when the FFE is on"),
+    )
+    ffe_tap_energy: float = param(
+        15e-15, unit="J/bit", bounds=(0.0, 1e-9), display=("fJ/bit", 1e-15),
+        source=Source("analog current-summing FIR tap with its delay cell at a few Gb/s in 16-28 nm CMOS",
+                      "assumption", "15 fJ/bit per tap (~50 uW per tap at 3.3 Gb/s), no published micro-LED "
+                      "receiver FFE figure"),
+    )
     temperature: float = param(
         343.0, unit="K", bounds=(200.0, 450.0),
         source=Source("co-packaged receiver beside a hot ASIC", "assumption", "70 C, as for the LED"),

@@ -264,22 +264,27 @@ class MicroLEDLink(SectionedLink):
         from microlink.link.chain import pre_fec_threshold
 
         q_target = ber_to_q(np.clip(pre_fec_threshold(plan.fec, request.target_ber), 1e-300, 0.5))
-        cur, sigma_fiber, pen = impairment_penalties(p, tx, rx, lr, length, plan, q_target, xt, n_adj,
-                                                     samples_per_symbol, n)
+        cur, sigma_fiber, pen, window = impairment_penalties(p, tx, rx, lr, length, plan, q_target, xt, n_adj,
+                                                             samples_per_symbol, n)
         amplitude = 0.5 * (i1 - i0)
+        ffe = receive_ffe(p, window, rx, lr, q_target, n)
+        if ffe is not None:  # equalised cursors; the taps colour and scale every noise term alike
+            cur, noise_gain, ffe_taps = ffe
+            rx = {**rx, "noise_gain": noise_gain}
         # BER of the lane at the power left after its penalties (the chain's media BER); worst case alike
         pen_scale = 10.0 ** (sum(pen.values()) / 10.0)
         ber, ber_w, s1, s0 = decision_ber(p, rx, cur, amplitude, i1, i0, xt_dc, xt, 0, scale=1.0 / pen_scale,
                                           exact_terms=exact_terms)
         flat = {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in
                 {"amp": amplitude, "i1": i1, "i0": i0, "xt_dc": xt_dc, "xt": xt, "bw": rx["bandwidth"],
-                 "noise": rx["noise_current"], "main": cur.main, "rest": cur.rest_sum_squares}.items()}
+                 "noise": rx["noise_current"], "main": cur.main, "rest": cur.rest_sum_squares,
+                 "gain": rx.get("noise_gain", 1.0)}.items()}
         largest = np.broadcast_to(cur.largest, (n,) + cur.largest.shape[-1:])
         arrays = bool(p.parameter_shape())
 
         def ber_at_scale(scale, idx):
             q = p.flatten((n,), idx) if arrays else p
-            rx_i = {"bandwidth": flat["bw"][idx], "noise_current": flat["noise"][idx]}
+            rx_i = {"bandwidth": flat["bw"][idx], "noise_current": flat["noise"][idx], "noise_gain": flat["gain"][idx]}
             cur_i = type(cur)(flat["main"][idx], largest[idx], flat["rest"][idx], flat["rest"][idx], cur.phase)
             return decision_ber(q, rx_i, cur_i, flat["amp"][idx], flat["i1"][idx], flat["i0"][idx],
                                 flat["xt_dc"][idx], flat["xt"][idx], 0, scale=1.0 / np.asarray(scale),
@@ -320,6 +325,7 @@ class MicroLEDLink(SectionedLink):
                 "fiber_rms_spread_s": sigma_fiber,
                 "sampling_phase_ui": cur.phase,
                 "tia_power_w": rx["power"],
+                "ffe_noise_gain": rx.get("noise_gain", 1.0),
             },
         )
 
@@ -341,6 +347,7 @@ class MicroLEDLink(SectionedLink):
             "post_amplifier": p.receiver.post_amplifier_energy,
             "decision": p.receiver.decision_energy,
             "clocking": p.receiver.clock_energy(),
+            "equalizer": np.round(p.receiver.ffe_taps) * p.receiver.ffe_tap_energy,
         }
         blocks = {"gearbox": 2.0 * p.host.gearbox_logic_energy * np.ones(request.size)}
         blocks.update({k: lane_scale * v for k, v in per_lane_bit.items()})
@@ -433,7 +440,11 @@ def _cascade(p: MicroLEDLink, tx, rx, r, sigma):
             [rx["bandwidth"] / r], sigma * r, p.driver.pre_emphasis)
 
 
-def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8):
+#: Symbol-spaced cursors kept around the main cursor for the receive FFE: precursors, total.
+FFE_WINDOW = (4, 24)
+
+
+def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8, window=None):
     """Cursors at the best sampling phase and worst-case eye openings at phase offsets, in bounded chunks.
 
     Parameters
@@ -444,9 +455,13 @@ def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8):
         Sampling-time offsets from the best phase [UI]; for each, the smaller opening ``h0 - sum |h_k|`` of
         the two sides (early and late) is returned.
 
+    window : (int, int), optional
+        ``(precursors, total)``: also return the ordered cursors at the best phase from ``precursors``
+        before the main cursor, ``total`` of them (zero beyond the pulse) [1].
+
     Returns
     -------
-    Cursors, list of ndarray [...]
+    Cursors, list of ndarray [...], and the cursor window [..., total] when ``window`` is given
     """
     poles, butter, gauss, pre = cascade
     arrays = [np.asarray(b, dtype=float) for b in poles] + [np.asarray(b, dtype=float) for b in butter] + [
@@ -462,6 +477,7 @@ def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8):
     main, largest, rest_sq, rest_abs, phase = (np.empty(total), np.empty((total, k)), np.empty(total),
                                                np.empty(total), np.empty(total))
     eyes = [np.empty(total) for _ in offs]
+    ordered = None if window is None else np.zeros((total, int(window[1])))
     for n_symbols in np.unique(windows):
         idx = np.flatnonzero(windows == n_symbols)
         chunk = max(1, MAX_SAMPLES_IN_FLIGHT // (int(n_symbols) * samples_per_symbol))
@@ -472,6 +488,14 @@ def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8):
             c = cursors_from_pulse(pulse, samples_per_symbol, k)
             main[sel], largest[sel], rest_sq[sel], rest_abs[sel], phase[sel] = (
                 c.main, c.largest, c.rest_sum_squares, c.rest_sum_abs, c.phase)
+            if window is not None:
+                ui = pulse.reshape(pulse.shape[:-1] + (int(n_symbols), samples_per_symbol))
+                pidx = np.rint(c.phase * samples_per_symbol).astype(np.int64)
+                at = np.take_along_axis(ui, pidx[:, None, None], axis=-1)[..., 0]  # [sel, ui]
+                m0 = np.argmax(at, axis=-1)
+                pos = m0[:, None] - int(window[0]) + np.arange(int(window[1]))[None, :]
+                ok = (pos >= 0) & (pos < int(n_symbols))
+                ordered[sel] = np.where(ok, np.take_along_axis(at, np.clip(pos, 0, int(n_symbols) - 1), axis=-1), 0.0)
             for eye, off in zip(eyes, flat_off):
                 sides = []
                 for sign in (1.0, -1.0):
@@ -480,7 +504,55 @@ def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8):
                 eye[sel] = np.minimum(*sides)
     cur = Cursors(main.reshape(shape), largest.reshape(shape + (k,)), rest_sq.reshape(shape),
                   rest_abs.reshape(shape), phase.reshape(shape))
+    if window is not None:
+        return cur, [e.reshape(shape) for e in eyes], ordered.reshape(shape + (int(window[1]),))
     return cur, [e.reshape(shape) for e in eyes]
+
+
+def tia_noise_autocorrelation(normalised_bandwidth, lags, points=4096, span=16.0):
+    """Normalised autocorrelation of white noise through the TIA's Butterworth-2 response at symbol lags
+    [bandwidth / symbol rate -> 1, shape ``[..., lags]``, 1 at lag 0]."""
+    from microlink.devices.receiver import butterworth2_response
+
+    nu = np.linspace(0.0, span, points)
+    h2 = np.abs(butterworth2_response(nu, np.asarray(normalised_bandwidth, dtype=float)[..., None])) ** 2
+    w = np.cos(2.0 * np.pi * nu[:, None] * np.arange(lags)[None, :])
+    r = h2 @ w
+    return r / r[..., :1]
+
+
+def receive_ffe(p: MicroLEDLink, cursor_window, rx, lane_rate, q_target, n):
+    """MMSE receive FFE on the lane's cursors (:func:`microlink.devices.serdes.mmse_ffe_dfe`, no DFE).
+
+    The taps are solved for the noise a lane has at its BER threshold (noise-to-signal ``1/Q^2``), not the
+    noise of the present power: a link far from closing would otherwise get taps that give up ISI for
+    noise, and the margin solver scales the power with the taps fixed.
+
+    Returns the equalised :class:`~microlink.ber.pulse.Cursors` and the noise gain ``sqrt(w^T R w / R_0)``
+    of the taps on the TIA's coloured noise [1]; None when ``receiver.ffe_taps`` is 0.
+    """
+    taps = int(round(float(np.max(p.receiver.ffe_taps))))
+    if taps <= 0:
+        return None
+    from microlink.devices.serdes import mmse_ffe_dfe
+
+    n_pre = min(int(round(float(np.max(p.receiver.ffe_pre_taps)))), taps - 1)
+    x = np.broadcast_to(cursor_window, (n, cursor_window.shape[-1]))
+    rho = tia_noise_autocorrelation(np.broadcast_to(rx["bandwidth"] / np.asarray(lane_rate, dtype=float), (n,)),
+                                    taps)
+    nsr = np.broadcast_to(1.0 / np.maximum(np.asarray(q_target, dtype=float), 1e-3) ** 2, (n,))
+    sol = mmse_ffe_dfe(x, rho * nsr[:, None], 1.0, np.zeros(n), taps, n_pre, 0)
+    resp = sol.response
+    mi = (sol.main_index + n_pre)[:, None]
+    main = np.take_along_axis(resp, mi, axis=-1)[:, 0]
+    isi = resp.copy()
+    np.put_along_axis(isi, mi, 0.0, axis=-1)
+    k = 8
+    order = np.argsort(-np.abs(isi), axis=-1)
+    largest = np.take_along_axis(isi, order[:, :k], axis=-1)
+    rest = np.take_along_axis(isi, order[:, k:], axis=-1)
+    gain = np.sqrt(np.maximum(sol.noise_variance, 0.0) / nsr)
+    return Cursors(main, largest, (rest**2).sum(axis=-1), np.abs(rest).sum(axis=-1), np.zeros(n)), gain, sol.taps
 
 
 def eye_penalty_db(reference, impaired):
@@ -556,8 +628,9 @@ def impairment_penalties(p: MicroLEDLink, tx, rx, lane_rate, length, plan: LaneP
     cascade = ([stack(poles[0], poles[0] * bw_scale, tx_c["carrier_bandwidth"] / r),
                 stack(poles[1], poles[1], tx_c["rc_bandwidth"] / r), stack(poles[2], poles[2], poles[2])],
                [stack(butter[0], butter[0], butter[0])], stack(gauss, gauss, sigma_c * r), stack(pre, pre, pre))
-    cur3, (eye_j3, eye_s3) = lane_eyes(cascade, samples_per_symbol, (stack(off_j, off_j, off_j),
-                                                                    stack(off_s, off_s, off_s)))
+    cur3, (eye_j3, eye_s3), window3 = lane_eyes(cascade, samples_per_symbol, (stack(off_j, off_j, off_j),
+                                                                             stack(off_s, off_s, off_s)),
+                                                window=FFE_WINDOW)
     cur = Cursors(cur3.main[0], cur3.largest[0], cur3.rest_sum_squares[0], cur3.rest_sum_abs[0], cur3.phase[0])
     eye3 = cur3.main - cur3.isi_abs_sum
     open_nominal = eye3[0] > 0
@@ -588,7 +661,8 @@ def impairment_penalties(p: MicroLEDLink, tx, rx, lane_rate, length, plan: LaneP
         "large_signal": large_signal_penalty(p, r, n),
         "end_of_life": np.asarray(imp.end_of_life_power_db, dtype=float),
     }
-    return cur, sigma, {k: np.broadcast_to(np.asarray(values[k], dtype=float), (n,)).copy() for k in PENALTY_NAMES}
+    return cur, sigma, {k: np.broadcast_to(np.asarray(values[k], dtype=float), (n,)).copy()
+                        for k in PENALTY_NAMES}, window3[0]
 
 
 #: Large-signal penalties already solved, keyed by the LED, driver and lane-rate values of one point.
@@ -637,8 +711,9 @@ def noise_terms(p: MicroLEDLink, rx, current_one, current_zero, crosstalk_dc, sc
     i1 = scale * (current_one + crosstalk_dc)
     i0 = scale * (current_zero + crosstalk_dc)
     th2 = rx["noise_current"] ** 2
-    s1 = np.sqrt(th2 + 2 * ELEMENTARY_CHARGE * (i1 + dark) * bn + rin * i1**2 * bn)
-    s0 = np.sqrt(th2 + 2 * ELEMENTARY_CHARGE * (i0 + dark) * bn + rin * i0**2 * bn)
+    g = np.asarray(rx.get("noise_gain", 1.0), dtype=float)  # receive FFE noise gain (1 without one)
+    s1 = g * np.sqrt(th2 + 2 * ELEMENTARY_CHARGE * (i1 + dark) * bn + rin * i1**2 * bn)
+    s0 = g * np.sqrt(th2 + 2 * ELEMENTARY_CHARGE * (i0 + dark) * bn + rin * i0**2 * bn)
     return s1, s0, bn
 
 
