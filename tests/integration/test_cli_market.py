@@ -133,9 +133,28 @@ def test_tech_all_shares_of_one_pool_sum_to_one():
             + comp["unserved_share_of_pool"][j] * (1 - copper)
         assert allends == pytest.approx(1.0, abs=1e-9)
     i = comp["years"].index(2030)
-    assert comp["technologies"]["microled"]["revenue_usd"][i] == pytest.approx(848e6, rel=1e-6)
-    assert "TCO" in doc["competition_calibration"]["implies"]
+    cal = doc["competition_calibration"]
+    if cal["status"] == "solved":
+        assert comp["technologies"]["microled"]["revenue_usd"][i] == pytest.approx(848e6, rel=1e-6)
+        assert "TCO" in cal["implies"]
+    else:  # the link model closes no micro-LED length of the pool: no preference can sell it, and it says so
+        assert cal["status"] == "infeasible" and cal["value"] is None
+        assert comp["technologies"]["microled"]["revenue_usd"][i] == 0.0
+        assert "NOT calibrated" in doc["title"] and "reaches" in cal["implies"]
     assert any(r["kind"] == "link" for r in doc["tornado_all"]["rows"])
+
+
+CLOSING_MICROLED = ("--set", "lightbundle:driver.bias_current=1 mA", "--set",
+                    "lightbundle:fiber.lens_numerical_aperture=0.8", "--set", "lightbundle:lanes.lane_rate=2 Gb/s")
+
+
+def test_tech_all_calibrates_a_micro_led_link_that_closes():
+    doc = _doc("--tech", "all", *CLOSING_MICROLED, "--recalibrate")
+    comp, cal = doc["competition"], doc["competition_calibration"]
+    i = comp["years"].index(2030)
+    assert cal["status"] == "solved" and comp["technologies"]["microled"]["reachable_share_of_pool"][i] > 0
+    assert comp["technologies"]["microled"]["revenue_usd"][i] == pytest.approx(848e6, rel=1e-6)
+    assert "TCO" in cal["implies"]
 
 
 def test_tech_all_table_and_stacked_figure(tmp_path):

@@ -58,7 +58,7 @@ def test_rack_nvl576_answers_what_a_576_domain_needs():
     with stub_catalog(only=True):
         result = invoke("rack", "--system", "nvl576", "--baseline", "copper", "--detail")
     assert result.exit_code == 0, result.output
-    assert "does not reach every cable of: tier2" in result.output
+    assert "baseline (copper) cannot carry: tier2 (a cable beyond its reach" in result.output
     assert "tier2" in result.output and "Per link class" in result.output
 
 

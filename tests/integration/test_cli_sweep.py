@@ -119,11 +119,11 @@ def test_results_list_show_query_export(store, tmp_path):
     doc = json.loads(invoke("results", "show", "1", "--store", store, "--format", "json").stdout)
     assert doc["counts"]["points"] == 160 and doc["provenance"]["seed"] == 20260611
 
-    query = invoke("results", "query", "SELECT fiber_index_profile, count(*) AS n, min(energy_per_bit_pj) AS best "
+    query = invoke("results", "query", "SELECT driver_bias_current, count(*) AS n, min(energy_per_bit_pj) AS best "
                    "FROM points_1 WHERE within_budget GROUP BY ALL ORDER BY 1", "--store", store, "--format", "json")
     assert query.exit_code == 0, query.output
     rows = json.loads(query.stdout)
-    assert {r["fiber_index_profile"] for r in rows} <= {"step", "graded"} and sum(r["n"] for r in rows) > 0
+    assert {r["driver_bias_current"] for r in rows} <= {300e-6, 1e-3} and sum(r["n"] for r in rows) > 0
     csv = invoke("results", "query", "SELECT point_id FROM points_1 LIMIT 3", "--store", store, "--format", "csv")
     assert csv.stdout.split() == ["point_id", "0", "1", "2"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -43,15 +43,22 @@ def check_options(*, seed: int | None = None, target_ber: float | None = None, p
             raise ParameterError("--plot", str(plot), "a file in an existing directory")
 
 
-def load_model(preset: str, reach: Optional[str], lane_rate: Optional[str], modulation: Optional[str]):
-    """The DecisionModel of a catalog preset at a reach, and the reach used [m]."""
+def load_model(preset: str, reach: Optional[str], lane_rate: Optional[str], modulation: Optional[str],
+               sets=()):
+    """The DecisionModel of a catalog preset (with ``--set`` overrides) at a reach, and the reach used [m]."""
     import dataclasses
 
     from microlink.catalog import get_parameter_set
+    from microlink.cli.options import apply_set_options
     from microlink.errors import ParameterError
     from microlink.units import parse_quantity
 
-    ps = get_parameter_set(preset)
+    if sets:
+        from microlink.io.config import link_config_from_mapping
+
+        ps = link_config_from_mapping(apply_set_options({"preset": preset}, sets)).parameter_set
+    else:
+        ps = get_parameter_set(preset)
     length = parse_quantity(reach, "m", field="--reach") if reach else float(ps.defaults.get("reach", 10.0))
     if not hasattr(ps.parameters, "decision_model"):
         raise ParameterError("--preset", preset, "a parameter set whose link provides a decision model")
@@ -121,6 +128,7 @@ def main(
     reach: Optional[str] = typer.Option(None, "--reach", help="Link length, e.g. '10 m' [default: the set's]."),
     lane_rate: Optional[str] = typer.Option(None, "--lane-rate", help="Override the lane rate, e.g. '4 Gb/s'."),
     modulation: Optional[str] = typer.Option(None, "--modulation", help="Override the modulation: NRZ | PAM4."),
+    set_: List[str] = typer.Option([], "--set", help="Override one parameter: section.field=value, e.g. driver.bias_current='1 mA'. Repeatable."),
     bits: str = typer.Option("1e7", "--bits", help="Bit budget of monte-carlo / importance."),
     errors: int = typer.Option(100, "--errors", help="Monte Carlo stops after this many bit errors."),
     seed: int = SeedOption,
@@ -144,7 +152,7 @@ def main(
     check_options(seed=seed, target_ber=target_ber, plot=plot, errors=(errors, 1, 1e12),
                   precision=(precision, 1e-3, 0.99))
     max_bits = parse_count(bits, "--bits")
-    ps, model, length = load_model(preset, reach, lane_rate, modulation)
+    ps, model, length = load_model(preset, reach, lane_rate, modulation, set_)
 
     progress = None
     bar = None
@@ -220,7 +228,7 @@ def main(
 
         inputs = {"method": method, "preset": preset, "reach": reach, "lane_rate": lane_rate,
                   "modulation": modulation, "bits": bits, "errors": errors, "target_ber": target_ber,
-                  "precision": precision, "mode": mode, "fec": fec}
+                  "precision": precision, "mode": mode, "fec": fec, "set": list(set_)}
         print_document(doc, fmt, run_meta(inputs=inputs, seed=doc.get("seed"),
                                           boundary="decision point of one lane; post-FEC BER with --fec"))
         return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -18,6 +18,7 @@ def main(
     reach: Optional[str] = typer.Option(None, "--reach", help="Link length, e.g. '10 m' [default: the set's]."),
     lane_rate: Optional[str] = typer.Option(None, "--lane-rate", help="Override the lane rate, e.g. '4 Gb/s'."),
     modulation: Optional[str] = typer.Option(None, "--modulation", help="Override the modulation: NRZ | PAM4."),
+    set_: List[str] = typer.Option([], "--set", help="Override one parameter: section.field=value, e.g. driver.bias_current='1 mA'. Repeatable."),
     target_ber: float = typer.Option(1e-12, "--target-ber", help="BER at which eye height and width are given."),
     rj: float = typer.Option(0.0, "--rj", help="Random jitter rms [UI]."),
     dj: float = typer.Option(0.0, "--dj", help="Dual-Dirac deterministic jitter, peak-to-peak [UI]."),
@@ -37,7 +38,7 @@ def main(
 
     check_options(seed=seed, target_ber=target_ber, plot=plot, rj=(rj, 0.0, 0.5), dj=(dj, 0.0, 1.0),
                   symbols=(symbols, 100, MAX_EYE_SYMBOLS))
-    ps, model, length = load_model(preset, reach, lane_rate, modulation)
+    ps, model, length = load_model(preset, reach, lane_rate, modulation, set_)
     if rj or dj:
         model = dataclasses.replace(model, random_jitter_rms=rj, deterministic_jitter=dj)
         model.__post_init__()
@@ -78,7 +79,7 @@ def main(
         from microlink.cli.options import print_document, run_meta
 
         inputs = {"preset": preset, "reach": reach, "lane_rate": lane_rate, "modulation": modulation,
-                  "target_ber": target_ber, "rj": rj, "dj": dj, "symbols": symbols}
+                  "target_ber": target_ber, "rj": rj, "dj": dj, "symbols": symbols, "set": list(set_)}
         print_document(doc, fmt, run_meta(inputs=inputs, seed=doc.get("seed"),
                                           boundary="decision point of one lane"))
         return

@@ -36,7 +36,7 @@ def main(
     channel_ports: str = typer.Option("1-3,2-4", "--channel-ports", help="Port order of a .s4p/.s8p: 1-3,2-4 (1 runs to 3, 2 to 4) or 1-2,3-4."),
 ):
     """Evaluate a link (default: the LightBundle-like micro-LED CPO link, 800 Gb/s over 10 m)."""
-    from microlink.cli.options import print_document, run_meta
+    from microlink.cli.options import apply_set_options, print_document, run_meta
     from microlink.cli.render import print_link_table
     from microlink.comparison import boundary_of
     from microlink.errors import ConfigError, ParameterError
@@ -47,15 +47,7 @@ def main(
     if plot is not None and (plot.suffix.lower() not in (".png", ".svg", ".pdf") or not plot.parent.exists()):
         raise ParameterError("--plot", str(plot), "a .png, .svg or .pdf file in an existing directory")
     data: dict = read_mapping(config) if config else {"preset": preset}
-    for item in set_:
-        if "=" not in item or "." not in item.split("=", 1)[0]:
-            raise ConfigError(f"--set: got {item!r}; allowed: section.field=value, e.g. led.diameter=4um")
-        key, value = item.split("=", 1)
-        sec, fld = key.split(".", 1)
-        data.setdefault(sec, {})
-        if not isinstance(data[sec], dict):
-            raise ConfigError(f"--set: {sec} is not a parameter section")
-        data[sec][fld] = value
+    apply_set_options(data, set_)
     cfg = link_config_from_mapping(data)
     request = dict(
         aggregate_rate=parse_quantity(rate, "b/s", field="--rate") if rate else cfg.aggregate_rate,

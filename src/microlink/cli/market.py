@@ -171,7 +171,9 @@ def _print_competition(chain, techs, saved) -> None:
         lines.append(f"  {comp.titles[i]:14s} " + (f"US${tco:,.0f}" if np.isfinite(tco) else "cannot reach")
                      + f", reach {100 * comp.feasible_share[i, j]:.0f} %, price US${comp.price_usd[i, j]:,.0f}")
     cal = chain.competition_calibration
-    if cal is not None:
+    if cal is not None and cal.get("status") == "infeasible":
+        lines.append(f"[bold]Not calibrated:[/] {cal['implies']}")
+    elif cal is not None:
         lines.append(f"[bold]Calibrated:[/] {cal['technology']} preference = {cal['value']:.4g} so that {cal['year']} "
                      f"revenue = US${cal['target_usd'] / 1e6:,.0f} M: {cal['implies']}")
     lines += _common_lines(chain)

@@ -95,3 +95,21 @@ def _clean(obj: Any) -> Any:
     if isinstance(obj, np.bool_):
         return bool(obj)
     return obj
+
+
+def apply_set_options(data: dict, items) -> dict:
+    """Merge repeatable ``--set section.field=value`` options into a link mapping (in place, returned).
+
+    Values stay strings: the link-file reader parses their units once, with the rest of the file."""
+    from microlink.errors import ConfigError
+
+    for item in items:
+        if "=" not in item or "." not in item.split("=", 1)[0]:
+            raise ConfigError(f"--set: got {item!r}; allowed: section.field=value, e.g. led.diameter=4um")
+        key, value = item.split("=", 1)
+        sec, fld = key.split(".", 1)
+        data.setdefault(sec, {})
+        if not isinstance(data[sec], dict):
+            raise ConfigError(f"--set: {sec} is not a parameter section")
+        data[sec][fld] = value
+    return data

@@ -693,11 +693,14 @@ def large_signal_penalty(p: MicroLEDLink, lane_rate, n):
     if len(_LARGE_SIGNAL_CACHE) + len(missing) > _LARGE_SIGNAL_CACHE_SIZE:
         _LARGE_SIGNAL_CACHE.clear()
     m = len(led_f)
-    for row in missing:  # one solve per device: the time step adapts to the device, never to the batch
-        led = p.led.replace(**{f: row[i] for i, f in enumerate(led_f)}) if p.led.broadcast_shape() else p.led
-        pen = float(large_signal_penalty_db(led, row[m], row[m + 1], row[m + 2], row[m + 4],
-                                            driver_resistance=row[m + 3]))
-        _LARGE_SIGNAL_CACHE[row] = CLOSED_EYE_PENALTY_DB if not np.isfinite(pen) else min(pen, CLOSED_EYE_PENALTY_DB)
+    if missing:  # one batched solve; each device keeps its own time step, so no value depends on the batch
+        rows = np.array(missing, dtype=float)
+        led = p.led.replace(**{f: rows[:, i] for i, f in enumerate(led_f)}) if p.led.broadcast_shape() else p.led
+        pen = np.broadcast_to(large_signal_penalty_db(led, rows[:, m], rows[:, m + 1], rows[:, m + 2], rows[:, m + 4],
+                                                      driver_resistance=rows[:, m + 3]), (len(missing),))
+        for row, value in zip(missing, pen):
+            value = float(value)
+            _LARGE_SIGNAL_CACHE[row] = CLOSED_EYE_PENALTY_DB if not np.isfinite(value) else min(value, CLOSED_EYE_PENALTY_DB)
     measured = (np.asarray(p.led.measured_bandwidth) > 0) | (np.asarray(p.led.measured_efficiency) > 0)
     return np.where(measured, 0.0, np.array([_LARGE_SIGNAL_CACHE[k] for k in keys]))
 

@@ -272,8 +272,9 @@ def run_chain(
         rows.append({"parameter": key, "kind": "link", "low": lo, "high": hi, "value": None,
                      "revenue_low_usd": revs[0], "revenue_high_usd": revs[1], "swing_usd": abs(revs[1] - revs[0])})
     rows.sort(key=lambda r: r["swing_usd"], reverse=True)
-    notes.append(f"competition tornado: {report} revenue in {year}, baseline US${baseline / 1e6:,.1f} M; "
-                 "the calibrated preference is held at its solved value")
+    held = ("the calibrated preference is held at its solved value"
+            if calibration is not None and calibration.get("status") == "solved" else "preferences as in the file")
+    notes.append(f"competition tornado: {report} revenue in {year}, baseline US${baseline / 1e6:,.1f} M; {held}")
     title = _competition_title(spec, calibration, comp, report, int(year), comp_over, link_over, market_over,
                                recalibrate)
     return ChainForecast(result, current_pool, pool, int(year), tuple(rows), fixed, link_over, title, comp,
@@ -301,6 +302,10 @@ def _competition_title(spec, calibration, comp, report, year, comp_over, link_ov
     rev = comp.revenue(report, year)
     if calibration is None:
         return f"Competition for the pool beyond copper (not calibrated): {report} US${rev / 1e6:,.0f} M in {year}"
+    if calibration.get("status") == "infeasible":
+        return (f"Competition for the pool beyond copper: {report} NOT calibrated to US$"
+                f"{calibration['target_usd'] / 1e6:,.0f} M in {calibration['year']} ({report} closes on no length "
+                f"of the pool); US${rev / 1e6:,.0f} M in {year}")
     anchor = (f"{report} preference calibrated to US${calibration['target_usd'] / 1e6:,.0f} M in "
               f"{calibration['year']}")
     if (comp_over or link_over or market_over) and not recalibrate:

@@ -420,6 +420,20 @@ def calibrate_preference(spec: CompetitionSpec, pool: PoolDerivation, scaleup_en
     def revenue(x: float) -> float:
         return compete(spec.with_value(key, x), pool, scaleup_ends, overrides=overrides, tco=tco).revenue(tech, year)
 
+    base = compete(spec, pool, scaleup_ends, overrides=overrides, tco=tco)
+    i_tech, i_year = base.technologies.index(tech), int(np.flatnonzero(base.years == year)[0])
+    if not base.feasible_share[i_tech, i_year] > 0:
+        # No preference can sell a link that closes on no length of the pool: the published anchor cannot be
+        # reproduced by this physics. That is a result, not an input error: report it and keep the preference.
+        record = {
+            "technology": tech, "parameter": "preference", "value": None, "year": year, "target_usd": target,
+            "achieved_usd": base.revenue(tech, year), "citation": str(cal["citation"]),
+            "status": "infeasible", "tco_equivalent_factor": None,
+            "implies": (f"the link model finds no length of the {year} pool that {tech} "
+                        f"({spec.technologies[i_tech].parameter_set}) reaches, so its revenue is 0 whatever buyers "
+                        f"prefer; the published US${target / 1e6:,.0f} M presumes links this model does not close"),
+        }
+        return spec, record
     r_lo, r_hi = revenue(lo) - target, revenue(hi) - target
     if r_lo * r_hi > 0:
         raise ConfigError(f"calibration of {tech} preference: {year} revenue stays between {r_lo + target:.4g} and "
@@ -429,7 +443,7 @@ def calibrate_preference(spec: CompetitionSpec, pool: PoolDerivation, scaleup_en
     factor = float(np.exp(-value / spec.sensitivity)) if spec.sensitivity > 0 else float("nan")
     record = {
         "technology": tech, "parameter": "preference", "value": value, "year": year, "target_usd": target,
-        "achieved_usd": revenue(value), "citation": str(cal["citation"]),
+        "achieved_usd": revenue(value), "citation": str(cal["citation"]), "status": "solved",
         "tco_equivalent_factor": factor,
         "implies": (f"buyers act as if {tech}'s TCO were {factor:.3g}x the model's "
                     f"({'a premium for what the TCO leaves out' if factor > 1 else 'a preference beyond its TCO'})"),
