@@ -41,7 +41,8 @@ def test_link_json_has_the_contract_keys_and_breakdown_sums():
 def test_link_table_default():
     res = run("link")
     assert res.exit_code == 0
-    for word in ("lanes active + spare", "received power", "BER", "max reach", "total", "power per end"):
+    for word in ("lanes active + spare", "received power", "BER", "max reach", "total", "power per end",
+                 "Penalties (in the margin above)", "end of life", "worst lane"):
         assert word in res.output
 
 

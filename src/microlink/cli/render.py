@@ -67,6 +67,12 @@ def print_link_table(result, console: Console | None = None) -> None:
     if r.max_reach is not None:
         capped = " (search limit)" if bool(r.max_reach_capped) else ""
         t.add_row("max reach at target", _fmt(r.max_reach, ".3g", "m") + capped, "")
+    if r.penalties_db:
+        section("Penalties (in the margin above)")
+        for i, (k, v) in enumerate(sorted(r.penalties_db.items(), key=lambda kv: -float(kv[1]))):
+            t.add_row(k.replace("_", " "), _fmt(v, ".2f", "dB"), "optical power held in hand" if i == 0 else "")
+        t.add_row("total", _fmt(r.penalty_total_db, ".2f", "dB"), "margin without them: "
+                  + _fmt(float(r.margin_db) + float(r.penalty_total_db), ".2f", "dB"))
     section("Energy per bit (one direction, both ends)")
     for k, v in r.energy_breakdown.items():
         t.add_row(k.replace("_", " "), _fmt(float(v) * 1e12, ".3f", "pJ/bit"), "")
