@@ -31,7 +31,6 @@ def test_help_imports_no_heavy_library():
     assert _loaded(HEAVY) == []
 
 
-@pytest.mark.xfail(reason="cli/market.py and cli/render.py import numpy at module level", strict=False)
 def test_help_imports_no_numpy():
     assert _loaded(("numpy",)) == []
 

@@ -7,8 +7,6 @@ from typing import List, Optional
 
 import typer
 
-import numpy as np
-
 from microlink.cli.options import FormatOption, OutputFormat, PlotOption
 
 
@@ -141,6 +139,8 @@ def main(
 
 
 def _print_competition(chain, techs, saved) -> None:
+    import numpy as np
+
     from rich import box
     from rich.console import Console
     from rich.table import Table

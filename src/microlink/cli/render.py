@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -23,6 +22,8 @@ def _dbm(w):
 
 def print_link_table(result, console: Console | None = None) -> None:
     """Print one link result as a Rich table grouped by stage."""
+    import numpy as np
+
     console = console or Console()
     r = result
     t = Table(title=f"{r.technology} link - parameter set '{r.parameter_set}'", show_lines=False)
