@@ -74,20 +74,30 @@ class Request:
     @classmethod
     def build(cls, aggregate_rate, reach, target_ber, lane_rate=None, parameter_shape=()) -> "Request":
         """Validate the inputs (one line naming the field on error) and broadcast them together."""
+        converted = {}
         for name, value in (("aggregate_rate", aggregate_rate), ("reach", reach), ("target_ber", target_ber),
                             ("lane_rate", lane_rate)):
             if value is None and name == "lane_rate":
+                converted[name] = None
                 continue
-            if isinstance(value, (bool, np.bool_)) or (np.asarray(value).dtype == bool):
-                raise ParameterError(name, value, "a number or an array of numbers, not a boolean")
-            if np.size(value) == 0:
+            unit = {"aggregate_rate": "b/s", "reach": "m", "target_ber": "1", "lane_rate": "b/s"}[name]
+            try:
+                arr = np.asarray(value)
+            except (TypeError, ValueError):
+                arr = None
+            if arr is None or arr.dtype.kind not in "iuf":
+                if arr is not None and arr.dtype.kind == "b":
+                    raise ParameterError(name, value, "a number or an array of numbers, not a boolean")
+                if arr is not None and arr.dtype.kind in "US":
+                    raise ParameterError(name, value, f"a number in {unit} (parse text such as '10 m' with "
+                                                      "microlink.units.parse_quantity)")
+                raise ParameterError(name, value, f"a number or a rectangular array of numbers [{unit}]")
+            arr = arr.astype(float)
+            if arr.size == 0:
                 raise ParameterError(name, value, "a number or a non-empty array")
-        try:
-            arrays = [np.asarray(x, dtype=float) for x in (aggregate_rate, reach, target_ber)]
-            lr = None if lane_rate is None else np.asarray(lane_rate, dtype=float)
-        except (TypeError, ValueError):
-            raise ParameterError("request", (aggregate_rate, reach, target_ber, lane_rate),
-                                 "numbers or rectangular arrays of numbers") from None
+            converted[name] = arr
+        arrays = [converted[k] for k in ("aggregate_rate", "reach", "target_ber")]
+        lr = converted["lane_rate"]
         check_range("aggregate_rate", arrays[0], 1e6, 1e15, "b/s", ("Gb/s", 1e9))
         check_range("reach", arrays[1], 0.0, 1e5, "m")
         check_range("target_ber", arrays[2], 1e-30, 0.5, "")
