@@ -226,6 +226,7 @@ def section(cls, **overrides):
 
 def _format_bounds(lo: float, hi: float, unit: str, display: tuple[str, float] | None) -> str:
     scale, u = (display[1], display[0]) if display else (1.0, unit)
+    u = "" if u == "1" else u  # a dimensionless field prints no unit
     lo_s = f"{lo / scale:g}"
     hi_s = "inf" if np.isinf(hi) else f"{hi / scale:g}"
     return f"{lo_s} .. {hi_s} {u}".strip()
@@ -245,6 +246,7 @@ def check_range(name: str, value, lo: float, hi: float, unit: str = "", display=
         first = arr[bad].flat[0] if arr.ndim else float(arr)
         shown = first / display[1] if display else first
         shown_unit = display[0] if display else unit
+        shown_unit = "" if shown_unit == "1" else shown_unit
         raise ParameterError(
             name, f"{shown:g} {shown_unit}".strip(), _format_bounds(lo, hi, unit, display)
         )
@@ -310,6 +312,7 @@ def format_value(value: Any, meta: dict[str, Any]) -> str:
         return str(value)
     display = meta.get("display")
     scale, unit = (display[1], display[0]) if display else (1.0, meta.get("unit", ""))
+    unit = "" if unit == "1" else unit
     arr = np.asarray(value, dtype=float) / scale
     if arr.ndim == 0:
         return f"{float(arr):.4g} {unit}".strip()

@@ -28,19 +28,14 @@ class Attach(str, enum.Enum):
 
 
 def parse_reaches(values: list[str], field: str = "--reach") -> list[float]:
-    """Lengths from repeatable/comma-separated strings with units ('0.5,1,2 m'; a bare number is metres) [m]."""
-    from microlink.units import parse_quantity
+    """Lengths from repeatable/comma-separated strings with units ('0.5,1,2 m'; a bare number is metres) [m].
+
+    Every item goes through the one quantity grammar: an empty item or another separator is an error."""
+    from microlink.units import parse_quantity_list
 
     out: list[float] = []
     for item in values:
-        unit = "".join(c for c in item.split(",")[-1] if c.isalpha() or c in "µ").strip()
-        for part in item.split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if not any(c.isalpha() for c in part):
-                part = f"{part} {unit or 'm'}"
-            out.append(parse_quantity(part, "m", field=field))
+        out.extend(parse_quantity_list(item, "m", field=field))
     return out
 
 

@@ -65,7 +65,7 @@ class CWLaser(Parameters):
         source=Source("InGaAsP/AlGaInAs DFB T_0 50-80 K", "literature"),
     )
     slope_efficiency: float = param(
-        0.35, unit="W/A", bounds=(0.0, 1.5),
+        0.35, unit="W/A", bounds=(0.01, 1.5),
         source=Source("high-power 1310 nm DFB slope 0.3-0.45 W/A at 25 C", "literature"),
     )
     slope_temperature: float = param(

@@ -68,7 +68,7 @@ class Photodetector(Parameters):
         source=Source("optical confinement in the Ge of a waveguide PD", "assumption", "0.85"),
     )
     coupling: float = param(
-        0.9, unit="1", bounds=(0.0, 1.0),
+        0.9, unit="1", bounds=(1e-3, 1.0),
         source=Source("waveguide-to-detector coupling", "assumption", "0.9"),
     )
     diameter: float = param(
