@@ -197,8 +197,13 @@ def comparison_figure(ds, attach: str = "native"):
                 x=reach[~feasible], y=energy[~feasible], mode="markers", showlegend=False, legendgroup=str(tech),
                 marker={"symbol": "x", "size": 10, "color": colour},
                 hovertemplate=f"{tech}<br>%{{x:.3g}} m: %{{y:.3g}} pJ/bit (not feasible)<extra></extra>"))
+    # explicit ticks: the evaluated reaches on x, a 1-2-5 ladder on y (Plotly's log minor labels overlap)
+    reaches = sorted({float(v) for v in np.asarray(sub.reach.values, dtype=float)})
+    ladder = [v * 10.0**k for k in range(-2, 4) for v in (1.0, 2.0, 5.0)]
     _layout(fig, f"Energy per bit against reach ({attach} attach): line = feasible, x = not feasible",
-            xaxis={"type": "log", "title": "reach [m]"}, yaxis={"type": "log", "title": "energy per bit [pJ/bit]"})
+            xaxis={"type": "log", "title": "reach [m]", "tickvals": reaches, "ticktext": [f"{v:g}" for v in reaches]},
+            yaxis={"type": "log", "title": "energy per bit [pJ/bit]", "tickvals": ladder,
+                   "ticktext": [f"{v:g}" for v in ladder]})
     return fig
 
 
