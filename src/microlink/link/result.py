@@ -19,7 +19,7 @@ def _py(value):
     return arr.tolist()
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class LinkResult:
     """Everything a link evaluation computed, in SI units (log units only where the name says so).
 
@@ -286,6 +286,26 @@ class LinkResult:
             else:
                 cols[k] = np.broadcast_to(arr, shape).reshape(-1)
         return pd.DataFrame(cols)
+
+    def __repr__(self) -> str:
+        """One summary line per result (the full record: :meth:`to_dict`, :meth:`to_dataframe`)."""
+        head = (f"LinkResult {self.parameter_set} ({self.technology}), {self.modulation}, FEC {self.fec}, "
+                f"attach {self.attach}")
+        if np.ndim(self.ber):
+            ok = np.asarray(self.feasible, dtype=bool)
+            e = np.asarray(self.energy_per_bit_pj, dtype=float)
+            return (f"<{head}: {ok.size} points of shape {self.shape}, feasible {int(ok.sum())}/{ok.size}, "
+                    f"{np.nanmin(e):.3g}-{np.nanmax(e):.3g} pJ/bit>")
+        reach = "not solved" if self.max_reach is None else f"{float(self.max_reach):.3g} m"
+        verdict = "feasible" if bool(self.feasible) else "NOT feasible"
+        pen = f", penalties {float(self.penalty_total_db):.2f} dB" if self.penalties_db else ""
+        return (f"<{head}: {float(self.aggregate_rate) / 1e9:g} Gb/s over {float(self.reach):g} m, "
+                f"{int(self.lanes_active)}+{int(self.lanes_spare)} lanes at {float(self.lane_rate) / 1e9:.3g} Gb/s; "
+                + (f"BER {float(self.ber):.2e} before FEC, {float(self.ber_post_fec):.2e} after" if self.fec != "none"
+                   else f"BER {float(self.ber):.2e}")
+                + f" (target {float(self.target_ber):.0e}), margin "
+                f"{float(self.margin_db):+.2f} dB{pen}, max reach {reach}; {float(self.energy_per_bit_pj):.3g} pJ/bit, "
+                f"{float(self.power_per_end):.3g} W per end; {verdict}>")
 
     def _repr_html_(self):  # Jupyter
         if np.ndim(self.ber):

@@ -1,0 +1,22 @@
+"""A LinkResult prints as one line that carries its verdict, margin, reach and energy (not a field dump)."""
+
+import microlink as ml
+
+
+def test_scalar_repr_is_one_line_with_the_answer():
+    r = ml.evaluate_link("dac-200g", reach=1.0)
+    text = repr(r)
+    assert "\n" not in text and len(text) < 400
+    for part in ("dac-200g", "PAM4", "kp4", "margin +", "max reach 1.31 m", "pJ/bit", "feasible"):
+        assert part in text
+    assert "before FEC" in text and "after" in text
+    assert "NOT feasible" in repr(ml.evaluate_link("lightbundle"))
+
+
+def test_array_repr_counts_feasible_points():
+    r = ml.evaluate_link("dac-200g", reach=[0.5, 1.0, 3.0])
+    assert "3 points" in repr(r) and "feasible 2/3" in repr(r)
+
+
+def test_unsolved_reach_says_so():
+    assert "max reach not solved" in repr(ml.evaluate_link("dac-200g", reach=1.0, solve_reach=False))
