@@ -122,7 +122,9 @@ def test_results_list_show_query_export(store, tmp_path):
     query = invoke("results", "query", "SELECT driver_bias_current, count(*) AS n, min(energy_per_bit_pj) AS best "
                    "FROM points_1 WHERE within_budget GROUP BY ALL ORDER BY 1", "--store", store, "--format", "json")
     assert query.exit_code == 0, query.output
-    rows = json.loads(query.stdout)
+    doc = json.loads(query.stdout)
+    assert doc["meta"]["inputs"]["sql"].startswith("SELECT driver_bias_current") and doc["meta"]["seed"] is None
+    rows = doc["rows"]
     assert {r["driver_bias_current"] for r in rows} <= {300e-6, 1e-3} and sum(r["n"] for r in rows) > 0
     csv = invoke("results", "query", "SELECT point_id FROM points_1 LIMIT 3", "--store", store, "--format", "csv")
     assert csv.stdout.split() == ["point_id", "0", "1", "2"]

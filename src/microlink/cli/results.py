@@ -309,7 +309,7 @@ def query(sql: str = typer.Argument(..., help="SQL, e.g. \"SELECT * FROM points_
 
     The store is opened read-only with DuckDB's file and network access disabled and its configuration
     locked: COPY, ATTACH, INSTALL, SET and several statements are refused; --allow-files lets a SELECT read
-    other files.
+    other files. JSON is {"meta": {...}, "rows": [...]}; CSV is the bare table (no meta lines), for piping.
     """
     import sys
 
@@ -321,7 +321,10 @@ def query(sql: str = typer.Argument(..., help="SQL, e.g. \"SELECT * FROM points_
     with _store(store, allow_files=allow_files) as db:
         frame = db.user_query(sql, limit=None if fmt != QueryFormat.table else limit + 1)
     if fmt == QueryFormat.json:
-        print_json(_records(frame))
+        from microlink.cli.options import run_meta
+
+        meta = run_meta(inputs={"sql": sql, "store": str(store), "allow_files": allow_files})
+        print_json({"meta": meta, "rows": _records(frame)})
     elif fmt == QueryFormat.csv:
         frame.to_csv(sys.stdout, index=False)
     else:
