@@ -216,26 +216,33 @@ def cursors_from_pulse(pulse, samples_per_symbol, n_largest=8, *, phase=None):
     return Cursors(main, largest, rest_sq, rest_abs, np.asarray(phase_ui, dtype=float))
 
 
-def nrz_cursors(pole_bandwidths=(), butterworth_bandwidths=(), gaussian_rms=0.0, pre_emphasis=0.0,
-                samples_per_symbol=16, n_largest=8):
-    """Cursors of the cascade for a batch of design points, computed in memory-bounded chunks.
+def flat_cascade(pole_bandwidths=(), butterworth_bandwidths=(), gaussian_rms=0.0, pre_emphasis=0.0, extra=()):
+    """Broadcast a cascade's parameters (and ``extra`` arrays) to one flat batch.
 
-    All parameter arrays broadcast to a common shape ``[...]``; see :func:`nrz_pulse` for their meaning.
+    Returns ``(shape, flat, flat_extra, windows)``: the common shape ``[...]``, the flat cascade arrays in the
+    order poles, Butterworths, Gaussian rms, pre-emphasis, the flat extra arrays, and each point's window
+    length from :func:`window_symbols` [UI].
     """
     arrays = [np.asarray(b, dtype=float) for b in pole_bandwidths] + [
         np.asarray(b, dtype=float) for b in butterworth_bandwidths
     ] + [np.asarray(gaussian_rms, dtype=float), np.asarray(pre_emphasis, dtype=float)]
-    shape = np.broadcast_shapes(*[a.shape for a in arrays])
+    more = [np.asarray(e, dtype=float) for e in extra]
+    shape = np.broadcast_shapes(*[a.shape for a in arrays], *[e.shape for e in more])
     flat = [np.broadcast_to(a, shape).reshape(-1) for a in arrays]
+    flat_extra = [np.broadcast_to(e, shape).reshape(-1) for e in more]
     n_p, n_b = len(pole_bandwidths), len(butterworth_bandwidths)
     total = int(np.prod(shape, dtype=np.int64))
     windows = window_symbols(flat[:n_p], flat[n_p:n_p + n_b], flat[n_p + n_b]) * np.ones(total, np.int64)
-    k = min(n_largest, int(windows.min()) - 1)
-    main = np.empty(total)
-    largest = np.empty((total, k))
-    rest_sq = np.empty(total)
-    rest_abs = np.empty(total)
-    phase = np.empty(total)
+    return shape, flat, flat_extra, windows
+
+
+def pulse_batches(flat, n_poles, n_butterworths, windows, samples_per_symbol, n_largest):
+    """Pulses and best-phase cursors of a flat batch in memory-bounded chunks of equal window length.
+
+    Yields ``(sel, n_symbols, pulse, cursors)`` for each chunk: the flat indices, the window [UI], the
+    oversampled pulses ``[len(sel), n_symbols * samples_per_symbol]`` and their :class:`Cursors`.
+    """
+    n_p, n_b = n_poles, n_butterworths
     for n_symbols in np.unique(windows):  # points sharing a window length are batched together
         idx = np.flatnonzero(windows == n_symbols)
         chunk = max(1, MAX_SAMPLES_IN_FLIGHT // (int(n_symbols) * samples_per_symbol))
@@ -243,8 +250,23 @@ def nrz_cursors(pole_bandwidths=(), butterworth_bandwidths=(), gaussian_rms=0.0,
             sel = idx[start:start + chunk]
             _, p = nrz_pulse([f[sel] for f in flat[:n_p]], [f[sel] for f in flat[n_p:n_p + n_b]],
                              flat[n_p + n_b][sel], flat[n_p + n_b + 1][sel], samples_per_symbol, int(n_symbols))
-            c = cursors_from_pulse(p, samples_per_symbol, k)
-            main[sel], largest[sel], rest_sq[sel], rest_abs[sel], phase[sel] = (
-                c.main, c.largest, c.rest_sum_squares, c.rest_sum_abs, c.phase)
+            yield sel, int(n_symbols), p, cursors_from_pulse(p, samples_per_symbol, n_largest)
+
+
+def nrz_cursors(pole_bandwidths=(), butterworth_bandwidths=(), gaussian_rms=0.0, pre_emphasis=0.0,
+                samples_per_symbol=16, n_largest=8):
+    """Cursors of the cascade for a batch of design points, computed in memory-bounded chunks.
+
+    All parameter arrays broadcast to a common shape ``[...]``; see :func:`nrz_pulse` for their meaning.
+    """
+    shape, flat, _, windows = flat_cascade(pole_bandwidths, butterworth_bandwidths, gaussian_rms, pre_emphasis)
+    total = windows.size
+    k = min(n_largest, int(windows.min()) - 1)
+    main, largest, rest_sq, rest_abs, phase = (np.empty(total), np.empty((total, k)), np.empty(total),
+                                               np.empty(total), np.empty(total))
+    for sel, _, _, c in pulse_batches(flat, len(pole_bandwidths), len(butterworth_bandwidths), windows,
+                                      samples_per_symbol, k):
+        main[sel], largest[sel], rest_sq[sel], rest_abs[sel], phase[sel] = (
+            c.main, c.largest, c.rest_sum_squares, c.rest_sum_abs, c.phase)
     return Cursors(main.reshape(shape), largest.reshape(shape + (k,)), rest_sq.reshape(shape),
                    rest_abs.reshape(shape), phase.reshape(shape))

@@ -19,7 +19,7 @@ from typing import ClassVar
 import numpy as np
 
 from microlink.ber.closed_form import nrz_ber
-from microlink.ber.pulse import MAX_SAMPLES_IN_FLIGHT, Cursors, cursors_from_pulse, nrz_pulse, window_symbols
+from microlink.ber.pulse import Cursors, cursors_from_pulse, flat_cascade, pulse_batches
 from microlink.channels.imaging_fiber import ImagingFiber, gaussian_bandwidth
 from microlink.devices.driver import LEDDriver
 from microlink.devices.host_interface import HostInterface
@@ -464,44 +464,30 @@ def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8, window=No
     Cursors, list of ndarray [...], and the cursor window [..., total] when ``window`` is given
     """
     poles, butter, gauss, pre = cascade
-    arrays = [np.asarray(b, dtype=float) for b in poles] + [np.asarray(b, dtype=float) for b in butter] + [
-        np.asarray(gauss, dtype=float), np.asarray(pre, dtype=float)]
-    offs = [np.asarray(o, dtype=float) for o in offsets]
-    shape = np.broadcast_shapes(*[a.shape for a in arrays], *[o.shape for o in offs])
-    flat = [np.broadcast_to(a, shape).reshape(-1) for a in arrays]
-    flat_off = [np.broadcast_to(o, shape).reshape(-1) for o in offs]
-    n_p, n_b = len(poles), len(butter)
-    total = int(np.prod(shape, dtype=np.int64))
-    windows = window_symbols(flat[:n_p], flat[n_p:n_p + n_b], flat[n_p + n_b]) * np.ones(total, np.int64)
+    shape, flat, flat_off, windows = flat_cascade(poles, butter, gauss, pre, extra=offsets)
+    total = windows.size
     k = min(n_largest, int(windows.min()) - 1)
     main, largest, rest_sq, rest_abs, phase = (np.empty(total), np.empty((total, k)), np.empty(total),
                                                np.empty(total), np.empty(total))
-    eyes = [np.empty(total) for _ in offs]
+    eyes = [np.empty(total) for _ in offsets]
     ordered = None if window is None else np.zeros((total, int(window[1])))
-    for n_symbols in np.unique(windows):
-        idx = np.flatnonzero(windows == n_symbols)
-        chunk = max(1, MAX_SAMPLES_IN_FLIGHT // (int(n_symbols) * samples_per_symbol))
-        for start in range(0, idx.size, chunk):
-            sel = idx[start:start + chunk]
-            _, pulse = nrz_pulse([f[sel] for f in flat[:n_p]], [f[sel] for f in flat[n_p:n_p + n_b]],
-                                 flat[n_p + n_b][sel], flat[n_p + n_b + 1][sel], samples_per_symbol, int(n_symbols))
-            c = cursors_from_pulse(pulse, samples_per_symbol, k)
-            main[sel], largest[sel], rest_sq[sel], rest_abs[sel], phase[sel] = (
-                c.main, c.largest, c.rest_sum_squares, c.rest_sum_abs, c.phase)
-            if window is not None:
-                ui = pulse.reshape(pulse.shape[:-1] + (int(n_symbols), samples_per_symbol))
-                pidx = np.rint(c.phase * samples_per_symbol).astype(np.int64)
-                at = np.take_along_axis(ui, pidx[:, None, None], axis=-1)[..., 0]  # [sel, ui]
-                m0 = np.argmax(at, axis=-1)
-                pos = m0[:, None] - int(window[0]) + np.arange(int(window[1]))[None, :]
-                ok = (pos >= 0) & (pos < int(n_symbols))
-                ordered[sel] = np.where(ok, np.take_along_axis(at, np.clip(pos, 0, int(n_symbols) - 1), axis=-1), 0.0)
-            for eye, off in zip(eyes, flat_off):
-                sides = []
-                for sign in (1.0, -1.0):
-                    cs = cursors_from_pulse(pulse, samples_per_symbol, k, phase=np.mod(c.phase + sign * off[sel], 1.0))
-                    sides.append(cs.main - cs.isi_abs_sum)
-                eye[sel] = np.minimum(*sides)
+    for sel, n_symbols, pulse, c in pulse_batches(flat, len(poles), len(butter), windows, samples_per_symbol, k):
+        main[sel], largest[sel], rest_sq[sel], rest_abs[sel], phase[sel] = (
+            c.main, c.largest, c.rest_sum_squares, c.rest_sum_abs, c.phase)
+        if window is not None:
+            ui = pulse.reshape(pulse.shape[:-1] + (int(n_symbols), samples_per_symbol))
+            pidx = np.rint(c.phase * samples_per_symbol).astype(np.int64)
+            at = np.take_along_axis(ui, pidx[:, None, None], axis=-1)[..., 0]  # [sel, ui]
+            m0 = np.argmax(at, axis=-1)
+            pos = m0[:, None] - int(window[0]) + np.arange(int(window[1]))[None, :]
+            ok = (pos >= 0) & (pos < int(n_symbols))
+            ordered[sel] = np.where(ok, np.take_along_axis(at, np.clip(pos, 0, int(n_symbols) - 1), axis=-1), 0.0)
+        for eye, off in zip(eyes, flat_off):
+            sides = []
+            for sign in (1.0, -1.0):
+                cs = cursors_from_pulse(pulse, samples_per_symbol, k, phase=np.mod(c.phase + sign * off[sel], 1.0))
+                sides.append(cs.main - cs.isi_abs_sum)
+            eye[sel] = np.minimum(*sides)
     cur = Cursors(main.reshape(shape), largest.reshape(shape + (k,)), rest_sq.reshape(shape),
                   rest_abs.reshape(shape), phase.reshape(shape))
     if window is not None:
