@@ -33,17 +33,23 @@ def silica_index(wavelength):
     return np.sqrt(n2)
 
 
-def silica_group_index(wavelength):
-    """Group index of fused silica ``n - lambda dn/dlambda`` (Malitson 1965) [m -> 1]."""
-    lam_um = np.asarray(wavelength, dtype=float) * 1e6
+def _sellmeier_silica(lam_um):
+    """``f = n^2`` of fused silica and its first two derivatives in wavelength [um -> 1, 1/um, 1/um^2]."""
     lam2 = lam_um**2
-    f = 1.0
-    f1 = 0.0
+    f, f1, f2 = 1.0, 0.0, 0.0
     for b, l in SELLMEIER_SILICA:
         c = l * l
         d = lam2 - c
         f = f + b * lam2 / d
         f1 = f1 + b * (-2.0 * c * lam_um) / d**2
+        f2 = f2 + b * 2.0 * c * (3.0 * lam2 + c) / d**3
+    return f, f1, f2
+
+
+def silica_group_index(wavelength):
+    """Group index of fused silica ``n - lambda dn/dlambda`` (Malitson 1965) [m -> 1]."""
+    lam_um = np.asarray(wavelength, dtype=float) * 1e6
+    f, f1, _ = _sellmeier_silica(lam_um)
     n = np.sqrt(f)
     return n - lam_um * f1 / (2.0 * n)
 
@@ -55,16 +61,7 @@ def silica_dispersion(wavelength):
     ``n'' = (f'' - 2 n'^2) / (2 n)`` and ``n' = f' / (2 n)``.
     """
     lam_um = np.asarray(wavelength, dtype=float) * 1e6
-    lam2 = lam_um**2
-    f = 1.0
-    f1 = 0.0
-    f2 = 0.0
-    for b, l in SELLMEIER_SILICA:
-        c = l * l
-        d = lam2 - c
-        f = f + b * lam2 / d
-        f1 = f1 + b * (-2.0 * c * lam_um) / d**2
-        f2 = f2 + b * 2.0 * c * (3.0 * lam2 + c) / d**3
+    f, f1, f2 = _sellmeier_silica(lam_um)
     n = np.sqrt(f)
     n1 = f1 / (2.0 * n)
     n2 = (f2 - 2.0 * n1**2) / (2.0 * n)  # [1/um^2]
