@@ -173,7 +173,8 @@ def print_energy_split(results: dict, *, common: dict | None = None, common_atta
             continue
         p = evaluated[name][0]
         blocks = sorted(((k, float(v) * 1e12) for k, v in p.energy_breakdown.items()), key=lambda kv: -kv[1])
-        text = ", ".join(f"{k} {v:.2f}" for k, v in blocks[:4] if v > 0.005)
+        shown = max(1, min(4, (console.width - 70) // 18))  # as many blocks as the terminal has room for
+        text = ", ".join(f"{k} {v:.2f}" for k, v in blocks[:shown] if v > 0.005)
         module = p.module_power_per_end
         attach = str(p.attach) if attach_supported() else "native"
         max_reach = (_fmt(p.max_reach, ".3g", "m") + ("+" if bool(p.max_reach_capped) else "")
