@@ -213,7 +213,8 @@ class Equalization:
         Slicer noise relative to the receiver-side noise an unequalised sampler with the same main cursor
         would see [dB].
     unequalized_main : ndarray [...]
-        Main cursor of the pulse before CTLE/FFE, at the receiver input [V].
+        Main cursor of the pulse before CTLE/FFE, at the receiver input: its largest excursion (positive; the
+        magnitude of the trough where the transmit FFE inverts the pulse) [V].
     pulse : ndarray [..., T] or None
         Equalised oversampled pulse (DFE feedback not subtracted) [1], and ``samples_per_symbol``; None
         when equalised with ``keep_pulse=False``.
@@ -701,7 +702,8 @@ def equalize(serdes: SerDes, normalised_frequency, symbol_rate, channel_response
         hc = hb[idx]
         pulse_a = np.fft.irfft(hc * basis.spectrum_a, n=n_t, axis=-1)
         pulse_b = np.fft.irfft(hc * basis.spectrum_b, n=n_t, axis=-1)
-        out["raw_main"][sel] = np.fft.irfft(hc * basis.spectrum, n=n_t, axis=-1).max(axis=-1)
+        # the largest excursion: a transmit FFE whose pre-cursor outweighs its main inverts the received pulse
+        out["raw_main"][sel] = np.abs(np.fft.irfft(hc * basis.spectrum, n=n_t, axis=-1)).max(axis=-1)
         res = equalize_kernel(pulse_a, pulse_b, eta0 + psd_b[idx], np.ascontiguousarray(rs_b[idx]), basis.noise, gains,
                               sd2, np.ascontiguousarray(stx_b[idx], dtype=float), jit_coef, n_pre, n_dfe, sps, offsets,
                               bool(keep_pulse))
@@ -716,8 +718,10 @@ def equalize(serdes: SerDes, normalised_frequency, symbol_rate, channel_response
     dfe_idx = np.clip(main_pos[:, None] + 1 + np.arange(n_dfe), 0, n_l - 1)
     dfe = np.take_along_axis(g, dfe_idx, axis=-1)
     main, noise2, raw_main = out["main"], out["noise"], out["raw_main"]
-    raw_snr_noise = out["raw_noise"] / np.maximum(raw_main, 1e-300) ** 2
-    enh = noise2 / np.maximum(main, 1e-300) ** 2 / np.maximum(raw_snr_noise, 1e-300)
+    # the squares are floored, not the cursors: a cursor below 1e-150 (a transmit FFE whose pre-cursor
+    # cancels the main, an unlit lane) squares to 0 and would divide by zero
+    raw_snr_noise = out["raw_noise"] / np.maximum(raw_main * raw_main, 1e-300)
+    enh = noise2 / np.maximum(main * main, 1e-300) / np.maximum(raw_snr_noise, 1e-300)
 
     def b(a):
         return a.reshape(shape + a.shape[1:])
