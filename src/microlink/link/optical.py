@@ -30,10 +30,12 @@ from microlink.channels.copper import minimum_phase_response
 from microlink.channels.multimode import gaussian_response
 from microlink.devices.receiver import Receiver, butterworth2_response
 from microlink.channels.multimode import GAUSSIAN_SIGMA_BANDWIDTH
-from microlink.devices.serdes import SerDes, normalised_grid, slicer_noise_variance
+from microlink.devices.serdes import FRONT_END_ORDER, SerDes, butterworth_response, normalised_grid, \
+    slicer_noise_variance
+from microlink.errors import ParameterError
 from microlink.link.base import Decision, LanePlan, Request
 from microlink.link.composite import CompositeLink
-from microlink.units import BOLTZMANN, ELEMENTARY_CHARGE, SPEED_OF_LIGHT
+from microlink.units import BOLTZMANN, ELEMENTARY_CHARGE, SPEED_OF_LIGHT, watt_to_dbm
 
 
 def loss_db_of(response):
@@ -126,25 +128,58 @@ class IMDDLane:
     equalizer: SerDes
 
     @property
-    def normalised_levels(self):
-        """Levels mapped so the outer ones are -1 and +1 [1]."""
+    def levels_ordered(self) -> bool:
+        """True where the launched levels are finite and strictly increase in drive order, so a PAM eye can open.
+
+        False for no light (a laser switched off, a VCSEL below threshold at every level), no modulation (no
+        drive swing, a ring without a notch) and a transfer curve that folds the levels (an over-driven MZM, a
+        ring swept through its resonance, a VCSEL past thermal roll-over): the slicer then decides between
+        levels that are not distinct or not in order, the eye is closed and the lane is a coin toss.
+        """
         p = np.asarray(self.level_powers, dtype=float)
+        return bool(np.all(np.isfinite(p)) and np.all(np.diff(p) > 0.0))
+
+    @property
+    def normalised_levels(self):
+        """Levels mapped so the outer ones are -1 and +1 [1] (defined where :attr:`levels_ordered`)."""
+        p = np.asarray(self.level_powers, dtype=float)
+        if not self.levels_ordered:
+            raise ParameterError("transmitter levels", [float(x) for x in p * 1e3],
+                                 "distinct optical levels [mW] in drive order (this lane's eye is closed: no light, "
+                                 "no modulation, or a transfer curve that folds the levels)")
         return (p - 0.5 * (p[-1] + p[0])) / (0.5 * (p[-1] - p[0]))
 
+    def input_noise(self, psds, transimpedance):
+        """RMS noise currents at the photodiode of the unequalised receiver [V^2/Hz at the equaliser input -> A].
+
+        Each PSD ``[..., F]`` passes the equaliser's front-end filter and is referred back through the TIA and
+        AGC gain: the noise of a lane with no signal for the equaliser to normalise to.
+        """
+        nu = normalised_grid()
+        front = np.abs(butterworth_response(nu, float(self.equalizer.rx_bandwidth_ratio), FRONT_END_ORDER)) ** 2
+        df = (nu[1] - nu[0]) * float(self.symbol_rate)
+        z_t = np.asarray(transimpedance, dtype=float)
+        return {k: np.sqrt(np.sum(np.asarray(v, dtype=float) * front, axis=-1) * df) / z_t for k, v in psds.items()}
+
     def decide(self, length):
-        """Equalised decision at a fiber length (array) -> dict of results (see module docstring)."""
+        """Equalised decision at a fiber length (array) -> dict of results (see module docstring).
+
+        ``open`` [...] says where the eye can open (levels in order, a swing and a main cursor at the slicer);
+        elsewhere the BER is 0.5 and ``levels`` is None when the launched levels are not in order.
+        """
         length = np.asarray(length, dtype=float)
         rs = float(self.symbol_rate)
         nu = normalised_grid()
         f = nu * rs
-        levels = self.normalised_levels
+        ordered = self.levels_ordered
+        levels = self.normalised_levels if ordered else None
         lv_ideal = pam_levels(self.modulation)
         sd2 = symbol_variance(lv_ideal)
         gain = np.asarray(self.transmission(length), dtype=float)  # [...]
         i_levels = self.responsivity * gain[..., None] * np.asarray(self.level_powers, dtype=float)  # [..., M]
         i_avg = np.mean(i_levels, axis=-1)
         i_amp = 0.5 * (i_levels[..., -1] - i_levels[..., 0])  # half the outer swing [A]
-        z_t = np.minimum(self.max_transimpedance, self.output_swing / np.maximum(2.0 * i_amp, 1e-300))
+        z_t = np.minimum(self.max_transimpedance, self.output_swing / np.maximum(2.0 * np.abs(i_amp), 1e-300))
         h_fiber = gaussian_response(f, np.asarray(self.fiber_rms(length), dtype=float)[..., None])
         h_pd = 1.0 / (1.0 + 1j * f / self.pd_bandwidth)
         h_tia = butterworth2_response(f, self.tia_design["bandwidth"])
@@ -163,20 +198,42 @@ class IMDDLane:
         v_prop = eq.sigma_tx**2 + eq.sigma_jitter**2
         ratio = i_levels / np.maximum(i_avg, 1e-300)[..., None]  # [..., M]
         split = {"fixed": v_fixed, "shot": v_shot, "rin": v_rin, "proportional": v_prop, "ratio": ratio}
-        ber = self.ber(eq, split, levels, 1.0)
+        # a swing at the photodiode and a main cursor at the slicer: the slicer noise can be referred to amps
+        referable = (i_amp > 0.0) & (np.asarray(eq.main, dtype=float) > 0.0)
+        is_open = referable & ordered
+        ber = self.ber(eq, split, levels, 1.0, is_open)
+        eta0 = np.full(f.shape, float(self.equalizer.rx_noise_density))
         return {"eq": eq, "ber": ber, "split": split, "levels": levels, "i_levels": i_levels, "i_avg": i_avg,
                 "i_amp": i_amp, "transimpedance": z_t, "gain": gain, "v_tia": slicer_noise_variance(
-                    self.equalizer, eq, nu, np.full(length.shape, rs), psd_tia)}
+                    self.equalizer, eq, nu, np.full(length.shape, rs), psd_tia),
+                "open": is_open, "referable": referable,
+                "input_noise": self.input_noise({"tia": psd_tia, "shot": psd_shot, "rin": psd_rin,
+                                                 "electrical": eta0}, z_t)}
 
     @staticmethod
     def level_sigma(eq, split, scale=1.0):
         """Per-level slicer noise with the received power divided by ``scale`` [1]."""
         return level_noise(eq.penalty, split, scale)
 
-    def ber(self, eq, split, levels, scale=1.0):
-        """PAM BER at a received-power scale-down ``scale`` [1 -> 1]."""
-        return pam_ber(eq.main, eq.residual_isi, 1.0, None, levels=levels,
-                       level_sigma=self.level_sigma(eq, split, scale))
+    def ber(self, eq, split, levels, scale=1.0, is_open=True):
+        """PAM BER at a received-power scale-down ``scale`` [1 -> 1]; 0.5 where the eye is not ``is_open``."""
+        return lane_ber(eq.main, eq.residual_isi, levels, self.level_sigma(eq, split, scale), is_open)
+
+
+def lane_ber(main, isi, levels, level_sigma, is_open, method="average"):
+    """PAM BER of an IM-DD slicer, 0.5 (a coin toss) where the eye is closed [1].
+
+    ``levels`` None (launched levels not in order) closes every point; elsewhere ``is_open`` [...] says which
+    points have a swing and a main cursor to decide on.
+    """
+    shape = np.broadcast_shapes(np.shape(main), np.shape(is_open))
+    if levels is None or not np.any(is_open):
+        return np.full(shape, 0.5)
+    is_open = np.broadcast_to(is_open, shape)
+    # closed points are evaluated at a unit main cursor and their BER then replaced by 0.5
+    h0 = np.where(is_open, np.broadcast_to(np.asarray(main, dtype=float), shape), 1.0)
+    ber = pam_ber(h0, isi, 1.0, None, levels=levels, level_sigma=level_sigma, method=method)
+    return np.where(is_open, ber, 0.5)
 
 
 def modulated_spectral_width(symbol_rate, wavelength):
@@ -243,24 +300,41 @@ class IMDDLink(CompositeLink):
         parts["ratio"] = np.broadcast_to(np.asarray(split["ratio"], dtype=float),
                                          (n,) + np.shape(split["ratio"])[-1:])
 
+        is_open = np.broadcast_to(dec["open"], (n,))
+
         def ber_at_scale(scale, idx):
             sub = {k: v[idx] for k, v in parts.items()}
-            return pam_ber(main[idx], isi[idx], 1.0, None, levels=levels,
-                           level_sigma=level_noise(penalty[idx], sub, scale))
+            return lane_ber(main[idx], isi[idx], levels, level_noise(penalty[idx], sub, scale), is_open[idx])
 
         sig_w = lane.level_sigma(eq, split)
-        ber_w = pam_ber(eq.main, eq.residual_isi, 1.0, None, levels=levels, level_sigma=sig_w, method="worst")
+        ber_w = lane_ber(eq.main, eq.residual_isi, levels, sig_w, dec["open"], method="worst")
         resp = lane.responsivity
-        to_amps = dec["i_amp"] / np.maximum(eq.main, 1e-300)  # slicer units -> photocurrent [A]
+        amp = np.abs(dec["i_amp"])
+        referable = dec["referable"]
+        to_amps = np.where(referable, amp, 0.0) / np.where(referable, eq.main, 1.0)  # slicer units -> [A]
+        raw = dec["input_noise"]  # where there is no swing or main cursor to refer the slicer noise to
+
+        def noise_amps(slicer_sigma, key=None):
+            return np.where(referable, slicer_sigma * to_amps, 0.0 if key is None else raw[key])
+
         pw = np.asarray(lane.level_powers, dtype=float)
         bw = dict(self.bandwidths(lanes, attach.host_serdes))
         bw["fiber"] = np.minimum(GAUSSIAN_SIGMA_BANDWIDTH / np.maximum(np.asarray(lane.fiber_rms(length)), 1e-300),
                                  1e15)
+        if levels is not None:
+            er_db = 10.0 * np.log10(pw[-1] / max(pw[0], 1e-300))
+            oma_dbm = 10.0 * np.log10((pw[-1] - pw[0]) / 1e-3)
+            spacing = np.min(np.diff(levels)) / np.max(np.diff(levels))
+        else:  # closed at the source: no light (0 dB, -inf dBm), no modulation, or folded levels (spacing <= 0)
+            steps = np.diff(pw)
+            er_db = 10.0 * np.log10(max(pw[-1], 1e-300) / max(pw[0], 1e-300)) if np.max(pw) > 0 else 0.0
+            oma_dbm = watt_to_dbm(abs(pw[-1] - pw[0]))
+            spacing = np.min(steps) / np.max(steps) if np.max(steps) > 0 else 0.0
         extras = {
-            "extinction_ratio_db": 10.0 * np.log10(pw[-1] / max(pw[0], 1e-300)),
-            "launched_oma_dbm": 10.0 * np.log10((pw[-1] - pw[0]) / 1e-3),
+            "extinction_ratio_db": er_db,
+            "launched_oma_dbm": oma_dbm,
             "responsivity_a_per_w": resp,
-            "level_spacing_ratio": np.min(np.diff(levels)) / np.max(np.diff(levels)),
+            "level_spacing_ratio": spacing,
             "slicer_snr_db": eq.snr_db,
             "noise_enhancement_db": eq.noise_enhancement_db,
             "lasers_per_end": self.lasers_per_end(plan.lanes_active),
@@ -268,17 +342,17 @@ class IMDDLink(CompositeLink):
         }
         return Decision(
             ber=np.minimum(dec["ber"], 0.5), ber_worst_case=np.minimum(ber_w, 0.5), ber_at_scale=ber_at_scale,
-            main_cursor=eq.main, isi_closure=eq.isi_abs_sum, signal_amplitude=dec["i_amp"],
+            main_cursor=eq.main, isi_closure=eq.isi_abs_sum, signal_amplitude=amp,
             noise={
-                "tia": np.sqrt(dec["v_tia"]) * to_amps,
-                "shot": np.sqrt(split["shot"]) * to_amps,
-                "rin": np.sqrt(split["rin"]) * to_amps,
-                "electrical": np.sqrt(np.maximum(split["fixed"] - dec["v_tia"], 0.0)) * to_amps,
-                "transmitter": eq.sigma_tx * to_amps,
-                "jitter": eq.sigma_jitter * to_amps,
+                "tia": noise_amps(np.sqrt(dec["v_tia"]), "tia"),
+                "shot": noise_amps(np.sqrt(split["shot"]), "shot"),
+                "rin": noise_amps(np.sqrt(split["rin"]), "rin"),
+                "electrical": noise_amps(np.sqrt(np.maximum(split["fixed"] - dec["v_tia"], 0.0)), "electrical"),
+                "transmitter": noise_amps(eq.sigma_tx),
+                "jitter": noise_amps(eq.sigma_jitter),
             },
             crosstalk=0.0, bandwidth=bw, launched_power=np.mean(pw), received_power=dec["i_avg"] / resp,
-            received_oma=2.0 * dec["i_amp"] / resp, extras=extras,
+            received_oma=2.0 * amp / resp, extras=extras,
         )
 
     def energy(self, request: Request, plan: LanePlan, attach) -> dict:
@@ -310,7 +384,11 @@ def optical_decision_model(p, reach, *, lane_rate=None):
         raise ParameterError("reach", reach, "a scalar length for a decision model")
     lanes = p.lanes if lane_rate is None else p.lanes.replace(payload_rate=float(lane_rate))
     lane = p.imdd_lane(lanes, p.own_host_serdes())
+    lane.normalised_levels  # noqa: B018 - raises, naming the levels, where the eye is closed at the source
     dec = lane.decide(np.asarray(float(reach)))
+    if not bool(dec["open"]):
+        raise ParameterError("reach", float(reach), "a length at which a swing and a main cursor reach this "
+                             "lane's slicer (its eye is closed here)")
     eq = dec["eq"]
     amp = float(dec["i_amp"])
     sig = lane.level_sigma(eq, dec["split"]) / float(eq.main) * amp
