@@ -51,10 +51,16 @@ def damping_rate(relaxation_frequency_, k_factor, damping_offset):
 
 
 def intrinsic_response(frequency, relaxation_frequency_, damping):
-    """Rate-equation modulation response ``f_r^2 / (f_r^2 - f^2 + j f gamma/(2 pi))`` [Hz, Hz, 1/s -> 1]."""
+    """Rate-equation modulation response ``f_r^2 / (f_r^2 - f^2 + j f gamma/(2 pi))`` [Hz, Hz, 1/s -> 1].
+
+    1 at DC by normalisation, also where ``f_r = 0`` (biased at or below threshold: the limit ``f_r -> 0`` is 1
+    at DC and 0 at every other frequency, a laser with no modulation bandwidth).
+    """
     f = np.asarray(frequency, dtype=float)
     fr = np.asarray(relaxation_frequency_, dtype=float)
-    return fr * fr / (fr * fr - f * f + 1j * f * np.asarray(damping, dtype=float) / (2.0 * np.pi))
+    dc = f == 0.0
+    den = fr * fr - f * f + 1j * f * np.asarray(damping, dtype=float) / (2.0 * np.pi)
+    return np.where(dc, 1.0 + 0.0j, fr * fr / np.where(dc, 1.0, den))
 
 
 def rin_spectrum(frequency, relaxation_frequency_, damping, rin_low_frequency):
@@ -104,8 +110,9 @@ class VCSEL(Parameters):
         source=Source("threshold doubles ~80 K away from the gain-cavity alignment (typical of 850 nm VCSELs)",
                       "assumption", "T_w = 80 K"),
     )
+    # > 0: a VCSEL with no slope emits no light at any current (as CWLaser.slope_efficiency)
     slope_efficiency: float = param(
-        0.6, unit="W/A", bounds=(0.0, 1.5),
+        0.6, unit="W/A", bounds=(0.01, 1.5),
         source=Source("differential slope efficiency of datacom 850 nm VCSELs 0.5-0.8 W/A", "literature"),
     )
     slope_temperature: float = param(
@@ -125,8 +132,10 @@ class VCSEL(Parameters):
         2.5e3, unit="K/W", bounds=(0.0, 1e5), display=("K/mW", 1e3),
         source=Source("thermal impedance of ~7 um aperture oxide VCSELs 2-3 K/mW", "literature"),
     )
+    # > 0: D ~ sqrt(differential gain); D = 0 is a laser with no gain and no relaxation oscillation at any current
     d_factor: float = param(
-        12.0 * GHZ_PER_SQRT_MA, unit="Hz/A**0.5", bounds=(0.0, 1e13), display=("GHz/sqrt(mA)", GHZ_PER_SQRT_MA),
+        12.0 * GHZ_PER_SQRT_MA, unit="Hz/A**0.5", bounds=(0.1 * GHZ_PER_SQRT_MA, 1e13),
+        display=("GHz/sqrt(mA)", GHZ_PER_SQRT_MA),
         source=Source("Westbergh et al., JSTQE 15, 694 (2009) and later Chalmers work: D = 10-17 GHz/sqrt(mA) "
                       "for 850 nm high-speed VCSELs", "literature", "12 GHz/sqrt(mA)"),
     )
