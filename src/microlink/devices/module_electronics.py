@@ -70,8 +70,10 @@ class LinearReceiverStages(Parameters):
 
     section = "tia_stages"
 
+    # > 0: the AGC scales the signal to this swing; with none there is no signal for the equaliser (1 mV is far
+    # below any receiver's input sensitivity)
     output_swing: float = param(
-        0.5, unit="V", bounds=(0.0, 5.0),
+        0.5, unit="V", bounds=(1e-3, 5.0),
         source=Source("linear TIA differential output ~0.4-0.6 Vppd into a host or DSP", "literature"),
     )
     supply_voltage: float = param(

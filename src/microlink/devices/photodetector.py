@@ -49,8 +49,10 @@ class Photodetector(Parameters):
         "surface", options=("surface", "waveguide"),
         source=Source("850 nm multimode receivers use surface-normal GaAs PIN diodes", "literature"),
     )
+    # > 0: a detector that absorbs nothing has no photocurrent and no signal to decide on (1 /cm is far below any
+    # detector material at its working wavelength)
     absorption_coefficient: float = param(
-        1.3e4 / CM, unit="1/m", bounds=(0.0, 1e8), display=("1/cm", 1 / CM),
+        1.3e4 / CM, unit="1/m", bounds=(1.0 / CM, 1e8), display=("1/cm", 1 / CM),
         source=Source("GaAs absorption at 850 nm ~1.3e4 1/cm (Aspnes et al., J. Appl. Phys. 60, 754 (1986))",
                       "literature"),
     )
@@ -63,8 +65,8 @@ class Photodetector(Parameters):
         0.05, unit="1", bounds=(0.0, 0.99),
         source=Source("AR-coated detector window", "assumption", "5 %"),
     )
-    confinement: float = param(
-        0.85, unit="1", bounds=(0.0, 1.0),
+    confinement: float = param(  # > 0: with no light in the absorber a waveguide detector has no photocurrent
+        0.85, unit="1", bounds=(1e-3, 1.0),
         source=Source("optical confinement in the Ge of a waveguide PD", "assumption", "0.85"),
     )
     coupling: float = param(
@@ -145,8 +147,8 @@ class GermaniumPhotodetector(Photodetector):
         "waveguide", options=("surface", "waveguide"),
         source=Source("silicon-photonics receivers use evanescently coupled waveguide Ge PDs", "literature"),
     )
-    absorption_coefficient: float = param(
-        7.5e3 / CM, unit="1/m", bounds=(0.0, 1e8), display=("1/cm", 1 / CM),
+    absorption_coefficient: float = param(  # > 0, as for the GaAs detector
+        7.5e3 / CM, unit="1/m", bounds=(1.0 / CM, 1e8), display=("1/cm", 1 / CM),
         source=Source("tensile-strained epitaxial Ge on Si: alpha(1310 nm) ~7-9e3 1/cm (Ishikawa & Wada, "
                       "Appl. Phys. Lett. 82, 2044 (2003))", "literature"),
     )

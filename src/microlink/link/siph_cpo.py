@@ -57,8 +57,8 @@ from microlink.parameters import Parameters, Source, param, section
 class EngineReceiverStages(LinearReceiverStages):
     """CMOS gain and output stages after the TIA of a co-packaged engine (drives ~4 dB of package)."""
 
-    output_swing: float = param(
-        0.3, unit="V", bounds=(0.0, 5.0),
+    output_swing: float = param(  # > 0, as for LinearReceiverStages: no swing, no signal for the equaliser
+        0.3, unit="V", bounds=(1e-3, 5.0),
         source=Source("in-package XSR-class swing toward the switch SerDes", "assumption", "0.3 Vppd"),
     )
     supply_voltage: float = param(
