@@ -45,6 +45,11 @@ MODE_SAMPLES = 256
 STRIP_EXPONENT = 10.0
 #: Packing fraction of a hexagonal core lattice per (core area / pitch^2): pi / (2 sqrt 3) at touching cores.
 HEX_CELL_AREA = np.sqrt(3.0) / 2.0
+#: Cap on the exponent ``2 W - W Lambda/a`` of the scaled Bessel ratio of :func:`mode_averaged_coupling`. It is
+#: <= 0 for cores that do not touch (``Lambda >= 2a``); only overlapping cores (a core wider than the pitch) give
+#: positive exponents, thousands for the many modes of a large core, and at e^50 the coupling is already ~1e40/m:
+#: the cores share their power equally within any length (crosstalk 1/2), so the cap changes no result.
+OVERLAP_EXPONENT_CAP = 50.0
 
 
 def crosstalk_ratio(end_crosstalk, coupling_per_length, length):
@@ -141,8 +146,8 @@ def mode_averaged_coupling(core_radius, pitch, numerical_aperture, core_index, w
     w = np.sqrt(np.maximum(v * v - u * u, 1e-12))
     delta = na**2 / (2.0 * n1**2)
     ratio = lam_pitch / a
-    # K0(x)/K1(w)^2 with x = w ratio, from exponentially scaled forms
-    bessel = k0e(w * ratio) / k1e(w) ** 2 * np.exp(-w * ratio + 2.0 * w)
+    # K0(x)/K1(w)^2 with x = w ratio, from exponentially scaled forms (overlapping cores: OVERLAP_EXPONENT_CAP)
+    bessel = k0e(w * ratio) / k1e(w) ** 2 * np.exp(np.minimum(-w * ratio + 2.0 * w, OVERLAP_EXPONENT_CAP))
     kappa = np.sqrt(2.0 * delta) / a * u**2 / v**3 * bessel
     beta = 2.0 * np.pi * n1 / lam
     h = 2.0 * kappa**2 * rb / (beta * lam_pitch)

@@ -377,8 +377,10 @@ class MicroLED(Parameters):
                       "passivated bare-chip peak EQE 12-13.5 % over 2-100 um mesas", "derived",
                       "0.1275 / 0.475, the peak IQE of a 10 um mesa with these coefficients at 300 K"),
     )
+    # from 400 nm: the silicon photodiode's absorption data (Green 2008) start there, and the link converts at
+    # the LED's wavelength
     wavelength: float = param(
-        450e-9, unit="m", bounds=(350e-9, 650e-9), display=("nm", 1e-9),
+        450e-9, unit="m", bounds=(400e-9, 650e-9), display=("nm", 1e-9),
         source=Source("Strathclyde blue micro-LEDs, Watson et al., IEEE PTL 2016", "measured"),
     )
     spectral_width: float = param(

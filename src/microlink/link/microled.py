@@ -105,8 +105,9 @@ class MicroLEDImpairments(Parameters):
                       "assumption", "10 % relative standard deviation of the lane output power (EQE and "
                       "coupling) across the array; no datacom array figure published"),
     )
+    # to 450 K: the corner is evaluated as the LED's junction temperature, whose model holds to led.temperature's 450 K
     corner_temperature: float = param(
-        358.15, unit="K", bounds=(200.0, 500.0),
+        358.15, unit="K", bounds=(200.0, 450.0),
         source=Source("co-packaged engines sit beside the switch/accelerator die: 85 degC operating corner",
                       "assumption", "85 degC worst-case LED junction (industrial optical-module corner)"),
     )
@@ -453,7 +454,9 @@ def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8, window=No
         Arrays broadcasting to ``[...]``, as for :func:`~microlink.ber.pulse.nrz_pulse` [1, 1, UI, 1].
     offsets : sequence of array_like [...]
         Sampling-time offsets from the best phase [UI]; for each, the smaller opening ``h0 - sum |h_k|`` of
-        the two sides (early and late) is returned.
+        the two sides (early and late) is returned. An offset of half a UI or more puts the sampler on or past
+        the crossing between symbols: the eye there is the one at the crossing, and closed (at most 0), not
+        the next symbol's opening the phase would wrap round to.
 
     window : (int, int), optional
         ``(precursors, total)``: also return the ordered cursors at the best phase from ``precursors``
@@ -484,10 +487,11 @@ def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8, window=No
             ordered[sel] = np.where(ok, np.take_along_axis(at, np.clip(pos, 0, int(n_symbols) - 1), axis=-1), 0.0)
         for eye, off in zip(eyes, flat_off):
             sides = []
+            at = np.minimum(off[sel], 0.5)
             for sign in (1.0, -1.0):
-                cs = cursors_from_pulse(pulse, samples_per_symbol, k, phase=np.mod(c.phase + sign * off[sel], 1.0))
+                cs = cursors_from_pulse(pulse, samples_per_symbol, k, phase=np.mod(c.phase + sign * at, 1.0))
                 sides.append(cs.main - cs.isi_abs_sum)
-            eye[sel] = np.minimum(*sides)
+            eye[sel] = np.where(off[sel] >= 0.5, np.minimum(np.minimum(*sides), 0.0), np.minimum(*sides))
     cur = Cursors(main.reshape(shape), largest.reshape(shape + (k,)), rest_sq.reshape(shape),
                   rest_abs.reshape(shape), phase.reshape(shape))
     if window is not None:
@@ -545,13 +549,13 @@ def eye_penalty_db(reference, impaired):
     """Power penalty of an eye opening shrunk from ``reference`` to ``impaired``: ``10 log10(ref/imp)`` [1, 1 -> dB].
 
     Optical power maps linearly to photocurrent, so an amplitude ratio is a power ratio. A closed impaired
-    eye gives :data:`CLOSED_EYE_PENALTY_DB`.
+    eye gives :data:`CLOSED_EYE_PENALTY_DB`; an open one against a closed reference 0 (nothing was lost).
     """
     ref = np.asarray(reference, dtype=float)
     imp = np.asarray(impaired, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pen = 10.0 * np.log10(np.where(imp > 0, ref / np.where(imp > 0, imp, 1.0), 1.0))
-    return np.where(imp > 0, np.minimum(pen, CLOSED_EYE_PENALTY_DB), CLOSED_EYE_PENALTY_DB)
+    both = (imp > 0) & (ref > 0)
+    pen = 10.0 * np.log10(np.where(both, ref, 1.0) / np.where(both, imp, 1.0))
+    return np.where(imp > 0, np.where(both, np.minimum(pen, CLOSED_EYE_PENALTY_DB), 0.0), CLOSED_EYE_PENALTY_DB)
 
 
 def order_statistic_quantile(rank, count):
