@@ -307,10 +307,22 @@ class LinkResult:
                 f"{float(self.margin_db):+.2f} dB{pen}, max reach {reach}; {float(self.energy_per_bit_pj):.3g} pJ/bit, "
                 f"{float(self.power_per_end):.3g} W per end; {verdict}>")
 
-    def _repr_html_(self):  # Jupyter
+    #: Columns a notebook shows first: the verdict and what it rests on, then everything else.
+    KEY_FIGURES = ("parameter_set", "feasible", "reach_m", "max_reach_m", "margin_db", "penalty_total_db",
+                   "ber", "ber_post_fec", "target_ber", "energy_per_bit_pj", "power_per_end_w", "attach", "fec",
+                   "infeasible_reason")
+
+    def _repr_html_(self):  # Jupyter: the one-line summary, then the key figures first
+        import html
+
+        head = f"<p><code>{html.escape(repr(self))}</code></p>"
         if np.ndim(self.ber):
-            return self.to_dataframe()._repr_html_()
-        return self.to_series().to_frame("value")._repr_html_()
+            frame = self.to_dataframe()
+            first = [c for c in self.KEY_FIGURES if c in frame.columns]
+            return head + frame[first + [c for c in frame.columns if c not in first]]._repr_html_()
+        series = self.to_series()
+        first = [k for k in self.KEY_FIGURES if k in series.index]
+        return head + series[first + [k for k in series.index if k not in first]].to_frame("value")._repr_html_()
 
 
 def _flatten(d: dict, prefix: str = "") -> dict:

@@ -20,3 +20,14 @@ def test_array_repr_counts_feasible_points():
 
 def test_unsolved_reach_says_so():
     assert "max reach not solved" in repr(ml.evaluate_link("dac-200g", reach=1.0, solve_reach=False))
+
+
+def test_notebook_view_leads_with_the_verdict():
+    import re
+
+    html = ml.evaluate_link("dac-200g", reach=1.0)._repr_html_()
+    assert html.startswith("<p><code>&lt;LinkResult dac-200g")
+    rows = re.findall(r"<th>([a-z_.]+)</th>", html)
+    assert rows[:4] == ["value", "parameter_set", "feasible", "reach_m"]
+    batch = ml.evaluate_link("dac-200g", reach=[1.0, 2.0])._repr_html_()
+    assert batch.index("feasible") < batch.index("energy_breakdown_pj")
