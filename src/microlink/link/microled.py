@@ -681,7 +681,8 @@ def large_signal_penalty(p: MicroLEDLink, lane_rate, n):
     keys = [tuple(row) for row in table]
     missing = sorted({k for k in keys if k not in _LARGE_SIGNAL_CACHE})
     if len(_LARGE_SIGNAL_CACHE) + len(missing) > _LARGE_SIGNAL_CACHE_SIZE:
-        _LARGE_SIGNAL_CACHE.clear()
+        _LARGE_SIGNAL_CACHE.clear()  # then every point of this batch is solved again (and stays cached)
+        missing = sorted(set(keys))
     m = len(led_f)
     if missing:  # one batched solve; each device keeps its own time step, so no value depends on the batch
         rows = np.array(missing, dtype=float)
