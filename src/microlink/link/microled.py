@@ -658,6 +658,8 @@ def impairment_penalties(p: MicroLEDLink, tx, rx, lane_rate, length, plan: LaneP
 #: Large-signal penalties already solved, keyed by the LED, driver and lane-rate values of one point.
 _LARGE_SIGNAL_CACHE: dict = {}
 _LARGE_SIGNAL_CACHE_SIZE = 4096
+#: Devices solved together in one rate-equation call (bounds its memory: ~16 waveforms of 2,032 samples each).
+LARGE_SIGNAL_BLOCK = 256
 
 
 def large_signal_penalty(p: MicroLEDLink, lane_rate, n):
@@ -684,12 +686,15 @@ def large_signal_penalty(p: MicroLEDLink, lane_rate, n):
         _LARGE_SIGNAL_CACHE.clear()  # then every point of this batch is solved again (and stays cached)
         missing = sorted(set(keys))
     m = len(led_f)
-    if missing:  # one batched solve; each device keeps its own time step, so no value depends on the batch
-        rows = np.array(missing, dtype=float)
+    # batched solves of at most LARGE_SIGNAL_BLOCK devices (memory ~ devices x pattern samples); each device
+    # keeps its own time step, so no value depends on the batch
+    for start in range(0, len(missing), LARGE_SIGNAL_BLOCK):
+        block = missing[start:start + LARGE_SIGNAL_BLOCK]
+        rows = np.array(block, dtype=float)
         led = p.led.replace(**{f: rows[:, i] for i, f in enumerate(led_f)}) if p.led.broadcast_shape() else p.led
         pen = np.broadcast_to(large_signal_penalty_db(led, rows[:, m], rows[:, m + 1], rows[:, m + 2], rows[:, m + 4],
-                                                      driver_resistance=rows[:, m + 3]), (len(missing),))
-        for row, value in zip(missing, pen):
+                                                      driver_resistance=rows[:, m + 3]), (len(block),))
+        for row, value in zip(block, pen):
             value = float(value)
             _LARGE_SIGNAL_CACHE[row] = CLOSED_EYE_PENALTY_DB if not np.isfinite(value) else min(value, CLOSED_EYE_PENALTY_DB)
     measured = (np.asarray(p.led.measured_bandwidth) > 0) | (np.asarray(p.led.measured_efficiency) > 0)
