@@ -119,3 +119,16 @@ def test_user_topology_file(tmp_path):
     path.write_text("name: x\nkind: rack\ntitle: t\nsource: s\ngpus: 8\nbogus: 1\n")
     result = invoke("rack", "--system", str(path))
     assert result.exit_code == 2 and "bogus: unknown key" in result.output
+
+
+def test_cluster_uncertainty_bands_and_seed():
+    result = invoke("cluster", "--gpus", "8192", "--tech", "siph-cpo", "--uncertainty", "3", "--seed", "7",
+                    "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["meta"]["seed"] == 7 and doc["meta"]["inputs"]["uncertainty"] == 3
+    band = doc["uncertainty"]
+    assert band["samples"] == 3 and band["seed"] == 7
+    row = {r["technology"]: r for r in band["rows"]}["siph-cpo"]
+    assert row["delta_power_w_p10"] <= row["delta_power_w_p50"] <= row["delta_power_w_p90"]
+    assert 0.0 <= row["p_beats_baseline"] <= 1.0

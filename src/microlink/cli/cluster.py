@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from microlink.cli.options import FormatOption, OutputFormat, PlotOption
+from microlink.cli.uncertainty_options import UncertaintySeedOption
 from microlink.cli.rack import (
     AssignOption,
     BaselineOption,
@@ -18,6 +19,7 @@ from microlink.cli.rack import (
     JobDaysOption,
     ListOption,
     PolicyOption,
+    RackUncertaintyOption,
     ReachOption,
     StepTimeOption,
     TargetBerOption,
@@ -47,6 +49,8 @@ def main(
     list_presets: bool = ListOption,
     fmt: OutputFormat = FormatOption,
     plot: Optional[Path] = PlotOption,
+    uncertainty: int = RackUncertaintyOption,
+    seed: int = UncertaintySeedOption,
 ):
     """Cluster of N GPUs: scale-up racks plus a rail-optimised or fat-tree scale-out fabric, per technology; with --workload, the energy of one training step.
 
@@ -62,4 +66,4 @@ def main(
     topology = load_cluster(system, gpus)
     run(topology, tech=tech, policy=policy, baseline=baseline, assign=assign, workload=workload, fill=fill,
         job_days=job_days, gpu_power=gpu_power, step_time=step_time, target_ber=target_ber, bins=bins,
-        workers=workers, reach=reach, detail=detail, fmt=fmt, plot=plot)
+        workers=workers, reach=reach, detail=detail, fmt=fmt, plot=plot, uncertainty=uncertainty, seed=seed)

@@ -257,6 +257,7 @@ def rack_bands_json(bands, comparison) -> dict[str, Any]:
 
 def print_rack_bands(bands, comparison, console=None) -> None:
     """Table of the rack bands: P10 .. P50 .. P90 of the deltas and P(beats baseline), one row per technology."""
+    import numpy as np
     from rich.console import Console
     from rich.table import Table
 
@@ -271,8 +272,10 @@ def print_rack_bands(bands, comparison, console=None) -> None:
     def trio(v, s=1.0, f="{:.3g}"):
         return " / ".join(f.format(x / s) for x in v)
 
+    cost = max((abs(x) for b in bands.bands.values() for x in b["delta_cost_usd"] if np.isfinite(x)), default=0.0)
+    cost_scale, cost_unit = (1e6, " M") if cost >= 1e7 else (1e3, " k") if cost >= 1e4 else (1.0, "")
     for name, b in bands.bands.items():
-        t.add_row(name, trio(b["delta_power_w"], scale), trio(b["delta_cost_usd"], 1.0, "{:,.0f}"),
+        t.add_row(name, trio(b["delta_power_w"], scale), trio(b["delta_cost_usd"], cost_scale, "{:,.4g}" + cost_unit),
                   trio(b["delta_failures_per_day"]), f"{bands.p_beats_baseline[name]:.2f}")
     console = console or Console()
     console.print(t)
