@@ -129,24 +129,46 @@ def _points(results: dict) -> dict:
     return {name: result_points(res) for name, res in results.items() if not isinstance(res, str)}
 
 
+#: A winner closer than this to its own limit is called out as near a cliff [dB of margin, share of max reach].
+CLIFF_MARGIN_DB = 1.0
+CLIFF_REACH_SHARE = 0.8
+
+
 def print_compare_summary(results: dict, *, console: Console) -> None:
-    """The answer: the lowest-energy feasible technology at each reach, the runner-up and who cannot."""
+    """The answer: the lowest-energy feasible technology at each reach with its margin, the runner-up and who
+    cannot; then the winners that sit near a cliff (small margin, or close to their own max reach)."""
     s = Table(title="Lowest-energy feasible technology at each reach", **table_style(console))
-    for name in ("reach", "best", "pJ/bit", "runner-up", "pJ/bit ", "not feasible here"):
-        s.add_column(name, justify="right" if "pJ" in name or name == "reach" else "left",
+    for name in ("reach", "best", "pJ/bit", "margin", "runner-up", "pJ/bit ", "not feasible here"):
+        s.add_column(name, justify="right" if "pJ" in name or name in ("reach", "margin") else "left",
                      no_wrap=name != "not feasible here")
     by_reach: dict[float, list] = {}
     for name, points in _points(results).items():
         for p in points:
             by_reach.setdefault(float(p.reach), []).append((name, p))
+    cliffs = []
     for length in sorted(by_reach):
-        ok = sorted(((float(p.energy_per_bit_pj), n) for n, p in by_reach[length] if bool(p.feasible)))
+        feasible = {n: p for n, p in by_reach[length] if bool(p.feasible)}
+        ok = sorted((float(p.energy_per_bit_pj), n) for n, p in feasible.items())
         bad = [n for n, p in by_reach[length] if not bool(p.feasible)]
         best = ok[0] if ok else (float("nan"), "none")
         second = ok[1] if len(ok) > 1 else (float("nan"), "-")
-        s.add_row(_fmt(length, ".3g", "m"), best[1], _fmt(best[0], ".2f") if ok else "-", second[1],
+        margin = "-"
+        if ok:
+            p = feasible[best[1]]
+            margin = _fmt(p.margin_db, "+.1f", "dB")
+            limit = None if p.max_reach is None else float(p.max_reach)
+            if float(p.margin_db) < CLIFF_MARGIN_DB or (limit is not None and length > CLIFF_REACH_SHARE * limit):
+                where = f"max reach {limit:.3g} m" if limit is not None else "reach not solved"
+                cliffs.append(f"{length:g} m: {best[1]} ({float(p.margin_db):+.1f} dB, {where})")
+        s.add_row(_fmt(length, ".3g", "m"), best[1], _fmt(best[0], ".2f") if ok else "-", margin, second[1],
                   _fmt(second[0], ".2f") if len(ok) > 1 else "-", ", ".join(bad) or "-")
     console.print(s)
+    if cliffs:
+        console.print(f"Near a cliff (margin under {CLIFF_MARGIN_DB:g} dB or beyond {CLIFF_REACH_SHARE:.0%} of its max "
+                      "reach): " + "; ".join(cliffs) + ". The runner-up takes over past it.", highlight=False)
+    console.print("What the ranking rests on: each set's cited parameters at their point values; --uncertainty N "
+                  "gives P(feasible) and P10-P90 energy per reach, `microlink link --preset SET --uncertainty 256 "
+                  "--tornado` the assumptions that move one set.", highlight=False, style="dim")
 
 
 def print_energy_split(results: dict, *, common: dict | None = None, common_attach: str = "",
