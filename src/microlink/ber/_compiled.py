@@ -9,6 +9,8 @@ recorded seed reproduces every symbol, noise sample, decision and count.
 Kernels:
 
 * :func:`cascade_response_kernel`: frequency response of poles x Butterworth sections x Gaussian x delay;
+* :func:`folded_cursors_kernel` / :func:`refine_phase_kernel`: band-limited pulses sampled once per UI at any
+  phase, and the golden-section search of the phase that opens their eye most;
 * :func:`pam_average_kernel`: closed-form PAM BER averaged over interferer patterns;
 * :func:`isi_distribution`: distribution of a sum of discrete interferers on a grid (statistical eye);
 * :func:`mc_symbol_chunk` / :func:`mc_symbol_lut_chunk`: symbol-rate Monte Carlo (general and table lookup);
@@ -25,8 +27,9 @@ import numpy as np
 #: Recorded in result objects (every kernel is compiled).
 ENGINE = "numba"
 
-__all__ = ["ENGINE", "cascade_response_kernel", "isi_distribution", "mc_symbol_chunk", "mc_symbol_lut_chunk",
-           "mc_waveform_chunk", "pam_average_kernel", "screen_words_needed", "tail_tables", "words_needed"]
+__all__ = ["ENGINE", "cascade_response_kernel", "folded_cursors_kernel", "isi_distribution", "mc_symbol_chunk",
+           "mc_symbol_lut_chunk", "mc_waveform_chunk", "pam_average_kernel", "refine_phase_kernel",
+           "screen_words_needed", "tail_tables", "words_needed"]
 
 
 def _jit(func):
@@ -71,6 +74,128 @@ def cascade_response_kernel(nu, poles, butter, sigma, delay):  # pragma: no cove
             g = g * ratio
             ratio = ratio * ratio_step
     return out
+
+
+@_jit
+def _folded_sample(folded, phase, rev, twiddle, work, buf):  # pragma: no cover - compiled
+    """Samples of one band-limited pulse at ``(m + phase)`` UI into ``buf.real`` (``pulse.PulseSampler``).
+
+    folded [J, n_ui]: the pulse's one-sided spectrum folded onto ``n_ui`` bins (``nu = rho / n_ui + j``);
+    the samples are ``Re sum_rho exp(2 pi i rho (m + phase) / n_ui) sum_j folded[j, rho] exp(2 pi i j phase)``,
+    the inverse transform by an in-place radix-2 FFT (``n_ui`` a power of two; ``rev`` its bit reversal,
+    ``twiddle[k] = exp(2 pi i k / n_ui)``). work, buf [n_ui] complex scratch.
+    """
+    n_fold, n_ui = folded.shape
+    ang = 2.0 * math.pi * phase
+    rot = complex(math.cos(ang), math.sin(ang))
+    for r in range(n_ui):
+        work[r] = 0.0
+    w = 1.0 + 0.0j
+    for j in range(n_fold):
+        for r in range(n_ui):
+            work[r] += folded[j, r] * w
+        w = w * rot
+    # the fractional shift of the folded bins, written in bit-reversed order for the FFT
+    ang = ang / n_ui
+    step = complex(math.cos(ang), math.sin(ang))
+    q = 1.0 + 0.0j
+    for r in range(n_ui):
+        buf[rev[r]] = work[r] * q
+        q = q * step
+    size = 2
+    while size <= n_ui:
+        half = size // 2
+        stride = n_ui // size
+        for start in range(0, n_ui, size):
+            for k in range(half):
+                v = buf[start + k + half] * twiddle[k * stride]
+                u = buf[start + k]
+                buf[start + k] = u + v
+                buf[start + k + half] = u - v
+        size *= 2
+
+
+@_jit
+def _folded_eye(folded, phase, rev, twiddle, work, buf):  # pragma: no cover - compiled
+    """``h0 - sum |h_k|`` (``h0`` the largest sample, the sum over the others) of one band-limited pulse
+    sampled at ``(m + phase)`` UI (:func:`_folded_sample`; ``pulse.eye_opening``)."""
+    _folded_sample(folded, phase, rev, twiddle, work, buf)
+    top = -np.inf
+    total = 0.0
+    for m in range(buf.shape[0]):
+        c = buf[m].real
+        if c > top:
+            top = c
+        total += abs(c)
+    return top + abs(top) - total
+
+
+@_jit
+def folded_cursors_kernel(folded, phase, rev, twiddle):  # pragma: no cover - compiled
+    """Samples ``[N, n_ui]`` of each band-limited pulse at ``(m + phase)`` UI (:func:`_folded_sample`).
+
+    folded [N, J, n_ui]; phase [N] [UI].
+    """
+    n_pts = folded.shape[0]
+    n_ui = folded.shape[2]
+    out = np.empty((n_pts, n_ui))
+    work = np.empty(n_ui, dtype=np.complex128)
+    buf = np.empty(n_ui, dtype=np.complex128)
+    for i in range(n_pts):
+        _folded_sample(folded[i], phase[i], rev, twiddle, work, buf)
+        for m in range(n_ui):
+            out[i, m] = buf[m].real
+    return out
+
+
+@_jit
+def refine_phase_kernel(folded, phase0, half_width, steps, rev, twiddle):  # pragma: no cover - compiled
+    """Sampling phase [UI] near ``phase0`` that maximises the worst-case eye of each band-limited pulse.
+
+    folded [N, J, n_ui] (see :func:`_folded_sample`); phase0 [N] the best phase on the oversampling grid [UI].
+    The maximum lies within ``half_width`` (one grid step) of ``phase0``; ``steps`` golden-section steps
+    narrow that bracket. Returns the better of the two last inner points (unwrapped) [N], its eye [N] and
+    the pulse sampled there [N, n_ui]; the caller keeps ``phase0`` where the grid eye is larger.
+    """
+    n_pts = folded.shape[0]
+    n_ui = folded.shape[2]
+    inv = 0.5 * (math.sqrt(5.0) - 1.0)
+    out = np.empty(n_pts)
+    eye = np.empty(n_pts)
+    cursors = np.empty((n_pts, n_ui))
+    work = np.empty(n_ui, dtype=np.complex128)
+    buf = np.empty(n_ui, dtype=np.complex128)
+    for i in range(n_pts):
+        y = folded[i]
+        a = phase0[i] - half_width
+        b = phase0[i] + half_width
+        c = b - inv * (b - a)
+        d = a + inv * (b - a)
+        fc = _folded_eye(y, c, rev, twiddle, work, buf)
+        fd = _folded_eye(y, d, rev, twiddle, work, buf)
+        for _ in range(steps):
+            if fc >= fd:  # the maximum is in [a, d]
+                b = d
+                d = c
+                fd = fc
+                c = b - inv * (b - a)
+                fc = _folded_eye(y, c, rev, twiddle, work, buf)
+            else:
+                a = c
+                c = d
+                fc = fd
+                d = a + inv * (b - a)
+                fd = _folded_eye(y, d, rev, twiddle, work, buf)
+        if fc >= fd:
+            out[i] = c
+            eye[i] = fc
+        else:
+            out[i] = d
+            eye[i] = fd
+        _folded_sample(y, out[i], rev, twiddle, work, buf)
+        for m in range(n_ui):
+            cursors[i, m] = buf[m].real
+    return out, eye, cursors
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -10,7 +10,11 @@ NRZ pulse of one unit interval; the cascade is a product of
 
 each normalised to unity at DC, so the settled response to a long run of ones is 1.
 
-The sampling phase maximises the worst-case eye opening ``h0 - sum |h_k|``.
+The sampling phase maximises the worst-case eye opening ``h0 - sum |h_k|``. :func:`cursors_from_pulse` picks it
+on the oversampling grid of a given pulse; the chain's batches (:func:`pulse_batches`) refine it between grid
+samples on the band-limited pulse itself (:func:`cursors_at_phase`: the pulse at any instant from its
+spectrum), so neither the chosen eye nor the eyes read at offsets from it depend on where the peak falls
+between two samples (which moves with the fiber's spread and would otherwise make them jump by ~1 dB).
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ from microlink.errors import ParameterError
 
 #: Upper bound on the number of complex samples held at once (bounds memory to ~128 MiB).
 MAX_SAMPLES_IN_FLIGHT = 1 << 23
+#: Width of the bracket left around the best sampling phase by its golden-section refinement [UI]. The jitter
+#: and skew penalties read the eye at offsets from that phase, on slopes of a few per UI: the margin moves by
+#: ~20 dB per UI of phase error, so 2e-5 UI keeps it within ~0.0004 dB (the margin solver's own tolerance).
+PHASE_TOLERANCE_UI = 2e-5
 
 
 @dataclass(frozen=True)
@@ -148,20 +156,180 @@ def nrz_pulse(pole_bandwidths=(), butterworth_bandwidths=(), gaussian_rms=0.0, p
     if n_symbols is None:
         n_symbols = int(np.max(window_symbols(pole_bandwidths, butterworth_bandwidths, g)))
     n = n_symbols * samples_per_symbol
-    nu = np.fft.rfftfreq(n, d=1.0 / samples_per_symbol)
-    rect = np.zeros(n)
-    rect[:samples_per_symbol] = 1.0 / samples_per_symbol * samples_per_symbol  # height 1 for one UI
-    # Delay keeps the acausal Gaussian (and pre-cursors) inside the window.
-    delay = 2.0 + np.minimum(6.0 * g, GAUSSIAN_SPAN_CAP_UI / 2)
-    h = _cascade_fast(nu, pole_bandwidths, butterworth_bandwidths, g, delay)
-    spec = np.fft.rfft(rect) * h
+    spec = nrz_spectrum(pole_bandwidths, butterworth_bandwidths, g, pre_emphasis, samples_per_symbol, n_symbols)
     pulse = np.fft.irfft(spec, n=n, axis=-1)
-    a = np.asarray(pre_emphasis, dtype=float)
-    if np.any(a != 0):
-        a = a[..., None]
-        pulse = (pulse - a * np.roll(pulse, samples_per_symbol, axis=-1)) / (1.0 - a)
     t = np.arange(n) / samples_per_symbol
     return t, pulse
+
+
+def nrz_spectrum(pole_bandwidths, butterworth_bandwidths, gaussian_rms, pre_emphasis, samples_per_symbol, n_symbols):
+    """Discrete spectrum (``rfft``) of the pulse :func:`nrz_pulse` returns, ``[..., N/2 + 1]``, ``N`` samples.
+
+    The pulse is its inverse ``rfft``; :func:`cursors_at_phase` reads it between the samples. The de-emphasis
+    ``p(t) - alpha p(t - T)`` is the factor ``1 - alpha exp(-2 pi i nu)`` (a circular delay of one UI).
+    """
+    g = np.asarray(gaussian_rms, dtype=float)
+    n = int(n_symbols) * samples_per_symbol
+    nu = np.fft.rfftfreq(n, d=1.0 / samples_per_symbol)
+    rect = np.zeros(n)
+    rect[:samples_per_symbol] = 1.0  # height 1 for one UI
+    # Delay keeps the acausal Gaussian (and pre-cursors) inside the window. It only translates the pulse:
+    # the band-limited pulse of cursors_at_phase moves with it exactly, and so does the refined best phase.
+    delay = 2.0 + np.minimum(6.0 * g, GAUSSIAN_SPAN_CAP_UI / 2)
+    h = _cascade_fast(nu, pole_bandwidths, butterworth_bandwidths, g, delay)
+    r = np.fft.rfft(rect)
+    a = np.asarray(pre_emphasis, dtype=float)
+    if np.any(a != 0):  # (p(t) - a p(t - T)) / (1 - a)
+        a = a[..., None]
+        r = r / (1.0 - a) - (a / (1.0 - a)) * (r * np.exp(-2j * np.pi * nu))
+    if np.shape(r) == h.shape:
+        h *= r
+        return h
+    return h * r
+
+
+def cursors_at_phase(spectrum, samples_per_symbol, phase):
+    """The pulse of a spectrum sampled once per UI at ``(m + phase)`` UI, ``m = 0 .. n_ui - 1`` [..., n_ui].
+
+    The pulse between its samples is the band-limited (trigonometric) interpolant of the samples, i.e. the
+    inverse transform of ``spectrum`` evaluated at any instant: exact at the grid, and no interpolation error
+    between. The window is periodic, so any real ``phase`` is allowed; a phase outside ``[0, 1)`` relabels
+    the same cursors. See :class:`PulseSampler` (which this builds) for the method.
+    """
+    return PulseSampler(spectrum, samples_per_symbol).cursors(phase)
+
+
+def eye_opening(cursor_samples):
+    """Worst-case eye opening ``h0 - sum |h_k|`` of cursors sampled once per UI [..., n_ui -> ...].
+
+    ``h0`` is the largest sample and the sum runs over the others (``Cursors.main - Cursors.isi_abs_sum``).
+    """
+    top = cursor_samples.max(axis=-1)
+    return top + np.abs(top) - np.abs(cursor_samples).sum(axis=-1)
+
+
+class PulseSampler:
+    """A batch of band-limited pulses, sampled once per UI at any phase from their spectra.
+
+    With ``nu = rho / n_ui + j`` (``rho < n_ui``, ``j`` whole cycles per UI), ``exp(2 pi i nu (m + phase))`` is
+    ``exp(2 pi i rho (m + phase) / n_ui) exp(2 pi i j phase)``: the one-sided spectrum (bins between DC and
+    Nyquist counted twice, for their conjugates) is folded once onto ``[sps/2 + 1, n_ui]`` bins; a phase
+    then costs one pass over them with the per-``j`` phasors and one ``n_ui``-point inverse FFT, against a
+    full inverse FFT of the oversampled pulse (and it is exact where linear interpolation between samples
+    errs by ~1e-3 of the main cursor at 16 samples per UI).
+
+    Parameters
+    ----------
+    spectrum : ndarray [..., N/2 + 1]
+        ``rfft`` of pulses of ``N = n_ui * samples_per_symbol`` samples (:func:`nrz_spectrum`).
+    samples_per_symbol : int
+        Oversampling factor of those pulses.
+    """
+
+    def __init__(self, spectrum, samples_per_symbol):
+        spec = np.asarray(spectrum)
+        self.shape = spec.shape[:-1]
+        f = spec.shape[-1]
+        n = 2 * (f - 1)
+        self.samples_per_symbol = sps = int(samples_per_symbol)
+        self.n_ui = n_ui = n // sps
+        n_fold = sps // 2 + 1
+        y = np.zeros(self.shape + (n_fold * n_ui,), dtype=complex)
+        np.multiply(spec, 2.0 / n, out=y[..., :f])
+        y[..., 0] *= 0.5
+        y[..., f - 1] *= 0.5
+        self.folded = y.reshape(self.shape + (n_fold, n_ui))
+        #: Compiled path (radix-2 FFT) where ``n_ui`` is a power of two, as every window of
+        #: :func:`window_symbols` is; NumPy otherwise.
+        self.compiled = n_ui > 1 and n_ui & (n_ui - 1) == 0
+        if self.compiled:
+            bits = n_ui.bit_length() - 1
+            self._rev = np.array([int(format(i, f"0{bits}b")[::-1], 2) for i in range(n_ui)], dtype=np.int64)
+            self._twiddle = np.exp(2j * np.pi * np.arange(n_ui // 2) / n_ui)
+            self._flat = self.folded.reshape((-1, n_fold, n_ui))
+        #: Set by :func:`pulse_batches`: the refined best phase [UI] and the pulse sampled there [..., n_ui].
+        self.best_phase = self.best_cursors = None
+
+    def cursors(self, phase, compiled=None):
+        """Pulse samples at ``(m + phase)`` UI [..., n_ui] (``phase`` broadcasting to the batch shape) [UI -> 1].
+
+        ``compiled=False`` takes the NumPy path (the two agree to rounding).
+        """
+        n_fold, n_ui = self.folded.shape[-2:]
+        ph = np.broadcast_to(np.asarray(phase, dtype=float), self.shape)
+        if self.compiled if compiled is None else (compiled and self.compiled):
+            from microlink.ber._compiled import folded_cursors_kernel
+
+            out = folded_cursors_kernel(self._flat, ph.reshape(-1).copy(), self._rev, self._twiddle)
+            return out.reshape(self.shape + (n_ui,))
+        ph = ph[..., None]
+        whole = np.exp(2j * np.pi * ph * np.arange(n_fold))  # [..., n_fold]
+        z = np.matmul(whole[..., None, :], self.folded)[..., 0, :]
+        z = z * np.exp(2j * np.pi * ph * (np.arange(n_ui) / n_ui))
+        return np.fft.ifft(z, axis=-1).real * n_ui
+
+    def refine(self, phase, grid=None, tolerance=PHASE_TOLERANCE_UI, compiled=None):
+        """Sampling phase that maximises the eye ``h0 - sum |h_k|`` near a grid phase [UI, in [0, 1)].
+
+        ``phase`` is the best phase on the oversampling grid (:func:`grid_phase`) and ``grid`` the pulse
+        sampled there ``[..., n_ui]`` (sampled here when omitted); the maximum lies within one grid step of
+        it, where a golden-section search on the band-limited pulse narrows the bracket to ``tolerance``
+        (:func:`~microlink.ber._compiled.refine_phase_kernel`). The grid phase is kept where it opens the eye
+        more (a maximum off the bracket's interior). Every point takes the same steps, so its result does not
+        depend on its batch. ``compiled=False`` takes the NumPy path.
+
+        Returns ``(phase, cursors)``: the phase and the cursors sampled at it ``[..., n_ui]``.
+        """
+        sps = self.samples_per_symbol
+        p0 = np.broadcast_to(np.asarray(phase, dtype=float), self.shape)
+        inv = 0.5 * (np.sqrt(5.0) - 1.0)
+        steps = max(int(np.ceil(np.log(tolerance * sps / 2.0) / np.log(inv))), 0)
+        if self.compiled if compiled is None else (compiled and self.compiled):
+            from microlink.ber._compiled import refine_phase_kernel
+
+            best, _, cur = refine_phase_kernel(self._flat, p0.reshape(-1).copy(), 1.0 / sps, steps, self._rev,
+                                               self._twiddle)
+            best, cur = best.reshape(self.shape), cur.reshape(self.shape + (self.n_ui,))
+        else:  # the same search in NumPy (windows that are not a power of two)
+            a, b = p0 - 1.0 / sps, p0 + 1.0 / sps
+            c, d = b - inv * (b - a), a + inv * (b - a)
+            fc, fd = eye_opening(self.cursors(c, compiled=False)), eye_opening(self.cursors(d, compiled=False))
+            for _ in range(steps):
+                left = fc >= fd  # the maximum is in [a, d]
+                b, a = np.where(left, d, b), np.where(left, a, c)
+                x = np.where(left, b - inv * (b - a), a + inv * (b - a))
+                fx = eye_opening(self.cursors(x, compiled=False))
+                c, d, fc, fd = (np.where(left, x, d), np.where(left, c, x), np.where(left, fx, fd),
+                                np.where(left, fc, fx))
+            best = np.where(fc >= fd, c, d)
+            cur = self.cursors(best, compiled=False)
+        if grid is None:
+            grid = self.cursors(p0, compiled=compiled)
+        keep = eye_opening(grid) >= eye_opening(cur)
+        cur = np.where(keep[..., None], grid, cur)
+        best = np.where(keep, p0, best)
+        # into [0, 1): the cursors at best - shift are those at best, relabelled by shift
+        shift = np.floor(best)
+        wrapped = best - shift
+        shift = np.where(wrapped < 1.0, shift, shift + 1.0)
+        wrapped = np.where(wrapped < 1.0, wrapped, 0.0)
+        m = (np.arange(self.n_ui) - shift[..., None].astype(np.int64)) % self.n_ui
+        return wrapped, np.take_along_axis(cur, m, axis=-1)
+
+
+def grid_phase(pulse, samples_per_symbol):
+    """Best sampling phase of each pulse on its oversampling grid and the pulse sampled there.
+
+    Maximises the worst-case eye ``h0 - sum |h_k|`` over the ``samples_per_symbol`` grid phases. Returns
+    ``(phase, cursors)``: the phase [UI, in [0, 1)] ``[...]`` and the samples at it ``[..., n_ui]``.
+    """
+    shape = pulse.shape[:-1]
+    n_ui = pulse.shape[-1] // samples_per_symbol
+    c = pulse.reshape(shape + (n_ui, samples_per_symbol))  # [..., ui, phase]
+    metric = 2.0 * c.max(axis=-2) - np.abs(c).sum(axis=-2)
+    phase_index = np.argmax(metric, axis=-1)  # [...]
+    cur = np.take_along_axis(c, phase_index[..., None, None], axis=-1)[..., 0]  # [..., ui]
+    return phase_index / samples_per_symbol, cur
 
 
 def cursors_from_pulse(pulse, samples_per_symbol, n_largest=8, *, phase=None):
@@ -187,12 +355,7 @@ def cursors_from_pulse(pulse, samples_per_symbol, n_largest=8, *, phase=None):
     shape = pulse.shape[:-1]
     n_ui = pulse.shape[-1] // samples_per_symbol
     if phase is None:
-        c = pulse.reshape(shape + (n_ui, samples_per_symbol))  # [..., ui, phase]
-        cm = c.max(axis=-2)
-        metric = 2.0 * cm - np.abs(c).sum(axis=-2)
-        phase_index = np.argmax(metric, axis=-1)  # [...]
-        cur = np.take_along_axis(c, phase_index[..., None, None], axis=-1)[..., 0]  # [..., ui]
-        phase_ui = phase_index / samples_per_symbol
+        phase_ui, cur = grid_phase(pulse, samples_per_symbol)
     else:
         phase_ui = np.broadcast_to(np.asarray(phase, dtype=float), shape)
         if np.any(~((phase_ui >= 0.0) & (phase_ui < 1.0))):
@@ -202,6 +365,14 @@ def cursors_from_pulse(pulse, samples_per_symbol, n_largest=8, *, phase=None):
         w = pos - i0
         padded = np.concatenate([pulse, np.zeros(shape + (1,))], axis=-1)
         cur = (1.0 - w) * np.take_along_axis(padded, i0, axis=-1) + w * np.take_along_axis(padded, i0 + 1, axis=-1)
+    return summarise_cursors(cur, phase_ui, n_largest)
+
+
+def summarise_cursors(cur, phase, n_largest=8):
+    """:class:`Cursors` of pulses sampled once per UI ``[..., n_ui]`` (the largest sample is the main cursor)."""
+    shape = cur.shape[:-1]
+    n_ui = cur.shape[-1]
+    phase_ui = np.broadcast_to(np.asarray(phase, dtype=float), shape)
     main_idx = np.argmax(cur, axis=-1)
     main = np.take_along_axis(cur, main_idx[..., None], axis=-1)[..., 0]
     isi = cur.copy()
@@ -237,10 +408,12 @@ def flat_cascade(pole_bandwidths=(), butterworth_bandwidths=(), gaussian_rms=0.0
 
 
 def pulse_batches(flat, n_poles, n_butterworths, windows, samples_per_symbol, n_largest):
-    """Pulses and best-phase cursors of a flat batch in memory-bounded chunks of equal window length.
+    """Spectra and best-phase cursors of a flat batch in memory-bounded chunks of equal window length.
 
-    Yields ``(sel, n_symbols, pulse, cursors)`` for each chunk: the flat indices, the window [UI], the
-    oversampled pulses ``[len(sel), n_symbols * samples_per_symbol]`` and their :class:`Cursors`.
+    Yields ``(sel, n_symbols, sampler, cursors)`` for each chunk: the flat indices, the window [UI], a
+    :class:`PulseSampler` of the chunk's pulses (:func:`nrz_spectrum`; their cursors at any phase, and in
+    ``best_phase`` and ``best_cursors`` the best phase and the samples there) and their :class:`Cursors` at
+    that phase, found on the oversampling grid and refined between its samples (:meth:`PulseSampler.refine`).
     """
     n_p, n_b = n_poles, n_butterworths
     for n_symbols in np.unique(windows):  # points sharing a window length are batched together
@@ -248,9 +421,13 @@ def pulse_batches(flat, n_poles, n_butterworths, windows, samples_per_symbol, n_
         chunk = max(1, MAX_SAMPLES_IN_FLIGHT // (int(n_symbols) * samples_per_symbol))
         for start in range(0, idx.size, chunk):
             sel = idx[start:start + chunk]
-            _, p = nrz_pulse([f[sel] for f in flat[:n_p]], [f[sel] for f in flat[n_p:n_p + n_b]],
-                             flat[n_p + n_b][sel], flat[n_p + n_b + 1][sel], samples_per_symbol, int(n_symbols))
-            yield sel, int(n_symbols), p, cursors_from_pulse(p, samples_per_symbol, n_largest)
+            spec = nrz_spectrum([f[sel] for f in flat[:n_p]], [f[sel] for f in flat[n_p:n_p + n_b]],
+                                flat[n_p + n_b][sel], flat[n_p + n_b + 1][sel], samples_per_symbol, int(n_symbols))
+            p = np.fft.irfft(spec, n=int(n_symbols) * samples_per_symbol, axis=-1)
+            sampler = PulseSampler(spec, samples_per_symbol)
+            phase, cur = sampler.refine(*grid_phase(p, samples_per_symbol))
+            sampler.best_phase, sampler.best_cursors = phase, cur
+            yield sel, int(n_symbols), sampler, summarise_cursors(cur, phase, n_largest)
 
 
 def nrz_cursors(pole_bandwidths=(), butterworth_bandwidths=(), gaussian_rms=0.0, pre_emphasis=0.0,

@@ -19,7 +19,7 @@ from typing import ClassVar
 import numpy as np
 
 from microlink.ber.closed_form import nrz_ber
-from microlink.ber.pulse import Cursors, cursors_from_pulse, flat_cascade, pulse_batches
+from microlink.ber.pulse import Cursors, eye_opening, flat_cascade, pulse_batches
 from microlink.channels.imaging_fiber import ImagingFiber, gaussian_bandwidth
 from microlink.devices.driver import LEDDriver
 from microlink.devices.host_interface import HostInterface
@@ -448,6 +448,10 @@ FFE_WINDOW = (4, 24)
 def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8, window=None):
     """Cursors at the best sampling phase and worst-case eye openings at phase offsets, in bounded chunks.
 
+    The best phase is refined between the oversampling grid's samples and every eye is read on the
+    band-limited pulse (:class:`~microlink.ber.pulse.PulseSampler`), so the penalties read at the offsets do not
+    depend on where the pulse's peak falls between two samples (which moves with the fiber's spread).
+
     Parameters
     ----------
     cascade : (poles, butterworths, gaussian_rms, pre_emphasis)
@@ -474,13 +478,11 @@ def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8, window=No
                                                np.empty(total), np.empty(total))
     eyes = [np.empty(total) for _ in offsets]
     ordered = None if window is None else np.zeros((total, int(window[1])))
-    for sel, n_symbols, pulse, c in pulse_batches(flat, len(poles), len(butter), windows, samples_per_symbol, k):
+    for sel, n_symbols, sampler, c in pulse_batches(flat, len(poles), len(butter), windows, samples_per_symbol, k):
         main[sel], largest[sel], rest_sq[sel], rest_abs[sel], phase[sel] = (
             c.main, c.largest, c.rest_sum_squares, c.rest_sum_abs, c.phase)
         if window is not None:
-            ui = pulse.reshape(pulse.shape[:-1] + (int(n_symbols), samples_per_symbol))
-            pidx = np.rint(c.phase * samples_per_symbol).astype(np.int64)
-            at = np.take_along_axis(ui, pidx[:, None, None], axis=-1)[..., 0]  # [sel, ui]
+            at = sampler.best_cursors  # [sel, ui] at the best phase
             m0 = np.argmax(at, axis=-1)
             pos = m0[:, None] - int(window[0]) + np.arange(int(window[1]))[None, :]
             ok = (pos >= 0) & (pos < int(n_symbols))
@@ -488,9 +490,8 @@ def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8, window=No
         for eye, off in zip(eyes, flat_off):
             sides = []
             at = np.minimum(off[sel], 0.5)
-            for sign in (1.0, -1.0):
-                cs = cursors_from_pulse(pulse, samples_per_symbol, k, phase=np.mod(c.phase + sign * at, 1.0))
-                sides.append(cs.main - cs.isi_abs_sum)
+            for sign in (1.0, -1.0):  # the band-limited pulse at the offset instants, not a line between samples
+                sides.append(eye_opening(sampler.cursors(c.phase + sign * at)))
             eye[sel] = np.where(off[sel] >= 0.5, np.minimum(np.minimum(*sides), 0.0), np.minimum(*sides))
     cur = Cursors(main.reshape(shape), largest.reshape(shape + (k,)), rest_sq.reshape(shape),
                   rest_abs.reshape(shape), phase.reshape(shape))

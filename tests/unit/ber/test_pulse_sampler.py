@@ -1,0 +1,95 @@
+"""Band-limited sampling of pulse spectra at any phase and the refined best sampling phase."""
+
+import numpy as np
+import pytest
+
+from microlink.ber.pulse import (PulseSampler, cursors_at_phase, eye_opening, grid_phase, nrz_cursors, nrz_pulse,
+                                 nrz_spectrum)
+
+SPS = 16
+#: A small batch of cascades: slow and fast poles, Butterworth corners, fiber spreads, de-emphasis.
+POLES = [np.array([0.3, 0.6, 1.2, 0.45]), np.array([0.9, 2.3, 1.5, 0.7])]
+BUTTER = [np.array([0.55, 0.8, 0.6, 0.7])]
+GAUSS = np.array([0.05, 0.2, 0.12, 0.31])
+PRE = np.array([0.0, 0.35, 0.2, 0.1])
+
+
+def spectrum(n_symbols=32, gauss=GAUSS):
+    return nrz_spectrum(POLES, BUTTER, gauss, PRE, SPS, n_symbols)
+
+
+def test_spectrum_is_the_pulse():
+    _, p = nrz_pulse(POLES, BUTTER, GAUSS, PRE, SPS, 32)
+    np.testing.assert_allclose(np.fft.irfft(spectrum(), n=32 * SPS, axis=-1), p, atol=1e-15)
+
+
+def test_samples_exact_on_the_grid_and_band_limited_between():
+    spec = spectrum()
+    _, p = nrz_pulse(POLES, BUTTER, GAUSS, PRE, SPS, 32)
+    for k in (0, 5, 11):
+        np.testing.assert_allclose(cursors_at_phase(spec, SPS, k / SPS), p[:, k::SPS], atol=1e-14)
+    # between samples: the same spectrum zero-padded to 8x the samples is the band-limited pulse on a finer grid
+    # (its Nyquist bin is exactly zero: a one-UI rectangle of 16 samples has no component there)
+    assert np.abs(spec[:, -1]).max() < 1e-12
+    fine_n = 32 * SPS * 8
+    fine = np.fft.irfft(np.concatenate([spec, np.zeros((4, fine_n // 2 + 1 - spec.shape[-1]))], axis=-1) * 8,
+                        n=fine_n, axis=-1)
+    for k in (3, 37, 101):
+        np.testing.assert_allclose(cursors_at_phase(spec, SPS, k / (8 * SPS)), fine[:, k::8 * SPS], atol=1e-13)
+
+
+def test_compiled_and_numpy_paths_agree():
+    s = PulseSampler(spectrum(), SPS)
+    assert s.compiled
+    ph = np.array([0.013, 0.5, 0.97, -0.2])
+    np.testing.assert_allclose(s.cursors(ph), s.cursors(ph, compiled=False), atol=1e-14)
+    p0, grid = grid_phase(np.fft.irfft(spectrum(), n=32 * SPS, axis=-1), SPS)
+    a_ph, a_cur = s.refine(p0, grid)
+    b_ph, b_cur = s.refine(p0, grid, compiled=False)
+    np.testing.assert_allclose(a_ph, b_ph, atol=1e-12)
+    np.testing.assert_allclose(a_cur, b_cur, atol=1e-12)
+
+
+def test_a_phase_outside_the_unit_interval_relabels_the_same_cursors():
+    s = PulseSampler(spectrum(), SPS)
+    a, b = s.cursors(0.3), s.cursors(1.3)
+    np.testing.assert_allclose(np.roll(a, -1, axis=-1), b, atol=1e-14)
+
+
+def test_refined_phase_opens_the_eye_as_far_as_a_fine_search():
+    spec = spectrum()
+    s = PulseSampler(spec, SPS)
+    p0, grid = grid_phase(np.fft.irfft(spec, n=32 * SPS, axis=-1), SPS)
+    ph, cur = s.refine(p0, grid)
+    eye = eye_opening(cur)
+    assert np.all(eye >= eye_opening(grid))
+    fine = np.arange(0.0, 1.0, 1.0 / 4096)
+    best_fine = np.max([eye_opening(s.cursors(x)) for x in fine], axis=0)
+    assert np.all(eye >= best_fine - 1e-6)
+    np.testing.assert_allclose(cur, s.cursors(ph), atol=1e-14)
+
+
+@pytest.mark.parametrize("shift", [0.3, 1.7, 5.51])
+def test_translating_the_pulse_between_samples_moves_only_the_phase(shift):
+    """The chosen eye must not depend on where the pulse's peak falls between two grid samples."""
+    spec = spectrum()
+    nu = np.fft.rfftfreq(32 * SPS, d=1.0 / SPS)
+    moved = spec * np.exp(-2j * np.pi * nu * shift / SPS)  # delayed by a fraction of a sample
+    out = []
+    for sp in (spec, moved):
+        s = PulseSampler(sp, SPS)
+        ph, cur = s.refine(*grid_phase(np.fft.irfft(sp, n=32 * SPS, axis=-1), SPS))
+        out.append((ph, np.sort(cur, axis=-1)))
+    # to the search's tolerance (2e-5 UI): the eye on its flanks' slopes (< 0.5 per UI), cursors and phase
+    np.testing.assert_allclose(eye_opening(out[0][1]), eye_opening(out[1][1]), atol=1e-5)
+    np.testing.assert_allclose(out[0][1], out[1][1], atol=1e-4)
+    dphase = np.mod(out[1][0] - out[0][0] - shift / SPS + 0.5, 1.0) - 0.5
+    np.testing.assert_allclose(dphase, 0.0, atol=2e-5)
+
+
+def test_cursors_do_not_depend_on_the_batch():
+    alone = [nrz_cursors([p[i:i + 1] for p in POLES], [b[i:i + 1] for b in BUTTER], GAUSS[i:i + 1], PRE[i:i + 1])
+             for i in range(4)]
+    together = nrz_cursors(POLES, BUTTER, GAUSS, PRE)
+    for i, c in enumerate(alone):
+        assert float(c.main[0]) == float(together.main[i]) and float(c.phase[0]) == float(together.phase[i])
