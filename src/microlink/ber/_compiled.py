@@ -77,10 +77,11 @@ def cascade_response_kernel(nu, poles, butter, sigma, delay):  # pragma: no cove
 
 
 @_jit
-def _folded_sample(folded, phase, rev, twiddle, work, buf):  # pragma: no cover - compiled
+def _folded_sample(folded, n_last, phase, rev, twiddle, work, buf):  # pragma: no cover - compiled
     """Samples of one band-limited pulse at ``(m + phase)`` UI into ``buf.real`` (``pulse.PulseSampler``).
 
-    folded [J, n_ui]: the pulse's one-sided spectrum folded onto ``n_ui`` bins (``nu = rho / n_ui + j``);
+    folded [J, n_ui]: the pulse's one-sided spectrum folded onto ``n_ui`` bins (``nu = rho / n_ui + j``), of
+    which the last row holds ``n_last``;
     the samples are ``Re sum_rho exp(2 pi i rho (m + phase) / n_ui) sum_j folded[j, rho] exp(2 pi i j phase)``,
     the inverse transform by an in-place radix-2 FFT (``n_ui`` a power of two; ``rev`` its bit reversal,
     ``twiddle[k] = exp(2 pi i k / n_ui)``). work, buf [n_ui] complex scratch.
@@ -89,12 +90,13 @@ def _folded_sample(folded, phase, rev, twiddle, work, buf):  # pragma: no cover 
     ang = 2.0 * math.pi * phase
     rot = complex(math.cos(ang), math.sin(ang))
     for r in range(n_ui):
-        work[r] = 0.0
+        work[r] = folded[0, r]
     w = 1.0 + 0.0j
-    for j in range(n_fold):
-        for r in range(n_ui):
-            work[r] += folded[j, r] * w
+    for j in range(1, n_fold):
         w = w * rot
+        # the last row holds the bins up to Nyquist only (one bin when samples_per_symbol is even)
+        for r in range(n_ui if j < n_fold - 1 else n_last):
+            work[r] += folded[j, r] * w
     # the fractional shift of the folded bins, written in bit-reversed order for the FFT
     ang = ang / n_ui
     step = complex(math.cos(ang), math.sin(ang))
@@ -116,10 +118,10 @@ def _folded_sample(folded, phase, rev, twiddle, work, buf):  # pragma: no cover 
 
 
 @_jit
-def _folded_eye(folded, phase, rev, twiddle, work, buf):  # pragma: no cover - compiled
+def _folded_eye(folded, n_last, phase, rev, twiddle, work, buf):  # pragma: no cover - compiled
     """``h0 - sum |h_k|`` (``h0`` the largest sample, the sum over the others) of one band-limited pulse
     sampled at ``(m + phase)`` UI (:func:`_folded_sample`; ``pulse.eye_opening``)."""
-    _folded_sample(folded, phase, rev, twiddle, work, buf)
+    _folded_sample(folded, n_last, phase, rev, twiddle, work, buf)
     top = -np.inf
     total = 0.0
     for m in range(buf.shape[0]):
@@ -131,10 +133,10 @@ def _folded_eye(folded, phase, rev, twiddle, work, buf):  # pragma: no cover - c
 
 
 @_jit
-def folded_cursors_kernel(folded, phase, rev, twiddle):  # pragma: no cover - compiled
+def folded_cursors_kernel(folded, n_last, phase, rev, twiddle):  # pragma: no cover - compiled
     """Samples ``[N, n_ui]`` of each band-limited pulse at ``(m + phase)`` UI (:func:`_folded_sample`).
 
-    folded [N, J, n_ui]; phase [N] [UI].
+    folded [N, J, n_ui] and n_last (see :func:`_folded_sample`); phase [N] [UI].
     """
     n_pts = folded.shape[0]
     n_ui = folded.shape[2]
@@ -142,17 +144,17 @@ def folded_cursors_kernel(folded, phase, rev, twiddle):  # pragma: no cover - co
     work = np.empty(n_ui, dtype=np.complex128)
     buf = np.empty(n_ui, dtype=np.complex128)
     for i in range(n_pts):
-        _folded_sample(folded[i], phase[i], rev, twiddle, work, buf)
+        _folded_sample(folded[i], n_last, phase[i], rev, twiddle, work, buf)
         for m in range(n_ui):
             out[i, m] = buf[m].real
     return out
 
 
 @_jit
-def refine_phase_kernel(folded, phase0, half_width, steps, rev, twiddle):  # pragma: no cover - compiled
+def refine_phase_kernel(folded, n_last, phase0, half_width, steps, rev, twiddle):  # pragma: no cover - compiled
     """Sampling phase [UI] near ``phase0`` that maximises the worst-case eye of each band-limited pulse.
 
-    folded [N, J, n_ui] (see :func:`_folded_sample`); phase0 [N] the best phase on the oversampling grid [UI].
+    folded [N, J, n_ui] and n_last (see :func:`_folded_sample`); phase0 [N] the best phase on the oversampling grid [UI].
     The maximum lies within ``half_width`` (one grid step) of ``phase0``; ``steps`` golden-section steps
     narrow that bracket. Returns the better of the two last inner points (unwrapped) [N], its eye [N] and
     the pulse sampled there [N, n_ui]; the caller keeps ``phase0`` where the grid eye is larger.
@@ -171,28 +173,28 @@ def refine_phase_kernel(folded, phase0, half_width, steps, rev, twiddle):  # pra
         b = phase0[i] + half_width
         c = b - inv * (b - a)
         d = a + inv * (b - a)
-        fc = _folded_eye(y, c, rev, twiddle, work, buf)
-        fd = _folded_eye(y, d, rev, twiddle, work, buf)
+        fc = _folded_eye(y, n_last, c, rev, twiddle, work, buf)
+        fd = _folded_eye(y, n_last, d, rev, twiddle, work, buf)
         for _ in range(steps):
             if fc >= fd:  # the maximum is in [a, d]
                 b = d
                 d = c
                 fd = fc
                 c = b - inv * (b - a)
-                fc = _folded_eye(y, c, rev, twiddle, work, buf)
+                fc = _folded_eye(y, n_last, c, rev, twiddle, work, buf)
             else:
                 a = c
                 c = d
                 fc = fd
                 d = a + inv * (b - a)
-                fd = _folded_eye(y, d, rev, twiddle, work, buf)
+                fd = _folded_eye(y, n_last, d, rev, twiddle, work, buf)
         if fc >= fd:
             out[i] = c
             eye[i] = fc
         else:
             out[i] = d
             eye[i] = fd
-        _folded_sample(y, out[i], rev, twiddle, work, buf)
+        _folded_sample(y, n_last, out[i], rev, twiddle, work, buf)
         for m in range(n_ui):
             cursors[i, m] = buf[m].real
     return out, eye, cursors

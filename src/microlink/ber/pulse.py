@@ -221,7 +221,7 @@ class PulseSampler:
     Parameters
     ----------
     spectrum : ndarray [..., N/2 + 1]
-        ``rfft`` of pulses of ``N = n_ui * samples_per_symbol`` samples (:func:`nrz_spectrum`).
+        ``rfft`` of pulses of ``N = n_ui * samples_per_symbol`` samples, ``N`` even (:func:`nrz_spectrum`).
     samples_per_symbol : int
         Oversampling factor of those pulses.
     """
@@ -232,6 +232,9 @@ class PulseSampler:
         f = spec.shape[-1]
         n = 2 * (f - 1)
         self.samples_per_symbol = sps = int(samples_per_symbol)
+        if n % sps:
+            raise ParameterError("samples_per_symbol", samples_per_symbol,
+                                 f"a divisor of the {n} samples of the pulses (an even number)")
         self.n_ui = n_ui = n // sps
         n_fold = sps // 2 + 1
         y = np.zeros(self.shape + (n_fold * n_ui,), dtype=complex)
@@ -239,6 +242,7 @@ class PulseSampler:
         y[..., 0] *= 0.5
         y[..., f - 1] *= 0.5
         self.folded = y.reshape(self.shape + (n_fold, n_ui))
+        self._n_last = f - (n_fold - 1) * n_ui  # bins in the last folded row
         #: Compiled path (radix-2 FFT) where ``n_ui`` is a power of two, as every window of
         #: :func:`window_symbols` is; NumPy otherwise.
         self.compiled = n_ui > 1 and n_ui & (n_ui - 1) == 0
@@ -260,7 +264,7 @@ class PulseSampler:
         if self.compiled if compiled is None else (compiled and self.compiled):
             from microlink.ber._compiled import folded_cursors_kernel
 
-            out = folded_cursors_kernel(self._flat, ph.reshape(-1).copy(), self._rev, self._twiddle)
+            out = folded_cursors_kernel(self._flat, self._n_last, ph.reshape(-1).copy(), self._rev, self._twiddle)
             return out.reshape(self.shape + (n_ui,))
         ph = ph[..., None]
         whole = np.exp(2j * np.pi * ph * np.arange(n_fold))  # [..., n_fold]
@@ -287,8 +291,8 @@ class PulseSampler:
         if self.compiled if compiled is None else (compiled and self.compiled):
             from microlink.ber._compiled import refine_phase_kernel
 
-            best, _, cur = refine_phase_kernel(self._flat, p0.reshape(-1).copy(), 1.0 / sps, steps, self._rev,
-                                               self._twiddle)
+            best, _, cur = refine_phase_kernel(self._flat, self._n_last, p0.reshape(-1).copy(), 1.0 / sps, steps,
+                                               self._rev, self._twiddle)
             best, cur = best.reshape(self.shape), cur.reshape(self.shape + (self.n_ui,))
         else:  # the same search in NumPy (windows that are not a power of two)
             a, b = p0 - 1.0 / sps, p0 + 1.0 / sps
