@@ -9,8 +9,9 @@ recorded seed reproduces every symbol, noise sample, decision and count.
 Kernels:
 
 * :func:`cascade_response_kernel`: frequency response of poles x Butterworth sections x Gaussian x delay;
-* :func:`folded_cursors_kernel` / :func:`refine_phase_kernel`: band-limited pulses sampled once per UI at any
-  phase, and the golden-section search of the phase that opens their eye most;
+* :func:`folded_cursors_kernel` / :func:`refine_phase_kernel` / :func:`refine_centred_phase_kernel`: band-limited
+  pulses sampled once per UI at any phase, and the golden-section search of the phase that opens their eye most
+  (un-jittered, or the worse of the early and late eyes at a sampling-time offset);
 * :func:`pam_average_kernel`: closed-form PAM BER averaged over interferer patterns;
 * :func:`isi_distribution`: distribution of a sum of discrete interferers on a grid (statistical eye);
 * :func:`mc_symbol_chunk` / :func:`mc_symbol_lut_chunk`: symbol-rate Monte Carlo (general and table lookup);
@@ -28,7 +29,7 @@ import numpy as np
 ENGINE = "numba"
 
 __all__ = ["ENGINE", "cascade_response_kernel", "folded_cursors_kernel", "isi_distribution", "mc_symbol_chunk",
-           "mc_symbol_lut_chunk", "mc_waveform_chunk", "pam_average_kernel", "refine_phase_kernel",
+           "mc_symbol_lut_chunk", "mc_waveform_chunk", "pam_average_kernel", "refine_centred_phase_kernel", "refine_phase_kernel",
            "screen_words_needed", "tail_tables", "words_needed"]
 
 
@@ -188,6 +189,70 @@ def refine_phase_kernel(folded, n_last, phase0, half_width, steps, rev, twiddle)
                 fc = fd
                 d = a + inv * (b - a)
                 fd = _folded_eye(y, n_last, d, rev, twiddle, work, buf)
+        if fc >= fd:
+            out[i] = c
+            eye[i] = fc
+        else:
+            out[i] = d
+            eye[i] = fd
+        _folded_sample(y, n_last, out[i], rev, twiddle, work, buf)
+        for m in range(n_ui):
+            cursors[i, m] = buf[m].real
+    return out, eye, cursors
+
+
+@_jit
+def _folded_centred_eye(folded, n_last, phase, offset, rev, twiddle, work, buf):  # pragma: no cover - compiled
+    """The worse of the eyes ``h0 - sum |h_k|`` sampled ``offset`` UI early and late of ``phase``
+    (:func:`_folded_eye`; the eye at ``phase`` itself when ``offset`` is 0)."""
+    if offset == 0.0:
+        return _folded_eye(folded, n_last, phase, rev, twiddle, work, buf)
+    late = _folded_eye(folded, n_last, phase + offset, rev, twiddle, work, buf)
+    early = _folded_eye(folded, n_last, phase - offset, rev, twiddle, work, buf)
+    return min(late, early)
+
+
+@_jit
+def refine_centred_phase_kernel(folded, n_last, phase0, offset, half_width, steps, rev,
+                                twiddle):  # pragma: no cover - compiled
+    """Sampling phase [UI] near ``phase0`` that maximises the jittered eye of each band-limited pulse.
+
+    As :func:`refine_phase_kernel`, the objective being the worse of the eyes sampled ``offset[i]`` UI early
+    and late (:func:`_folded_centred_eye`): the phase a receiver trained to centre its sampler in the eye that
+    its jitter and skew leave open would pick. phase0 [N] is the best such phase on the oversampling grid.
+    Returns the better of the two last inner points (unwrapped) [N], its jittered eye [N] and the pulse
+    sampled there [N, n_ui].
+    """
+    n_pts = folded.shape[0]
+    n_ui = folded.shape[2]
+    inv = 0.5 * (math.sqrt(5.0) - 1.0)
+    out = np.empty(n_pts)
+    eye = np.empty(n_pts)
+    cursors = np.empty((n_pts, n_ui))
+    work = np.empty(n_ui, dtype=np.complex128)
+    buf = np.empty(n_ui, dtype=np.complex128)
+    for i in range(n_pts):
+        y = folded[i]
+        o = offset[i]
+        a = phase0[i] - half_width
+        b = phase0[i] + half_width
+        c = b - inv * (b - a)
+        d = a + inv * (b - a)
+        fc = _folded_centred_eye(y, n_last, c, o, rev, twiddle, work, buf)
+        fd = _folded_centred_eye(y, n_last, d, o, rev, twiddle, work, buf)
+        for _ in range(steps):
+            if fc >= fd:  # the maximum is in [a, d]
+                b = d
+                d = c
+                fd = fc
+                c = b - inv * (b - a)
+                fc = _folded_centred_eye(y, n_last, c, o, rev, twiddle, work, buf)
+            else:
+                a = c
+                c = d
+                fc = fd
+                d = a + inv * (b - a)
+                fd = _folded_centred_eye(y, n_last, d, o, rev, twiddle, work, buf)
         if fc >= fd:
             out[i] = c
             eye[i] = fc

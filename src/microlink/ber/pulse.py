@@ -10,7 +10,8 @@ NRZ pulse of one unit interval; the cascade is a product of
 
 each normalised to unity at DC, so the settled response to a long run of ones is 1.
 
-The sampling phase maximises the worst-case eye opening ``h0 - sum |h_k|``. :func:`cursors_from_pulse` picks it
+The sampling phase maximises the worst-case eye opening ``h0 - sum |h_k|`` (or, given a sampling-time
+offset, the worse of the eyes that offset early and late of it: :meth:`PulseSampler.centred_phase`). :func:`cursors_from_pulse` picks it
 on the oversampling grid of a given pulse; the chain's batches (:func:`pulse_batches`) refine it between grid
 samples on the band-limited pulse itself (:func:`cursors_at_phase`: the pulse at any instant from its
 spectrum), so neither the chosen eye nor the eyes read at offsets from it depend on where the peak falls
@@ -312,7 +313,68 @@ class PulseSampler:
         keep = eye_opening(grid) >= eye_opening(cur)
         cur = np.where(keep[..., None], grid, cur)
         best = np.where(keep, p0, best)
-        # into [0, 1): the cursors at best - shift are those at best, relabelled by shift
+        return self._wrap(best, cur)
+
+    def centred_eye(self, phase, offset, compiled=None):
+        """The worse of the eyes ``h0 - sum |h_k|`` sampled ``offset`` UI early and late of ``phase`` [UI, UI -> 1].
+
+        The eye a sampler at ``phase`` keeps open when its instant moves by up to ``offset`` either way (the
+        jitter and skew allocation); the eye at ``phase`` where ``offset`` is 0.
+        """
+        off = np.broadcast_to(np.asarray(offset, dtype=float), self.shape)
+        ph = np.broadcast_to(np.asarray(phase, dtype=float), self.shape)
+        late = eye_opening(self.cursors(ph + off, compiled=compiled))
+        early = eye_opening(self.cursors(ph - off, compiled=compiled))
+        return np.minimum(late, early)
+
+    def centred_phase(self, offset, tolerance=PHASE_TOLERANCE_UI, compiled=None):
+        """Sampling phase that maximises the eye left open by a sampling-time offset [UI -> UI, in [0, 1)].
+
+        The objective is :meth:`centred_eye`: the worse of the eyes ``offset`` UI early and late of the phase
+        (``offset [...]``, per point, below half a UI). It is what a receiver that trains its sampling phase on
+        the eye its jitter and skew leave (a forwarded clock with per-lane deskew, centring the sampler in the
+        jitter-tolerant eye) picks; at ``offset`` 0 it is the widest un-jittered eye. The best of the
+        ``samples_per_symbol`` grid phases is refined by the golden-section search of :meth:`refine`
+        (:func:`~microlink.ber._compiled.refine_centred_phase_kernel`) to ``tolerance``; the grid phase is kept
+        where its objective is larger. Every point takes the same steps, so its result does not depend on its
+        batch.
+
+        Returns ``(phase, cursors)``: the phase and the cursors sampled at it ``[..., n_ui]``.
+        """
+        sps = self.samples_per_symbol
+        off = np.broadcast_to(np.asarray(offset, dtype=float), self.shape)
+        grid = np.stack([self.centred_eye(k / sps, off, compiled=compiled) for k in range(sps)], axis=-1)
+        p0 = np.argmax(grid, axis=-1) / sps
+        f0 = np.max(grid, axis=-1)
+        inv = 0.5 * (np.sqrt(5.0) - 1.0)
+        steps = max(int(np.ceil(np.log(tolerance * sps / 2.0) / np.log(inv))), 0)
+        if self.compiled if compiled is None else (compiled and self.compiled):
+            from microlink.ber._compiled import refine_centred_phase_kernel
+
+            best, fb, cur = refine_centred_phase_kernel(self._flat, self._n_last, p0.reshape(-1).copy(),
+                                                        off.reshape(-1).copy(), 1.0 / sps, steps, self._rev,
+                                                        self._twiddle)
+            best, fb, cur = best.reshape(self.shape), fb.reshape(self.shape), cur.reshape(self.shape + (self.n_ui,))
+        else:  # the same search in NumPy
+            a, b = p0 - 1.0 / sps, p0 + 1.0 / sps
+            c, d = b - inv * (b - a), a + inv * (b - a)
+            fc, fd = self.centred_eye(c, off, compiled=False), self.centred_eye(d, off, compiled=False)
+            for _ in range(steps):
+                left = fc >= fd  # the maximum is in [a, d]
+                b, a = np.where(left, d, b), np.where(left, a, c)
+                x = np.where(left, b - inv * (b - a), a + inv * (b - a))
+                fx = self.centred_eye(x, off, compiled=False)
+                c, d, fc, fd = (np.where(left, x, d), np.where(left, c, x), np.where(left, fx, fd),
+                                np.where(left, fc, fx))
+            best, fb = np.where(fc >= fd, c, d), np.maximum(fc, fd)
+            cur = self.cursors(best, compiled=False)
+        keep = f0 >= fb
+        best = np.where(keep, p0, best)
+        cur = np.where(keep[..., None], self.cursors(p0, compiled=compiled), cur)
+        return self._wrap(best, cur)
+
+    def _wrap(self, best, cur):
+        """Phases into [0, 1): the cursors at ``best - shift`` are those at ``best``, relabelled by ``shift``."""
         shift = np.floor(best)
         wrapped = best - shift
         shift = np.where(wrapped < 1.0, shift, shift + 1.0)
@@ -411,13 +473,18 @@ def flat_cascade(pole_bandwidths=(), butterworth_bandwidths=(), gaussian_rms=0.0
     return shape, flat, flat_extra, windows
 
 
-def pulse_batches(flat, n_poles, n_butterworths, windows, samples_per_symbol, n_largest):
+def pulse_batches(flat, n_poles, n_butterworths, windows, samples_per_symbol, n_largest, centre=None):
     """Spectra and best-phase cursors of a flat batch in memory-bounded chunks of equal window length.
 
     Yields ``(sel, n_symbols, sampler, cursors)`` for each chunk: the flat indices, the window [UI], a
     :class:`PulseSampler` of the chunk's pulses (:func:`nrz_spectrum`; their cursors at any phase, and in
     ``best_phase`` and ``best_cursors`` the best phase and the samples there) and their :class:`Cursors` at
     that phase, found on the oversampling grid and refined between its samples (:meth:`PulseSampler.refine`).
+
+    ``centre`` (flat, [UI]), when given, is each point's sampling-time offset (jitter and skew allocation):
+    the best phase is then the one whose worse eye at that offset early and late is widest
+    (:meth:`PulseSampler.centred_phase`), a sampler centred in the jitter-tolerant eye. An offset of half a
+    UI or more leaves no eye at any phase; such points take the widest un-jittered eye.
     """
     n_p, n_b = n_poles, n_butterworths
     for n_symbols in np.unique(windows):  # points sharing a window length are batched together
@@ -427,9 +494,13 @@ def pulse_batches(flat, n_poles, n_butterworths, windows, samples_per_symbol, n_
             sel = idx[start:start + chunk]
             spec = nrz_spectrum([f[sel] for f in flat[:n_p]], [f[sel] for f in flat[n_p:n_p + n_b]],
                                 flat[n_p + n_b][sel], flat[n_p + n_b + 1][sel], samples_per_symbol, int(n_symbols))
-            p = np.fft.irfft(spec, n=int(n_symbols) * samples_per_symbol, axis=-1)
             sampler = PulseSampler(spec, samples_per_symbol)
-            phase, cur = sampler.refine(*grid_phase(p, samples_per_symbol))
+            if centre is None:
+                p = np.fft.irfft(spec, n=int(n_symbols) * samples_per_symbol, axis=-1)
+                phase, cur = sampler.refine(*grid_phase(p, samples_per_symbol))
+            else:
+                off = np.asarray(centre, dtype=float)[sel]
+                phase, cur = sampler.centred_phase(np.where(off < 0.5, off, 0.0))
             sampler.best_phase, sampler.best_cursors = phase, cur
             yield sel, int(n_symbols), sampler, summarise_cursors(cur, phase, n_largest)
 

@@ -4,7 +4,7 @@ Chain for one lane (all quantities broadcast over design points)::
 
     driver levels -> LED L-I (droop, temperature) -> OMA, extinction
     LED carrier + RC poles, fiber dispersion (Gaussian), PD transit pole, TIA (Butterworth)
-        -> NRZ pulse response -> cursors (sampling phase chosen for the widest eye)
+        -> NRZ pulse response -> cursors (sampling phase centred in the eye left by the jitter and skew)
     launch coupling (etendue) x fiber/connector loss x receive coupling x responsivity -> photocurrents
     noise: TIA thermal (designed for the lane rate), shot, RIN, dark current; crosstalk aggressors
         as binary interferers -> BER (average over patterns and worst case) -> Q, margin, max reach
@@ -91,7 +91,8 @@ class MicroLEDImpairments(Parameters):
         1.0 / 32.0, unit="UI", bounds=(0.0, 1.0),
         source=Source("per-lane deskew in a phase-interpolator clock tree, 1/16 UI steps", "assumption",
                       "no published micro-LED deskew figure: half a 1/16 UI step (1/32 UI) remains after "
-                      "deskew, a static sampling offset on top of the jitter"),
+                      "deskew, a static sampling offset on top of the jitter; the sampling phase is trained "
+                      "to the centre of the eye that jitter plus this skew leave open"),
     )
     bandwidth_spread: float = param(
         0.05, unit="1", bounds=(0.0, 0.9),
@@ -445,12 +446,17 @@ def _cascade(p: MicroLEDLink, tx, rx, r, sigma):
 FFE_WINDOW = (4, 24)
 
 
-def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8, window=None):
+def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8, window=None, centre=None):
     """Cursors at the best sampling phase and worst-case eye openings at phase offsets, in bounded chunks.
 
     The best phase is refined between the oversampling grid's samples and every eye is read on the
     band-limited pulse (:class:`~microlink.ber.pulse.PulseSampler`), so the penalties read at the offsets do not
     depend on where the pulse's peak falls between two samples (which moves with the fiber's spread).
+
+    Without ``centre`` the best phase is that of the widest un-jittered eye ``h0 - sum |h_k|``. With it (an
+    array broadcasting to ``[...]``, [UI]) it is the phase whose worse eye at ``centre`` UI early and late is
+    widest (:meth:`~microlink.ber.pulse.PulseSampler.centred_phase`): the receiver centres its sampler in the
+    eye its jitter and skew leave open. Each point's phase is its own (no value depends on the batch).
 
     Parameters
     ----------
@@ -465,20 +471,26 @@ def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8, window=No
     window : (int, int), optional
         ``(precursors, total)``: also return the ordered cursors at the best phase from ``precursors``
         before the main cursor, ``total`` of them (zero beyond the pulse) [1].
+    centre : array_like [...], optional
+        Sampling-time offset the phase is chosen to tolerate [UI] (above).
 
     Returns
     -------
     Cursors, list of ndarray [...], and the cursor window [..., total] when ``window`` is given
     """
     poles, butter, gauss, pre = cascade
-    shape, flat, flat_off, windows = flat_cascade(poles, butter, gauss, pre, extra=offsets)
+    extra = tuple(offsets) + (() if centre is None else (centre,))
+    shape, flat, flat_off, windows = flat_cascade(poles, butter, gauss, pre, extra=extra)
+    flat_centre = None if centre is None else flat_off[-1]
+    flat_off = flat_off[:len(offsets)]
     total = windows.size
     k = min(n_largest, int(windows.min()) - 1)
     main, largest, rest_sq, rest_abs, phase = (np.empty(total), np.empty((total, k)), np.empty(total),
                                                np.empty(total), np.empty(total))
     eyes = [np.empty(total) for _ in offsets]
     ordered = None if window is None else np.zeros((total, int(window[1])))
-    for sel, n_symbols, sampler, c in pulse_batches(flat, len(poles), len(butter), windows, samples_per_symbol, k):
+    for sel, n_symbols, sampler, c in pulse_batches(flat, len(poles), len(butter), windows, samples_per_symbol, k,
+                                                    centre=flat_centre):
         main[sel], largest[sel], rest_sq[sel], rest_abs[sel], phase[sel] = (
             c.main, c.largest, c.rest_sum_squares, c.rest_sum_abs, c.phase)
         if window is not None:
@@ -577,8 +589,15 @@ def impairment_penalties(p: MicroLEDLink, tx, rx, lane_rate, length, plan: LaneP
 
     * **crosstalk**: ``n_adj`` aggressors aligned against the eye (the pattern that sets a BER of 1e-12;
       any other pattern is 2^-n_adj as likely and less closed): ``10 log10(e / (e - n X))``.
-    * **jitter**: the eye at the best phase moved early/late by the dual-Dirac offset ``A_DD + Q sigma_RJ``
-      (``Q`` of the pre-FEC threshold) against the eye at the best phase.
+    * **sampling phase**: one decision phase per lane (nominal, worst lane and corner each their own), the
+      phase [UI] that maximises the eye left after the jitter and skew allocation, i.e. the worse of the
+      eyes ``h0 - sum |h_k|`` sampled ``A_DD + Q sigma_RJ + residual_skew`` UI early and late
+      (:meth:`~microlink.ber.pulse.PulseSampler.centred_phase`: grid search, then golden section). The
+      receiver (forwarded clock, per-lane deskew trained at bring-up) is assumed to centre its sampler in
+      that jitter-tolerant eye, not at the widest un-jittered eye, whose phase can sit at the edge of a steep
+      flank. The cursors the BER and the FFE use are those at this phase.
+    * **jitter**: the eye at that phase moved early/late by the dual-Dirac offset ``A_DD + Q sigma_RJ``
+      (``Q`` of the pre-FEC threshold) against the (un-jittered) eye at that phase.
     * **lane_skew**: the residual skew added to that offset, against the jittered eye.
     * **worst_lane**: of ``N = active + spare`` emitters the spares replace the worst, so the link runs at
       the ``(spare + 1)``-th worst; its expected normal quantile ``z`` (Blom) scales the carrier bandwidth by
@@ -621,7 +640,7 @@ def impairment_penalties(p: MicroLEDLink, tx, rx, lane_rate, length, plan: LaneP
                [stack(butter[0], butter[0], butter[0])], stack(gauss, gauss, sigma_c * r), stack(pre, pre, pre))
     cur3, (eye_j3, eye_s3), window3 = lane_eyes(cascade, samples_per_symbol, (stack(off_j, off_j, off_j),
                                                                              stack(off_s, off_s, off_s)),
-                                                window=FFE_WINDOW)
+                                                window=FFE_WINDOW, centre=stack(off_s, off_s, off_s))
     cur = Cursors(cur3.main[0], cur3.largest[0], cur3.rest_sum_squares[0], cur3.rest_sum_abs[0], cur3.phase[0])
     eye3 = cur3.main - cur3.isi_abs_sum
     open_nominal = eye3[0] > 0
