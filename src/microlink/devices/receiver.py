@@ -114,7 +114,8 @@ class Receiver(Parameters):
     clocking: str = choice(
         "forwarded", options=("forwarded", "cdr"),
         source=Source("micro-LED bundles forward a clock on a spare lane; pluggables recover it per lane",
-                      "assumption", "forwarded clock with per-lane deskew by default"),
+                      "assumption", "forwarded clock with per-lane deskew by default; either way the deskew or CDR "
+                      "is trained to centre each lane's sampler in the eye that jitter and skew leave open"),
     )
     forwarded_clock_energy: float = param(
         30e-15, unit="J/bit", bounds=(0.0, 1e-9), display=("fJ/bit", 1e-15),
