@@ -175,3 +175,17 @@ def test_rack_uncertainty_bad_input_exits_2():
     result = invoke(*RACK, "--uncertainty", "-2")
     assert result.exit_code == 2
     assert "--uncertainty" in result.output and "Traceback" not in result.output
+
+
+def test_compare_answer_table_carries_the_winners_p_feasible(compare_doc, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")
+    result = invoke(*COMPARE, "--uncertainty", 8, "--seed", 5)
+    assert result.exit_code == 0, result.output
+    p = compare_doc["uncertainty"]["sets"][0]["p_feasible_by_reach_m"]
+    answer = result.output.split("Each technology")[0]
+    header = next(line for line in answer.splitlines() if line.lstrip().startswith("reach"))
+    assert "margin" in header and "P(feasible)" in header
+    row = next(line for line in answer.splitlines() if line.lstrip().startswith("0.5 m"))
+    if "dac-200g" in row.split()[2]:
+        assert f"{p['0.5']:.2f}" in row
+    assert "share of 8 Latin-hypercube draws" in " ".join(answer.split())

@@ -156,7 +156,8 @@ def main(
 
     console = Console()
     print_compare_table(results, aggregate_rate=aggregate, target_ber=target_ber, detail=detail, common=common,
-                        common_attach=COMMON_ATTACH, boundary=boundary, console=console)
+                        common_attach=COMMON_ATTACH, boundary=boundary, console=console,
+                        p_feasible={n: b[1] for n, b in bands.items()} or None, samples=uncertainty)
     if uncertainty:
         from microlink.cli.uncertainty_options import print_compare_bands
 

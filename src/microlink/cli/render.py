@@ -134,12 +134,18 @@ CLIFF_MARGIN_DB = 1.0
 CLIFF_REACH_SHARE = 0.8
 
 
-def print_compare_summary(results: dict, *, console: Console) -> None:
-    """The answer: the lowest-energy feasible technology at each reach with its margin, the runner-up and who
-    cannot; then the winners that sit near a cliff (small margin, or close to their own max reach)."""
+def print_compare_summary(results: dict, *, console: Console, p_feasible: dict | None = None,
+                          samples: int = 0) -> None:
+    """The answer: the lowest-energy feasible technology at each reach with its margin (and, with bands, the share
+    of draws over the cited ranges in which it closes), the runner-up and who cannot; then the winners that sit
+    near a cliff (small margin, close to their own max reach, or feasible in fewer than half the draws).
+
+    ``p_feasible`` maps a set to ``{reach [m]: P(feasible)}`` from ``--uncertainty``."""
     s = Table(title="Lowest-energy feasible technology at each reach", **table_style(console))
-    for name in ("reach", "best", "pJ/bit", "margin", "runner-up", "pJ/bit ", "not feasible here"):
-        s.add_column(name, justify="right" if "pJ" in name or name in ("reach", "margin") else "left",
+    columns = ["reach", "best", "pJ/bit", "margin"] + (["P(feasible)"] if p_feasible else []) + [
+        "runner-up", "pJ/bit ", "not feasible here"]
+    for name in columns:
+        s.add_column(name, justify="right" if "pJ" in name or name in ("reach", "margin", "P(feasible)") else "left",
                      no_wrap=name != "not feasible here")
     by_reach: dict[float, list] = {}
     for name, points in _points(results).items():
@@ -152,23 +158,35 @@ def print_compare_summary(results: dict, *, console: Console) -> None:
         bad = [n for n, p in by_reach[length] if not bool(p.feasible)]
         best = ok[0] if ok else (float("nan"), "none")
         second = ok[1] if len(ok) > 1 else (float("nan"), "-")
-        margin = "-"
+        margin, pf_text = "-", "-"
         if ok:
             p = feasible[best[1]]
             margin = _fmt(p.margin_db, "+.1f", "dB")
             limit = None if p.max_reach is None else float(p.max_reach)
-            if float(p.margin_db) < CLIFF_MARGIN_DB or (limit is not None and length > CLIFF_REACH_SHARE * limit):
+            pf = (p_feasible or {}).get(best[1], {}).get(length)
+            pf_text = "-" if pf is None else f"{pf:.2f}"
+            if (float(p.margin_db) < CLIFF_MARGIN_DB or (limit is not None and length > CLIFF_REACH_SHARE * limit)
+                    or (pf is not None and pf < 0.5)):
                 where = f"max reach {limit:.3g} m" if limit is not None else "reach not solved"
-                cliffs.append(f"{length:g} m: {best[1]} ({float(p.margin_db):+.1f} dB, {where})")
-        s.add_row(_fmt(length, ".3g", "m"), best[1], _fmt(best[0], ".2f") if ok else "-", margin, second[1],
-                  _fmt(second[0], ".2f") if len(ok) > 1 else "-", ", ".join(bad) or "-")
+                drawn = "" if pf is None else f", feasible in {pf:.0%} of draws"
+                cliffs.append(f"{length:g} m: {best[1]} ({float(p.margin_db):+.1f} dB, {where}{drawn})")
+        row = [_fmt(length, ".3g", "m"), best[1], _fmt(best[0], ".2f") if ok else "-", margin]
+        row += [pf_text] if p_feasible else []
+        s.add_row(*row, second[1], _fmt(second[0], ".2f") if len(ok) > 1 else "-", ", ".join(bad) or "-")
     console.print(s)
     if cliffs:
-        console.print(f"Near a cliff (margin under {CLIFF_MARGIN_DB:g} dB or beyond {CLIFF_REACH_SHARE:.0%} of its max "
-                      "reach): " + "; ".join(cliffs) + ". The runner-up takes over past it.", highlight=False)
-    console.print("What the ranking rests on: each set's cited parameters at their point values; --uncertainty N "
-                  "gives P(feasible) and P10-P90 energy per reach, `microlink link --preset SET --uncertainty 256 "
-                  "--tornado` the assumptions that move one set.", highlight=False, style="dim")
+        rule = f"margin under {CLIFF_MARGIN_DB:g} dB, beyond {CLIFF_REACH_SHARE:.0%} of its max reach" + (
+            " or feasible in under half the draws" if p_feasible else "")
+        console.print(f"Near a cliff ({rule}): " + "; ".join(cliffs) + ".", highlight=False)
+    if p_feasible:
+        console.print(f"What the ranking rests on: point values rank; P(feasible) is the share of {samples} "
+                      "Latin-hypercube draws of each set's cited ranges that close at that reach (bands below; "
+                      "`microlink link --preset SET --uncertainty 256 --tornado` names the assumptions).",
+                      highlight=False, style="dim")
+    else:
+        console.print("What the ranking rests on: each set's cited parameters at their point values; --uncertainty N "
+                      "gives P(feasible) and P10-P90 energy per reach, `microlink link --preset SET --uncertainty 256 "
+                      "--tornado` the assumptions that move one set.", highlight=False, style="dim")
 
 
 def print_energy_split(results: dict, *, common: dict | None = None, common_attach: str = "",
@@ -249,12 +267,13 @@ def print_compare_detail(results: dict, *, console: Console) -> None:
 
 def print_compare_table(results: dict, *, aggregate_rate: float, target_ber: float, detail: bool = False,
                         common: dict | None = None, common_attach: str = "", boundary: str = "",
-                        console: Console | None = None) -> None:
+                        console: Console | None = None, p_feasible: dict | None = None,
+                        samples: int = 0) -> None:
     """Answer first: the summary, the energy split per technology, then (``detail``) every point."""
     console = console or Console()
     console.print(f"[bold]{aggregate_rate / 1e12:.3g} Tb/s per direction, target BER {target_ber:.0e} after "
                   "FEC[/]", highlight=False)
-    print_compare_summary(results, console=console)
+    print_compare_summary(results, console=console, p_feasible=p_feasible, samples=samples)
     print_energy_split(results, common=common, common_attach=common_attach, console=console)
     if detail:
         print_compare_detail(results, console=console)
