@@ -106,7 +106,7 @@ def test_copper_override_changes_the_pool_and_the_revenue():
 
 @pytest.mark.xfail(reason="with the current copper model passive copper reaches 0 m at 400 Gb/s lanes, so the "
                           "derived pool is already 100 % of scale-up ends by 2030 and a copper-loss change cannot "
-                          "move 2030 revenue; published 448G copper reach is ~0.5-1 m", strict=False)
+                          "move 2030 revenue; published 448G copper reach is ~0.5-1 m", strict=True)
 def test_copper_override_moves_2030_revenue():
     base = _doc()
     worse = _doc("--set", "dac-200g:cable.conductor_excess=1.8")
