@@ -152,56 +152,6 @@ def folded_cursors_kernel(folded, n_last, phase, rev, twiddle):  # pragma: no co
 
 
 @_jit
-def refine_phase_kernel(folded, n_last, phase0, half_width, steps, rev, twiddle):  # pragma: no cover - compiled
-    """Sampling phase [UI] near ``phase0`` that maximises the worst-case eye of each band-limited pulse.
-
-    folded [N, J, n_ui] and n_last (see :func:`_folded_sample`); phase0 [N] the best phase on the oversampling grid [UI].
-    The maximum lies within ``half_width`` (one grid step) of ``phase0``; ``steps`` golden-section steps
-    narrow that bracket. Returns the better of the two last inner points (unwrapped) [N], its eye [N] and
-    the pulse sampled there [N, n_ui]; the caller keeps ``phase0`` where the grid eye is larger.
-    """
-    n_pts = folded.shape[0]
-    n_ui = folded.shape[2]
-    inv = 0.5 * (math.sqrt(5.0) - 1.0)
-    out = np.empty(n_pts)
-    eye = np.empty(n_pts)
-    cursors = np.empty((n_pts, n_ui))
-    work = np.empty(n_ui, dtype=np.complex128)
-    buf = np.empty(n_ui, dtype=np.complex128)
-    for i in range(n_pts):
-        y = folded[i]
-        a = phase0[i] - half_width
-        b = phase0[i] + half_width
-        c = b - inv * (b - a)
-        d = a + inv * (b - a)
-        fc = _folded_eye(y, n_last, c, rev, twiddle, work, buf)
-        fd = _folded_eye(y, n_last, d, rev, twiddle, work, buf)
-        for _ in range(steps):
-            if fc >= fd:  # the maximum is in [a, d]
-                b = d
-                d = c
-                fd = fc
-                c = b - inv * (b - a)
-                fc = _folded_eye(y, n_last, c, rev, twiddle, work, buf)
-            else:
-                a = c
-                c = d
-                fc = fd
-                d = a + inv * (b - a)
-                fd = _folded_eye(y, n_last, d, rev, twiddle, work, buf)
-        if fc >= fd:
-            out[i] = c
-            eye[i] = fc
-        else:
-            out[i] = d
-            eye[i] = fd
-        _folded_sample(y, n_last, out[i], rev, twiddle, work, buf)
-        for m in range(n_ui):
-            cursors[i, m] = buf[m].real
-    return out, eye, cursors
-
-
-@_jit
 def _folded_centred_eye(folded, n_last, phase, offset, rev, twiddle, work, buf):  # pragma: no cover - compiled
     """The worse of the eyes ``h0 - sum |h_k|`` sampled ``offset`` UI early and late of ``phase``
     (:func:`_folded_eye`; the eye at ``phase`` itself when ``offset`` is 0)."""
@@ -263,6 +213,19 @@ def refine_centred_phase_kernel(folded, n_last, phase0, offset, half_width, step
         for m in range(n_ui):
             cursors[i, m] = buf[m].real
     return out, eye, cursors
+
+
+def refine_phase_kernel(folded, n_last, phase0, half_width, steps, rev, twiddle):
+    """Sampling phase [UI] near ``phase0`` that maximises the worst-case eye of each band-limited pulse.
+
+    folded [N, J, n_ui] and n_last (see :func:`_folded_sample`); phase0 [N] the best phase on the oversampling grid [UI].
+    The maximum lies within ``half_width`` (one grid step) of ``phase0``; ``steps`` golden-section steps
+    narrow that bracket. Returns the better of the two last inner points (unwrapped) [N], its eye [N] and
+    the pulse sampled there [N, n_ui]; the caller keeps ``phase0`` where the grid eye is larger. This is
+    :func:`refine_centred_phase_kernel` with no jitter offset (the same search, the plain eye as objective).
+    """
+    return refine_centred_phase_kernel(folded, n_last, phase0, np.zeros(folded.shape[0]), half_width, steps, rev,
+                                       twiddle)
 
 
 # --------------------------------------------------------------------------------------------------------
