@@ -189,11 +189,37 @@ class LinkResult:
         if bool(np.asarray(self.ber_floor_above_target)) or (self.max_reach is not None
                                                               and float(self.max_reach) <= 0.0):
             return (f"BER {float(self.ber_post_fec):.2e} above target {float(self.target_ber):.0e} at any length "
-                    f"(floor set by ISI, crosstalk or noise, not by reach)")
+                    f"({self._floor_cause()}, not reach)")
         if self.max_reach is not None and float(self.reach) > float(self.max_reach):
             return (f"reach {float(self.reach):g} m beyond the {float(self.max_reach):.3g} m at which BER "
                     f"{float(self.target_ber):.0e} is met")
         return f"BER {float(self.ber_post_fec):.2e} above target {float(self.target_ber):.0e}"
+
+    def _floor_cause(self) -> str:
+        """What sets a BER floor: noise (the signal is too small even without ISI) or the eye's closure."""
+        from microlink.units import ber_to_q
+
+        noise = {k: float(np.asarray(v, dtype=float)) for k, v in (self.noise or {}).items()}
+        sigma = float(np.sqrt(sum(v * v for v in noise.values())))
+        amp, main, isi = float(self.signal_amplitude), float(self.main_cursor), float(self.isi_closure)
+        threshold = float(self.pre_fec_threshold) if self.pre_fec_threshold is not None else float(self.target_ber)
+        if not (sigma > 0 and amp > 0 and main > 0 and 0 < threshold < 0.5):
+            return "floor set by ISI, crosstalk or noise"
+        unit = "A" if float(np.asarray(self.launched_power)) > 0 else "V"
+        scale, prefix = next(((f, p) for f, p in ((1e-9, "n"), (1e-6, "u"), (1e-3, "m")) if sigma < 1e3 * f), (1.0, ""))
+        q_clean, q_need = amp * main / sigma, float(ber_to_q(threshold))
+        pen = f" (plus {float(self.penalty_total_db):.1f} dB of named penalties)" if self.penalties_db else ""
+        named = {k: float(np.asarray(v, dtype=float)) for k, v in (self.penalties_db or {}).items()}
+        if named and max(named.values()) >= 20.0:  # a penalty that no power can pay: the eye it leaves is shut
+            worst = max(named, key=named.get)
+            return f"eye shut by {worst.replace('_', ' ')} ({named[worst]:.0f} dB penalty: no received power opens it)"
+        if q_clean < q_need:
+            top = max(noise, key=noise.get)
+            return (f"noise-limited: {amp / scale:.3g} {prefix}{unit} of signal against {sigma / scale:.3g} "
+                    f"{prefix}{unit} rms noise ({top} largest), Q {q_clean:.2g} with no ISI where {q_need:.2g} is "
+                    f"needed{pen}")
+        return (f"eye-limited: ISI and crosstalk close {min(isi / main, 1.0):.0%} of the eye, Q {q_clean:.2g} "
+                f"without them{pen}")
 
     @property
     def penalty_total_db(self):

@@ -31,3 +31,17 @@ def test_notebook_view_leads_with_the_verdict():
     assert rows[:4] == ["value", "parameter_set", "feasible", "reach_m"]
     batch = ml.evaluate_link("dac-200g", reach=[1.0, 2.0])._repr_html_()
     assert batch.index("feasible") < batch.index("energy_breakdown_pj")
+
+
+def test_an_infeasible_floor_names_its_cause():
+    from microlink.catalog import get_parameter_set
+
+    # a 100 ohm feedback resistor: thermal noise swamps any micro-LED signal
+    noisy = get_parameter_set("lightbundle").parameters.replace(receiver={"feedback_resistance": 100.0})
+    reason = ml.evaluate_link(noisy, reach=1.0).infeasible_reason
+    assert "noise-limited" in reason and "rms noise (thermal largest)" in reason and "needed" in reason
+    slow = get_parameter_set("lightbundle").parameters.replace(driver={"bias_current": 20e-6})
+    assert "eye shut by large signal" in ml.evaluate_link(slow, reach=1.0).infeasible_reason
+    copper = ml.evaluate_link("dac-200g", aggregate_rate=400e9, lane_rate=400e9, reach=0.3)
+    if not bool(copper.feasible):
+        assert any(word in copper.infeasible_reason for word in ("eye-limited", "noise-limited", "eye shut by"))
