@@ -131,3 +131,15 @@ def test_values_where_the_model_is_undefined_are_refused_naming_the_field(name, 
     with pytest.raises(ParameterError) as info:
         ps.parameters.replace(**{section: {field: value}})
     assert info.value.field == f"{type(ps.parameters.sections()[section]).section}.{field}"
+
+
+def test_an_undamped_vcsel_corner_is_finite():
+    """Two fields at once: no K-factor damping and the smallest damping offset (an almost undamped resonance)."""
+    import microlink as ml
+    from microlink.catalog import get_parameter_set
+
+    p = get_parameter_set("vcsel-npo").parameters.replace(vcsel={"k_factor": 0.0, "damping_offset": 1e8})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = ml.evaluate_link(p, reach=10.0, solve_reach=False)
+    assert np.isfinite(float(r.energy_per_bit)) and 0.0 <= float(r.ber) <= 0.5

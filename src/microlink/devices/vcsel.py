@@ -145,7 +145,8 @@ class VCSEL(Parameters):
                       "for large-signal PAM4", "literature", "0.2 ns"),
     )
     damping_offset: float = param(
-        20e9, unit="1/s", bounds=(0.0, 1e13), display=("1/ns", 1e9),
+        # from 0.1/ns: with K = 0 an undamped resonance has an unbounded RIN peak, which no real laser shows
+        20e9, unit="1/s", bounds=(1e8, 1e13), display=("1/ns", 1e9),
         source=Source("damping offset gamma_0 of 850 nm VCSELs ~10-30 1/ns (Westbergh 2009)", "literature"),
     )
     parasitic_bandwidth: float = param(
