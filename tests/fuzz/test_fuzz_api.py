@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from microlink.errors import MicrolinkError
@@ -29,6 +29,8 @@ def test_ber_to_q_is_finite_or_refused(ber):
 
 @settings(deadline=None)  # the first example loads the compiled kernels
 @given(reaches)
+@example(1.2294779776805175e-95)  # a sub-atomic fiber once gave a negative coupled length (sqrt of < 0)
+@example(5e-324)
 def test_evaluate_link_reach(reach):
     import microlink as ml
 

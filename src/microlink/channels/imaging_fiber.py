@@ -66,7 +66,7 @@ def coupled_length(length, coupling_length):
     """
     length = np.asarray(length, dtype=float)
     lc = np.asarray(coupling_length, dtype=float)
-    return length + lc * np.expm1(-length / lc)
+    return np.clip(length + lc * np.expm1(-length / lc), 0.0, length)  # rounding at tiny L stays in [0, L]
 
 
 def patch_crosstalk(coupling_per_length, length, pixel_diameter, pitch):
@@ -78,8 +78,8 @@ def patch_crosstalk(coupling_per_length, length, pixel_diameter, pitch):
     ``2 sigma / (sqrt(2 pi) R)`` of its power across its rim, a sixth towards each neighbour. The smaller of
     the two, at most 1/6.
     """
-    h = np.asarray(coupling_per_length, dtype=float)
-    length = np.asarray(length, dtype=float)
+    h = np.maximum(np.asarray(coupling_per_length, dtype=float), 0.0)  # a coupling rate is never negative
+    length = np.maximum(np.asarray(length, dtype=float), 0.0)
     pitch = np.asarray(pitch, dtype=float)
     radius = 0.5 * np.asarray(pixel_diameter, dtype=float)
     cores = np.pi * radius**2 / (HEX_CELL_AREA * pitch**2)
@@ -370,7 +370,7 @@ class ImagingFiber(Parameters):
         h_launch = h_full if launch_numerical_aperture is None else self.coupling_per_length(
             wavelength, launch_numerical_aperture)
         l_full = coupled_length(length, self.mode_coupling_length)
-        hl = h_full * l_full + h_launch * (length - l_full)  # integral of h(z) dz
+        hl = h_full * l_full + h_launch * np.maximum(length - l_full, 0.0)  # integral of h(z) dz (l_full <= length)
         with np.errstate(divide="ignore", invalid="ignore"):
             h_eff = np.where(length > 0, hl / np.where(length > 0, length, 1.0), h_full)
         patch = np.asarray(db_to_linear(self.end_crosstalk_db)) + patch_crosstalk(
