@@ -89,16 +89,10 @@ def equaliser_section(n: int, k: int):
         snr[i] = float(equalize(serdes, nu, rate[i], h[i], psd[i]).snr_db)
     t_loop = time.perf_counter() - t0
     diff = float(np.max(np.abs(snr - eq.snr_db[:k]) / np.abs(eq.snr_db[:k])))
-    t = Table(title=f"equaliser kernel, one core ({int(serdes.ffe_taps)}-tap FFE, {len(serdes.ctle_gains_db)} CTLE "
-                    f"settings x 3 phases per point)")
-    for col in ("method", "points", "seconds", "points / s", "vs loop"):
-        t.add_column(col, justify="right")
-    loop_rate = k / t_loop
-    t.add_row("single-point equalize() calls", f"{k:,}", f"{t_loop:.2f}", f"{loop_rate:,.0f}", "1x")
-    t.add_row("one batched equalize() call", f"{n:,}", f"{t_batch:.2f}", f"{n / t_batch:,.0f}",
-              f"{n / t_batch / loop_rate:,.1f}x")
     c = Console()
-    c.print(t)
+    c.print(rate_table(f"equaliser kernel, one core ({int(serdes.ffe_taps)}-tap FFE, {len(serdes.ctle_gains_db)} "
+                       f"CTLE settings x 3 phases per point)",
+                       [("single-point equalize() calls", k, t_loop), ("one batched equalize() call", n, t_batch)]))
     c.print(f"largest relative difference of the slicer SNR, loop vs batch: {diff:.1e}; "
             f"per-point target of the equalised chains: 100,000 points / s")
 
@@ -137,19 +131,24 @@ def main():
     vectorised(base, {key: v[:kr] for key, v in pts.items()}, solve_reach=True)
     t_reach = time.perf_counter() - t0
 
-    t = Table(title="micro-LED link evaluation, one core")
+    c = Console()
+    c.print(rate_table("micro-LED link evaluation, one core",
+                       [("plain Python loop (scalar calls)", k, t_loop), ("vectorised chain, one call", args.points, t_vec),
+                        ("vectorised + max-reach solve", kr, t_reach)]))
+    c.print(f"peak resident memory {peak_mb:,.0f} MB; loop and vectorised BERs agree: {agree}; "
+            f"feasible fraction {np.mean(res.feasible):.3f}; target of the micro-LED chain: 1,000,000 points / s")
+
+
+def rate_table(title, rows):
+    """A table of (method, points, seconds) rows with their rate and speed-up over the first row (the peer)."""
+    t = Table(title=title)
     for col in ("method", "points", "seconds", "points / s", "vs loop"):
         t.add_column(col, justify="right")
-    loop_rate = k / t_loop
-    t.add_row("plain Python loop (scalar calls)", f"{k:,}", f"{t_loop:.2f}", f"{loop_rate:,.0f}", "1x")
-    t.add_row("vectorised chain, one call", f"{args.points:,}", f"{t_vec:.2f}", f"{args.points / t_vec:,.0f}",
-              f"{args.points / t_vec / loop_rate:,.0f}x")
-    t.add_row("vectorised + max-reach solve", f"{kr:,}", f"{t_reach:.2f}", f"{kr / t_reach:,.0f}",
-              f"{kr / t_reach / loop_rate:,.0f}x")
-    c = Console()
-    c.print(t)
-    c.print(f"peak resident memory {peak_mb:,.0f} MB; loop and vectorised BERs agree: {agree}; "
-            f"feasible fraction {np.mean(res.feasible):.3f}")
+    peer = rows[0][1] / rows[0][2]
+    for name, points, seconds in rows:
+        rate = points / seconds
+        t.add_row(name, f"{points:,}", f"{seconds:.2f}", f"{rate:,.0f}", f"{rate / peer:,.1f}x")
+    return t
 
 
 if __name__ == "__main__":
