@@ -130,6 +130,8 @@ def _points(results: dict) -> dict:
 
 
 #: A winner closer than this to its own limit is called out as near a cliff [dB of margin, share of max reach].
+#: A reporting rule, not a model parameter: 1 dB is the size of one connector pair or of the end-of-life
+#: allowance the optical chains already hold; 80 % of the max reach leaves room for a cable-length tolerance.
 CLIFF_MARGIN_DB = 1.0
 CLIFF_REACH_SHARE = 0.8
 

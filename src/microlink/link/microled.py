@@ -424,18 +424,6 @@ def optical_gain(p: MicroLEDLink, reach):
     return launch * p.fiber.transmission(reach, p.led.wavelength) * p.fiber.receive_coupling, launch
 
 
-def channel_cursors(p: MicroLEDLink, tx, rx, lane_rate, reach, samples_per_symbol=16):
-    """Cursors of the combined LED x fiber x PD x TIA pulse response and the fiber rms spread [s].
-
-    The fiber spread uses the launched NA (:func:`launch_numerical_aperture`) and the LED's spectral width at
-    its drive levels (``tx["spectral_width"]``).
-    """
-    r = np.asarray(lane_rate, dtype=float)
-    sigma = p.fiber.rms_spread(reach, p.led.wavelength, tx["spectral_width"], launch_numerical_aperture(p))
-    cur, _ = lane_eyes(_cascade(p, tx, rx, r, sigma), samples_per_symbol)
-    return cur, sigma
-
-
 def _cascade(p: MicroLEDLink, tx, rx, r, sigma):
     """Pole, Butterworth and Gaussian widths of the lane normalised to the lane rate (for :func:`nrz_pulse`)."""
     return ([tx["carrier_bandwidth"] / r, tx["rc_bandwidth"] / r, p.photodiode.transit_bandwidth / r],
