@@ -116,6 +116,8 @@ _BASES = ("m", "s", "A", "V", "W", "Hz", "F", "J", "ohm", "bit/s", "bit", "Bd", 
 _FAST_UNITS: dict[str, tuple[int, str]] = {p + b: (e, b) for b in _BASES for p, e in _PREFIXES.items()}
 _FAST_UNITS.update({"cm": (-2, "m"), "b/s": (0, "bit/s"), "b": (0, "bit"), "A/m**2": (0, "A/m**2"),
                     "A/cm**2": (4, "A/m**2"), "1/m": (0, "1/m"), "1/s": (0, "1/s"), "1/V": (0, "1/V")})
+#: Fast-path bases of one dimension (the others are each their own): converted through pint.
+_DIMENSION = {"Hz": "1/s", "Bd": "1/s", "1/s": "1/s"}
 _SPELLINGS = (("Gbps", "Gbit/s"), ("Mbps", "Mbit/s"), ("Tbps", "Tbit/s"), ("kbps", "kbit/s"), ("bps", "bit/s"),
               ("µ", "u"), ("μ", "u"), ("Ω", "ohm"), ("%", "percent"), ("$", "USD"))
 _TEMPERATURE_UNITS = {"degC": 273.15, "°C": 273.15, "C": 273.15, "K": 0.0}
@@ -167,6 +169,8 @@ def _convert(value: float, unit: str, target: str) -> float:
     if fast_u and fast_t and fast_u[1] == fast_t[1]:
         k = fast_u[0] - fast_t[0]
         return value * 10.0**k if k >= 0 else value / 10.0**-k
+    if fast_u and fast_t and _DIMENSION.get(fast_u[1], fast_u[1]) != _DIMENSION.get(fast_t[1], fast_t[1]):
+        raise _WrongDimension(unit)  # e.g. kW for b/s: no registry needed to say so
     return value * _unit_factor(unit, target)
 
 

@@ -33,6 +33,7 @@ import itertools
 import numpy as np
 from scipy import special
 
+from microlink import kernels
 from microlink.ber.model import MODULATIONS, bit_errors_table, optimal_thresholds
 from microlink.errors import ParameterError
 from microlink.units import ber_to_q, q_to_ber
@@ -271,8 +272,6 @@ def pam_ber(main, interferers, amplitude, sigma=None, *, levels=PAM4_LEVELS, lev
         prob = transition_probabilities(up, down)
         return np.clip(np.sum(prob * norm, axis=(-2, -1)), 0.0, 0.5)
 
-    from microlink.ber._compiled import pam_average_kernel
-
     k = k_c + k_a
     shape = np.broadcast_shapes(mu.shape[:-1], s_pos.shape[:-1], th.shape[:-1], hc.shape[:-1], gc.shape[:-1])
     n_v = max(m, 2)
@@ -286,9 +285,42 @@ def pam_ber(main, interferers, amplitude, sigma=None, *, levels=PAM4_LEVELS, lev
     def flat(x, tail):
         return np.ascontiguousarray(np.broadcast_to(x, shape + tail)).reshape((n_points,) + tail)
 
-    ber = pam_average_kernel(flat(mu, (m,)), flat(s_pos, (m,)), flat(th, (m - 1,)), flat(push, (k, n_v)),
-                             _index_patterns(m, k_c, k_a), _crossing_weights(norm))
+    if kernels.compiled():
+        from microlink.ber._compiled import pam_average_kernel as average
+    else:
+        average = _pam_average
+    ber = average(flat(mu, (m,)), flat(s_pos, (m,)), flat(th, (m - 1,)), flat(push, (k, n_v)),
+                  _index_patterns(m, k_c, k_a), _crossing_weights(norm))
     return np.clip(ber.reshape(shape), 0.0, 0.5)
+
+
+#: Values held at once by :func:`_pam_average` (points x patterns x levels x thresholds), ~16 MB.
+_AVERAGE_VALUES_IN_FLIGHT = 2_000_000
+
+
+def _pam_average(mu, sigma, thresholds, push, patterns, crossing_weight):
+    """NumPy implementation of :func:`microlink.ber._compiled.pam_average_kernel` (same arguments, [N] BER).
+
+    Every threshold's tail is summed (the kernel skips those below 1e-16 of the adjacent one), in chunks of
+    points, each chunk's arithmetic elementwise: a point's BER does not depend on its batch.
+    """
+    n, n_l = mu.shape
+    n_pat, k_int = patterns.shape
+    t = np.arange(n_l - 1)
+    above = t[None, :] >= np.arange(n_l)[:, None]  # [L, L-1]: threshold above the sent level
+    out = np.empty(n)
+    chunk = max(1, _AVERAGE_VALUES_IN_FLIGHT // max(n_pat * n_l * max(n_l - 1, 1), 1))
+    for start in range(0, n, chunk):
+        sel = slice(start, min(n, start + chunk))
+        shift = push[sel][:, np.arange(k_int)[None, :], patterns].sum(axis=-1)  # [n, P]
+        x = mu[sel][:, None, :] + shift[:, :, None]  # [n, P, L]
+        c = (1.0 / np.sqrt(2.0)) / sigma[sel]  # [n, L]
+        d = thresholds[sel][:, None, None, :] - x[..., None]  # [n, P, L, L-1]
+        z = np.where(above, d, -d) * c[:, None, :, None]
+        terms = crossing_weight * special.erfc(z)
+        acc = terms.reshape(terms.shape[0], -1).sum(axis=-1)  # one contiguous row per point
+        out[sel] = 0.5 * acc / n_pat
+    return out
 
 
 def nrz_ber(main, interferers, amplitude, sigma_one, sigma_zero, *, method="average", exact_terms=6):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from microlink import kernels
 from microlink.errors import ParameterError
 
 #: Upper bound on the number of complex samples held at once (bounds memory to ~128 MiB).
@@ -112,7 +113,10 @@ def cascade_response(nu, pole_bandwidths=(), butterworth_bandwidths=(), gaussian
 
 
 def _cascade_fast(nu, pole_bandwidths, butterworth_bandwidths, gaussian_rms, delay):
-    """:func:`cascade_response` through the compiled kernel for 1-D batches (the sweep hot path)."""
+    """:func:`cascade_response` through the compiled kernel for 1-D batches (the sweep hot path); NumPy under
+    the ``numpy`` engine (:mod:`microlink.kernels`)."""
+    if not kernels.compiled():
+        return cascade_response(nu, pole_bandwidths, butterworth_bandwidths, gaussian_rms, delay)
     from microlink.ber._compiled import cascade_response_kernel
 
     arrays = [np.asarray(b, dtype=float) for b in (*pole_bandwidths, *butterworth_bandwidths)]
@@ -245,8 +249,8 @@ class PulseSampler:
         self.folded = y.reshape(self.shape + (n_fold, n_ui))
         self._n_last = f - (n_fold - 1) * n_ui  # bins in the last folded row
         #: Compiled path (radix-2 FFT) where ``n_ui`` is a power of two, as every window of
-        #: :func:`window_symbols` is; NumPy otherwise.
-        self.compiled = n_ui > 1 and n_ui & (n_ui - 1) == 0
+        #: :func:`window_symbols` is, and the engine is compiled (:mod:`microlink.kernels`); NumPy otherwise.
+        self.compiled = n_ui > 1 and n_ui & (n_ui - 1) == 0 and kernels.compiled()
         if self.compiled:
             bits = n_ui.bit_length() - 1
             self._rev = np.array([int(format(i, f"0{bits}b")[::-1], 2) for i in range(n_ui)], dtype=np.int64)

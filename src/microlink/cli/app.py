@@ -141,14 +141,34 @@ def _command_line_exceptions() -> tuple[type[BaseException], ...]:
     return (typer.Exit, typer.Abort, ClickException, SystemExit)
 
 
-def _guard(func):
+#: Commands that evaluate a handful of design points: they run the NumPy engine (:mod:`microlink.kernels`),
+#: whose kernels cost nothing to load, unless asked for uncertainty bands (hundreds of evaluations) or
+#: ``MICROLINK_ENGINE`` names an engine. The others (sweeps, Monte Carlo BER) run the compiled kernels.
+SINGLE_SHOT_COMMANDS = frozenset({"link", "compare", "rack", "cluster", "market", "eye", "report"})
+
+
+def _engine_for(command: str, kwargs: dict) -> str:
+    from microlink import kernels
+
+    chosen = kernels.environment_engine()
+    if chosen is not None:
+        return chosen
+    if command in SINGLE_SHOT_COMMANDS and not kwargs.get("uncertainty"):
+        return "numpy"
+    return "compiled"
+
+
+def _guard(func, command: str = ""):
     """Run a command: every exception becomes one line and an exit code (see module docstring)."""
     passed = _command_line_exceptions()
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            from microlink import kernels
+
+            with kernels.use_engine(_engine_for(command, kwargs)):
+                return func(*args, **kwargs)
         except passed:
             raise
         except BaseException as exc:  # noqa: BLE001 - the one boundary where every failure becomes a line
@@ -182,7 +202,7 @@ for _name, _module in COMMANDS:
             _info.callback = _guard(_info.callback)
         app.add_typer(_mod.main, name=_name)
         continue
-    app.command(_name, help=_mod.main.__doc__)(_guard(_mod.main))
+    app.command(_name, help=_mod.main.__doc__)(_guard(_mod.main, _name))
 
 
 def main() -> None:

@@ -31,10 +31,12 @@ def print_json(obj: Any) -> None:
 
 
 def run_meta(*, inputs: dict, seed: int | None = None, boundary: str = "") -> dict:
-    """The ``meta`` record of a machine-readable output: version, inputs, seed and accounting boundary."""
-    from microlink import __version__
+    """The ``meta`` record of a machine-readable output: version, inputs, seed, accounting boundary and the
+    kernel engine that ran (:mod:`microlink.kernels`)."""
+    from microlink import __version__, kernels
 
-    return {"microlink_version": __version__, "inputs": inputs, "seed": seed, "boundary": boundary}
+    return {"microlink_version": __version__, "inputs": inputs, "seed": seed, "boundary": boundary,
+            "engine": kernels.engine()}
 
 
 def print_document(payload: Any, fmt: "OutputFormat", meta: dict) -> None:

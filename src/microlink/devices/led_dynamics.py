@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from microlink import kernels
 from microlink.devices.driver import drive_levels, drive_waveform, prbs
 from microlink.devices.microled import (
     MicroLED,
@@ -123,13 +124,47 @@ def _pole_response(frequency, *poles):
     return h
 
 
-def _rk4_periodic(g, a, b, c, h, n0, sub, periods):
+def rk4_rows(g, a, b, c, h, n0, sub, periods):
     """Classical RK4 of ``dn/dt = g(t) - (A n + B n^2 + C n^3)`` over a periodic drive, one row per point.
 
-    ``g`` [m^-3 s^-1] is sampled on the output grid and interpolated linearly inside a sample; each row has
-    its own step ``h`` [s] (``sub`` steps per sample) and start ``n0`` [m^-3]. The last of ``periods``
-    periods is returned, ``out[:, k]`` the density after step ``k`` [m^-3]. Compiled with Numba.
+    ``g [R, M]`` [m^-3 s^-1] is sampled on the output grid and interpolated linearly inside a sample; each row
+    has its own step ``h [R]`` [s] (``sub [R]`` steps per sample) and start ``n0 [R]`` [m^-3]. The last of
+    ``periods`` periods is returned, ``out[:, k]`` the density after step ``k`` [m^-3].
+
+    Plain scalar loops: :mod:`microlink.devices._led_kernels` compiles this very function (Numba, no fast
+    math), and the ``numpy`` engine (:mod:`microlink.kernels`) runs it interpreted (~0.1 s per row), so the
+    two engines give bitwise the same waveform.
     """
+    rows, m = g.shape
+    out = np.empty((rows, m))
+    for r in range(rows):
+        ar, br, cr, hr, steps = a[r], b[r], c[r], h[r], sub[r]
+        n = n0[r]
+        for period in range(periods):
+            for k in range(m):
+                g0 = g[r, k]
+                g1 = g[r, (k + 1) % m]
+                for s in range(steps):
+                    ga = g0 + (g1 - g0) * (s / steps)
+                    gm = g0 + (g1 - g0) * ((s + 0.5) / steps)
+                    gb = g0 + (g1 - g0) * ((s + 1.0) / steps)
+                    k1 = ga - n * (ar + n * (br + n * cr))
+                    n1 = n + 0.5 * hr * k1
+                    k2 = gm - n1 * (ar + n1 * (br + n1 * cr))
+                    n2 = n + 0.5 * hr * k2
+                    k3 = gm - n2 * (ar + n2 * (br + n2 * cr))
+                    n3 = n + hr * k3
+                    k4 = gb - n3 * (ar + n3 * (br + n3 * cr))
+                    n = n + hr / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+                if period == periods - 1:
+                    out[r, k] = n
+    return out
+
+
+def _rk4_periodic(g, a, b, c, h, n0, sub, periods):
+    """:func:`rk4_rows`, compiled unless the engine is ``numpy`` (:mod:`microlink.kernels`)."""
+    if not kernels.compiled():
+        return rk4_rows(g, a, b, c, h, n0, sub, periods)
     from microlink.devices._led_kernels import rk4_periodic
 
     return rk4_periodic(g, a, b, c, h, n0, sub, periods)

@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from microlink import kernels
 from microlink.errors import ParameterError
 from microlink.parameters import Parameters, Source, choice, param
 from microlink.signals import (  # noqa: F401  (re-exported: the SerDes transfer functions live in signals)
@@ -151,6 +152,16 @@ class FeedForwardSolution:
     noise_variance: np.ndarray
 
 
+def _kernels():
+    """The module of the equaliser kernels of the engine in force (:mod:`microlink.kernels`): compiled, or
+    their NumPy implementation."""
+    if kernels.compiled():
+        from microlink.devices import _equalizer_kernels as module
+    else:
+        from microlink.devices import _equalizer_numpy as module
+    return module
+
+
 def mmse_ffe_dfe(cursors, noise_autocorr, symbol_variance_, tx_noise_variance, n_taps, n_pre, n_dfe):
     """MMSE FFE given an ideal DFE, for a batch of symbol-spaced pulse responses.
 
@@ -170,10 +181,10 @@ def mmse_ffe_dfe(cursors, noise_autocorr, symbol_variance_, tx_noise_variance, n
     Returns
     -------
     FeedForwardSolution
-        Solved point by point by a compiled Cholesky kernel (no ``[..., N, N]`` stack is held).
+        Solved point by point by a compiled Cholesky kernel (no ``[..., N, N]`` stack is held), or in NumPy
+        under the ``numpy`` engine (:mod:`microlink.kernels`).
     """
-    from microlink.devices._equalizer_kernels import mmse_kernel
-
+    mmse_kernel = _kernels().mmse_kernel
     x = np.asarray(cursors, dtype=float)
     rn = np.asarray(noise_autocorr, dtype=float)[..., :n_taps]
     shape = np.broadcast_shapes(x.shape[:-1], rn.shape[:-1], np.shape(tx_noise_variance))
@@ -649,8 +660,7 @@ def equalize(serdes: SerDes, normalised_frequency, symbol_rate, channel_response
     projections; every (gain, phase) candidate is then solved and scored in compiled code
     (:mod:`microlink.devices._equalizer_kernels`), keeping only the best per point.
     """
-    from microlink.devices._equalizer_kernels import equalize_kernel
-
+    equalize_kernel = _kernels().equalize_kernel
     sps, n_sym = int(samples_per_symbol), int(n_symbols)
     nu = np.asarray(normalised_frequency, dtype=float)
     n_f = _check_grid(nu, n_sym, sps)

@@ -3,7 +3,9 @@
 The reference is the direct formulation: every CTLE setting of the grid gets its own pulse by inverse FFT,
 every (setting, sampling phase) its own dense ``N x N`` system solved by ``numpy.linalg.solve``, the
 equalised response by explicit convolution, and the best candidate by ``argmax``. The production path
-(:func:`microlink.devices.serdes.equalize`) must reproduce it to 1e-9 relative on every output.
+(:func:`microlink.devices.serdes.equalize`) must reproduce it to 1e-9 relative on every output, on both
+engines (the compiled kernels and their NumPy implementation, :mod:`microlink.kernels`): every test here
+runs once per engine.
 """
 
 import numpy as np
@@ -20,10 +22,17 @@ from microlink.devices.serdes import (
     mmse_ffe_dfe,
     normalised_grid,
 )
+from microlink import kernels
 from microlink.signals import minimum_phase_response
 
 RTOL = 1e-9
 RS = 106.25e9
+
+
+@pytest.fixture(autouse=True, params=kernels.ENGINES)
+def engine(request):
+    with kernels.use_engine(request.param):
+        yield request.param
 
 
 # ------------------------------------------------------------------------------------------------------
