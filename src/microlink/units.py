@@ -116,6 +116,13 @@ _BASES = ("m", "s", "A", "V", "W", "Hz", "F", "J", "ohm", "bit/s", "bit", "Bd", 
 _FAST_UNITS: dict[str, tuple[int, str]] = {p + b: (e, b) for b in _BASES for p, e in _PREFIXES.items()}
 _FAST_UNITS.update({"cm": (-2, "m"), "b/s": (0, "bit/s"), "b": (0, "bit"), "A/m**2": (0, "A/m**2"),
                     "A/cm**2": (4, "A/m**2"), "1/m": (0, "1/m"), "1/s": (0, "1/s"), "1/V": (0, "1/V")})
+_FAST_UNITS.update({"byte/s": (0, "byte/s"), "byte": (0, "byte"), "dimensionless": (0, "1"), "percent": (-2, "1"),
+                    "1/yr": (0, "1/year"), "1/year": (0, "1/year"), "percent/yr": (-2, "1/year"),
+                    "percent/year": (-2, "1/year")})
+_FAST_UNITS.update({p + "B/s": (e, "byte/s") for p, e in _PREFIXES.items()})
+_FAST_UNITS.update({p + "B": (e, "byte") for p, e in _PREFIXES.items()})
+#: Exact factors between fast-path bases of one dimension (a byte is 8 bits).
+_BASE_FACTORS = {("byte/s", "bit/s"): 8.0, ("bit/s", "byte/s"): 0.125, ("byte", "bit"): 8.0, ("bit", "byte"): 0.125}
 #: Fast-path bases of one dimension (the others are each their own): converted through pint.
 _DIMENSION = {"Hz": "1/s", "Bd": "1/s", "1/s": "1/s"}
 _SPELLINGS = (("Gbps", "Gbit/s"), ("Mbps", "Mbit/s"), ("Tbps", "Tbit/s"), ("kbps", "kbit/s"), ("bps", "bit/s"),
@@ -166,8 +173,9 @@ def _compact(unit: str) -> str:
 def _convert(value: float, unit: str, target: str) -> float:
     """``value`` in ``unit`` expressed in ``target`` (both compacted); powers of ten exact on the common path."""
     fast_u, fast_t = _FAST_UNITS.get(unit), _FAST_UNITS.get(target)
-    if fast_u and fast_t and fast_u[1] == fast_t[1]:
+    if fast_u and fast_t and (fast_u[1] == fast_t[1] or (fast_u[1], fast_t[1]) in _BASE_FACTORS):
         k = fast_u[0] - fast_t[0]
+        value = value * _BASE_FACTORS.get((fast_u[1], fast_t[1]), 1.0)
         return value * 10.0**k if k >= 0 else value / 10.0**-k
     if fast_u and fast_t and _DIMENSION.get(fast_u[1], fast_u[1]) != _DIMENSION.get(fast_t[1], fast_t[1]):
         raise _WrongDimension(unit)  # e.g. kW for b/s: no registry needed to say so

@@ -39,6 +39,10 @@ def test_common_path_builds_no_unit_registry():
     code = ("import sys\nfrom microlink.units import parse_quantity\n"
             "parse_quantity('3.5 Gb/s', 'b/s', field='x'); parse_quantity('10 m', 'm', field='x')\n"
             "parse_quantity('85 degC', 'K', field='x'); parse_quantity('4 um', 'm', field='x')\n"
+            "assert parse_quantity('7.2 TB/s', 'b/s', field='x') == 5.76e13\n"
+            "assert parse_quantity('12 %/yr', '1/year', field='x') == 0.12\n"
+            "try:\n    parse_quantity('3 kW', 'b/s', field='x')\nexcept Exception as e:\n"
+            "    assert 'b/s' in str(e)\nelse:\n    raise AssertionError('kW taken for b/s')\n"
             "print('pint' in sys.modules, 'scipy.stats' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

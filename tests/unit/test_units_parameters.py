@@ -112,3 +112,25 @@ def test_source_rejects_unreasoned_assumption():
         Source("somewhere", "assumption")
     with pytest.raises(ParameterError):
         Source("somewhere", "rumour")
+
+
+@pytest.mark.parametrize("text, unit, bytes_", [
+    ("7.2 TB/s", "b/s", True), ("100 GB/s", "Gb/s", True), ("430 nm", "m", False), ("3.3 Gbps", "b/s", False),
+    ("2 kohm", "ohm", False), ("12 %/yr", "1/year", False), ("0.3 1/yr", "1/year", False), ("5 mW", "W", False),
+    ("2.5 pJ/bit", "J/bit", False),
+])
+def test_fast_path_agrees_with_the_unit_registry(text, unit, bytes_):
+    """The conversions made without pint give what pint gives; a byte is 8 bits (the registry is asked for the
+    same prefix on bits, since its redefined bit has its own dimension)."""
+    from microlink.units import _QUANTITY_RE, _compact, unit_registry
+
+    fast = parse_quantity(text, unit, field="x")
+    m = _QUANTITY_RE.fullmatch(text)
+    given = _compact(m.group(2))
+    factor = 1.0
+    if bytes_:
+        given, factor = given.replace("B/s", "bit/s"), 8.0
+    ureg = unit_registry()
+    slow = float(m.group(1)) * factor * ureg.Quantity(1.0, ureg.parse_units(given)).to(
+        ureg.parse_units(_compact(unit))).magnitude
+    assert fast == pytest.approx(slow, rel=1e-12)
