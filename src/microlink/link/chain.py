@@ -222,7 +222,7 @@ def _run_flat(link, request: Request, attach: Attach, solve_reach: bool, paramet
 
     margin_db, floor = _solve_margin(dec, pen, hop, threshold, ber)
     if solve_reach:
-        max_reach, capped = _solve_reach(stages, hop, threshold, link.reach_bracket)
+        max_reach, capped = _solve_reach(stages, hop, threshold, link.reach_bracket, _log_gap(ber, threshold))
     else:
         max_reach = capped = None
 
@@ -252,11 +252,54 @@ def _solve_margin(dec: Decision, pen, hop, threshold, ber_now):
     return margin, floor
 
 
-def _solve_reach(stages: _Stages, hop, threshold, bracket):
+#: Furthest a reach guess is extrapolated beyond the requested lengths [ratio].
+REACH_EXTRAPOLATION = 10.0
+
+
+def _reach_guess(reach, gap, inverse, n_reps, bracket):
+    """Where each distinct lane's reach solve starts [m], from the BER gaps ``log(BER / threshold)`` already
+    evaluated at the requested lengths of its points (increasing with length).
+
+    Between the longest length that meets the threshold and the next one that does not, the zero of the
+    gap interpolated linearly in log length; beyond the requested lengths, extrapolated from the two
+    nearest (when the gap grows between them; upwards by at most :data:`REACH_EXTRAPOLATION`), clipped to
+    the bracket; the nearest requested length otherwise. The solver still brackets and converges from there: only the number of evaluations changes.
+    """
+    lo_b, hi_b = np.log(bracket[0]), np.log(bracket[1])
+    logl = np.log(np.clip(np.asarray(reach, dtype=float), bracket[0], bracket[1]))
+    guess = np.empty(n_reps)
+    for r in range(n_reps):
+        sel = np.flatnonzero(inverse == r)
+        x, first = np.unique(logl[sel], return_index=True)
+        f = gap[sel][first]
+        ok = f <= 0.0
+        if ok.all():  # every requested length meets it: the reach lies beyond the longest
+            i, j = x.size - 2, x.size - 1
+            g = x[j]
+        elif not ok.any():  # none does: below the shortest
+            i, j = 0, 1
+            g = x[0]
+        else:
+            i = int(np.flatnonzero(ok)[-1])
+            beyond = np.flatnonzero(~ok[i + 1:])
+            j = i + 1 + int(beyond[0]) if beyond.size else i
+            g = x[i]
+        if 0 <= i < j < x.size and np.isfinite(f[i]) and np.isfinite(f[j]) and f[j] > f[i]:
+            g = x[i] - f[i] * (x[j] - x[i]) / (f[j] - f[i])
+            if ok.all():  # an extrapolation: at most a decade beyond the longest (the gap is seldom linear)
+                g = min(max(g, x[j]), x[j] + np.log(REACH_EXTRAPOLATION))
+            elif not ok.any():  # below the shortest: a lane short of it there seldom closes at all
+                g = min(g, x[i])
+        guess[r] = np.exp(np.clip(g, lo_b, hi_b))
+    return guess
+
+
+def _solve_reach(stages: _Stages, hop, threshold, bracket, gap):
     """Longest length with pre-FEC BER <= threshold (one solver for every technology).
 
     Points that share the lane (same parameters, lane rate, threshold, hop BER) share one solve: with scalar
-    parameters the reach depends on the request only through those.
+    parameters the reach depends on the request only through those, and the solve starts from the gaps
+    ``gap`` already evaluated at the requested lengths (:func:`_reach_guess`).
     """
     n = threshold.size
     plan = stages.plan
@@ -276,8 +319,11 @@ def _solve_reach(stages: _Stages, hop, threshold, bracket):
                        else np.broadcast_to(d.ber, (pts.size,)), dtype=float)
         return _log_gap(np.minimum(b + hop[pts], BER_CAP), threshold[pts])
 
-    guess = np.clip(stages.request.reach[reps], max(bracket[0], 1.0), bracket[1])
+    if stages.arrays:  # one request per point: its own length
+        guess, factor = np.clip(stages.request.reach[reps], max(bracket[0], 1.0), bracket[1]), 1.5
+    else:
+        guess, factor = _reach_guess(stages.request.reach, gap, inverse, reps.size, bracket), 1.2
     x, too_short, capped = solve_log(func, bracket[0], bracket[1], reps.size, increasing=True, rtol=SOLVER_RTOL,
-                                     guess=guess, feasible_side=True)
+                                     guess=guess, guess_factor=factor, feasible_side=True)
     x = np.where(too_short, 0.0, x)
     return x[inverse], capped[inverse]

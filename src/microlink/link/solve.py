@@ -25,8 +25,10 @@ def solve_log(func: Callable[[np.ndarray, np.ndarray], np.ndarray], low: float, 
     holds their positions in ``range(n)``), so converged design points cost nothing further.
 
     With ``feasible_side`` every returned root ``x`` inside the bracket satisfies ``sign * func(x) <= 0``
-    (the side where the requirement is met): a last iterate on the wrong side is stepped back by the
-    tolerance, or replaced by the kept feasible end of the bracket.
+    (the side where the requirement is met): the feasible end of the bracket once it lies within half the
+    tolerance of the root (by the secant across the bracket) or the bracket is narrower than the tolerance;
+    otherwise a last iterate on the wrong side is stepped back by the tolerance, or replaced by the kept
+    feasible end of the bracket.
     """
     shape = (n,)
     sign = 1.0 if increasing else -1.0
@@ -76,6 +78,8 @@ def solve_log(func: Callable[[np.ndarray, np.ndarray], np.ndarray], low: float, 
     f = np.where(f_lo == 0, 0.0, np.where(f_hi == 0, 0.0, f))
     exact = (f_lo == 0) | (f_hi == 0)
     converged = ~active | exact
+    flo_t, fhi_t = f_lo.copy(), f_hi.copy()  # true values at the ends (the Illinois step halves f_lo, f_hi)
+    at_lo = np.zeros(shape, dtype=bool)  # converged onto the feasible end of the bracket
     for _ in range(max_iter):
         upd = ~converged
         denom = f_hi - f_lo
@@ -95,6 +99,13 @@ def solve_log(func: Callable[[np.ndarray, np.ndarray], np.ndarray], low: float, 
         hi, f_hi = np.where(set_hi, x, hi), np.where(set_hi, f, f_hi)
         lo, f_lo = np.where(set_lo, x, lo), np.where(set_lo, f, f_lo)
         side = np.where(upd, np.where(pos, 1.0, -1.0), side)
+        flo_t, fhi_t = np.where(set_lo, f, flo_t), np.where(set_hi, f, fhi_t)
+        if feasible_side:  # the feasible end is within half the tolerance of the root by the bracket's secant
+            with np.errstate(divide="ignore", invalid="ignore"):
+                dist = -flo_t * (hi - lo) / (fhi_t - flo_t)
+            near = upd & np.isfinite(dist) & (dist < 0.5 * tol)
+            at_lo |= near
+            converged = converged | near
         converged = converged | (upd & ((hi - lo < tol) | (np.abs(x - x_prev) < 0.25 * tol) | (np.abs(f) < 1e-10)))
         x_prev = np.where(upd, x, x_prev)
         if np.all(converged):
@@ -103,9 +114,12 @@ def solve_log(func: Callable[[np.ndarray, np.ndarray], np.ndarray], low: float, 
     x = np.where(done_by_step, x, 0.5 * (lo + hi))
     x = np.where(exact & (f_lo == 0), lo, np.where(exact & (f_hi == 0), hi, x))
     if feasible_side:
+        at_lo |= active & ~exact & (hi - lo < tol)  # a narrow bracket: its feasible end is the answer
+        x = np.where(at_lo, lo, x)
         # f at the returned point: the last iterate's f where it is returned, else unknown (midpoint)
         f_x = np.where(done_by_step, f, np.inf)
         f_x = np.where(exact & (f_lo == 0), 0.0, f_x)
+        f_x = np.where(at_lo, flo_t, f_x)
         wrong = active & ~(f_x <= 0)
         if np.any(wrong):
             x_back = np.where(wrong, x - tol, x)
