@@ -2,8 +2,10 @@
 
 Each command runs in a fresh process (as a user types it), ``--repeats`` times, alternating the engines
 (:mod:`microlink.kernels`: the NumPy implementations the single-shot commands run by default, and the
-compiled kernels, which cost ~0.8 s to load per process), and the median wall time is printed beside the
-floor measured in the same run: ``python -c "import numpy"``, the cost of any command of a NumPy program.
+compiled kernels, which cost ~0.8 s to load per process), and the best and median wall times are printed
+beside the floor measured in the same run: ``python -c "import numpy"``, the cost of any command of a NumPy
+program. On a shared (virtual) machine the same command varies by +-30 % from run to run; the best of the
+repeats is the steadier figure, and "met" is judged on the median.
 Targets from issue 13: ``--help`` <= 0.3 s, ``link`` and ``compare`` <= 1.5 s, ``rack --system nvl576
 --tech all`` and ``cluster --gpus 100000`` <= 2 s on an idle machine. Peak RSS of each run is printed too.
 
@@ -65,15 +67,16 @@ def main() -> None:
                 w, r = _run(base + COMMANDS[name], e)
                 walls[engine].append(w)
                 rss[engine] = r
-        rows.append((name, statistics.median(walls["default"]), statistics.median(walls["compiled"]),
-                     rss["default"], TARGETS[name]))
+        rows.append((name, min(walls["default"]), statistics.median(walls["default"]),
+                     statistics.median(walls["compiled"]), rss["default"], TARGETS[name]))
     f = statistics.median(floor)
-    print(f"microlink from the shell, median of {args.repeats} fresh processes (OMP_NUM_THREADS=1)")
-    print(f"floor: python -c 'import numpy' {f:.2f} s (same run)")
-    print(f"{'command':<10} {'default engine [s]':>19} {'compiled [s]':>13} {'floor [s]':>10} {'target [s]':>11} "
-          f"{'met':>4} {'RSS [MiB]':>10}")
-    for name, d, c, r, t in rows:
-        print(f"{name:<10} {d:>19.2f} {c:>13.2f} {f:>10.2f} {t:>11.1f} {'yes' if d <= t else 'no':>4} {r:>10.0f}")
+    print(f"microlink from the shell, {args.repeats} fresh processes each (OMP_NUM_THREADS=1)")
+    print(f"floor: python -c 'import numpy' {f:.2f} s (median, same run)")
+    print(f"{'command':<10} {'best [s]':>9} {'median [s]':>11} {'compiled, median [s]':>21} {'floor [s]':>10} "
+          f"{'target [s]':>11} {'met':>4} {'RSS [MiB]':>10}")
+    for name, b, d, c, r, t in rows:
+        print(f"{name:<10} {b:>9.2f} {d:>11.2f} {c:>21.2f} {f:>10.2f} {t:>11.1f} {'yes' if d <= t else 'no':>4} "
+              f"{r:>10.0f}")
     print("default engine: numpy for link/compare/rack/cluster (microlink.kernels), none needed by --help")
 
 

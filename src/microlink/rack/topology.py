@@ -52,6 +52,7 @@ import copy
 import dataclasses
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -546,20 +547,40 @@ def read_yaml(path: Path, what: str = "file") -> dict:
     return parse_mapping(read_text(path, what=what), source=path.name)
 
 
+#: Top-level keys read from a preset file's header to index it without parsing the whole file.
+_HEADER_KEYS = ("name", "kind", "aliases")
+_HEADER_LINE = re.compile(r"^(name|kind|aliases):.*$", re.MULTILINE)
+
+
+def _header(path: Path) -> dict:
+    """``name``, ``kind`` and ``aliases`` of a preset file: its top-level lines for those keys (column 0 in
+    block YAML, so never inside a nested value), parsed by the one strict reader. A test checks that this
+    gives what the whole file's parse gives for every shipped preset."""
+    from microlink.io.files import parse_mapping, read_text
+
+    text = read_text(path, what="file")
+    return parse_mapping("\n".join(m.group(0) for m in _HEADER_LINE.finditer(text)) or "{}", source=path.name)
+
+
 @lru_cache(maxsize=4)
-def _index(snapshot: tuple[tuple[str, int], ...]) -> tuple[dict[str, Path], dict[str, str], dict[str, dict]]:
-    """Name/alias -> file, name -> kind and name -> parsed mapping of the presets in ``snapshot``."""
-    files, kinds, data = {}, {}, {}
+def _index(snapshot: tuple[tuple[str, int], ...]) -> tuple[dict[str, Path], dict[str, str]]:
+    """Name/alias -> file and name -> kind of the presets in ``snapshot`` (from their headers)."""
+    files, kinds = {}, {}
     for path_text, _ in snapshot:
         path = Path(path_text)
-        mapping = read_yaml(path)
-        name = str(mapping.get("name", path.stem))
+        head = _header(path)
+        name = str(head.get("name", path.stem))
         files[name] = path
-        kinds[name] = str(mapping.get("kind", ""))
-        data[name] = mapping
-        for alias in mapping.get("aliases", []) or []:
+        kinds[name] = str(head.get("kind", ""))
+        for alias in head.get("aliases", []) or []:
             files[str(alias)] = path
-    return files, kinds, data
+    return files, kinds
+
+
+@lru_cache(maxsize=16)
+def _parsed(path_text: str, mtime_ns: int) -> dict:
+    """The whole mapping of one preset file (cached while the file is unchanged)."""
+    return read_yaml(Path(path_text))
 
 
 def _preset_index():
@@ -585,12 +606,11 @@ def resolve_file(name_or_path: str | Path, kinds: tuple[str, ...], what: str = "
     if path.suffix.lower() in (".yaml", ".yml") or os.path.lexists(text):
         data = read_yaml(path, what)
         return data, path.name
-    files, kinds_of, parsed = _preset_index()
+    files, kinds_of = _preset_index()
     allowed = sorted(n for n, k in kinds_of.items() if k in kinds)
     if text not in files:
         raise ConfigError(f"{what}: got {text!r}; allowed: {', '.join(allowed)} or a YAML file")
-    canonical = next(n for n, p in files.items() if p == files[text] and n in kinds_of)
-    data = copy.deepcopy(parsed[canonical])
+    data = copy.deepcopy(_parsed(str(files[text]), files[text].stat().st_mtime_ns))
     if data.get("kind") not in kinds:
         raise ConfigError(f"{what}: got {text!r} (a {data.get('kind')} preset); allowed: {', '.join(allowed)}")
     return data, files[text].name

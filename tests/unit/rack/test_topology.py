@@ -147,3 +147,16 @@ def test_every_preset_number_cites_its_source(path):
     assert not uncited, f"values without a source beside them: {uncited}"
     classes = data.get("link_classes", []) + data.get("scale_out", {}).get("tiers", [])
     assert all(c["length"].get("source") for c in classes), "every length distribution cites its source"
+
+
+def test_preset_headers_agree_with_the_whole_files():
+    """The preset index reads only each file's name/kind/aliases lines: the same values as the full parse."""
+    from microlink.rack.topology import DATA_DIR, _header, read_yaml
+
+    paths = sorted(DATA_DIR.glob("*.yaml"))
+    assert paths
+    for path in paths:
+        whole = read_yaml(path)
+        head = _header(path)
+        for key in ("name", "kind", "aliases"):
+            assert head.get(key) == whole.get(key), (path.name, key)
