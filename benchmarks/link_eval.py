@@ -9,10 +9,13 @@ a time over a subset of the same points (its rate extrapolated). Both use one co
 A second table, "equaliser kernel", times the receiver equaliser of the electrical and optical chains
 (``devices.serdes.equalize``: CTLE grid x sampling phases x MMSE FFE/DFE per point) on random lossy copper
 channels: one batched call against a loop of single-point calls over the same inputs, in the same run,
-with the largest relative difference between the two.
+with the largest relative difference between the two. A third, "equalised chains", times the full chain of
+each copper, VCSEL, SiPh and pluggable link (1.6 Tb/s, no reach solve) over many lengths in one call against
+scalar calls, on both kernel engines (:mod:`microlink.kernels`).
 
 Usage: OMP_NUM_THREADS=1 python benchmarks/link_eval.py [--points 20000] [--loop-points 300]
-       [--equaliser-points 20000] [--equaliser-loop-points 300] [--only-equaliser]
+       [--equaliser-points 20000] [--equaliser-loop-points 300] [--chain-points 2000] [--chain-loop-points 20]
+       [--only-equaliser]
 """
 
 from __future__ import annotations
@@ -97,6 +100,42 @@ def equaliser_section(n: int, k: int):
             f"per-point target of the equalised chains: 100,000 points / s")
 
 
+#: Equalised electrical and optical chains timed by :func:`competitor_section`.
+COMPETITORS = ("dac-200g", "aec-200g", "vcsel-npo", "siph-cpo", "lpo-800g", "dsp-pluggable-1.6t")
+
+
+def competitor_section(n: int, k: int):
+    """Points/s of each equalised chain (1.6 Tb/s, every stage, no reach solve): one call over ``n`` lengths
+    against ``k`` scalar calls, on both kernel engines; the largest BER difference of loop and batch."""
+    from microlink import kernels
+    from microlink.link.chain import evaluate_link
+
+    lengths = np.geomspace(0.3, 30.0, n)
+    rows = []
+    for name in COMPETITORS:
+        for engine in kernels.ENGINES:
+            with kernels.use_engine(engine):
+                evaluate_link(name, aggregate_rate=1.6e12, reach=lengths[:4], solve_reach=False)  # warm
+                t0 = time.perf_counter()
+                batch = evaluate_link(name, aggregate_rate=1.6e12, reach=lengths, solve_reach=False)
+                t_batch = time.perf_counter() - t0
+                sub = lengths[:: max(1, n // k)][:k]
+                t0 = time.perf_counter()
+                ber = [float(evaluate_link(name, aggregate_rate=1.6e12, reach=float(x), solve_reach=False).ber)
+                       for x in sub]
+                t_loop = time.perf_counter() - t0
+            ref = np.asarray(batch.ber)[:: max(1, n // k)][: len(sub)]
+            diff = float(np.max(np.abs(np.array(ber) - ref) / np.maximum(ref, 1e-300)))
+            rows.append((name, engine, len(sub) / t_loop, n / t_batch, diff))
+    t = Table(title=f"equalised chains, one core, {n:,} lengths per call (target 100,000 points / s)")
+    for col in ("chain", "engine", "scalar calls [pts/s]", "one call [pts/s]", "vs loop", "target", "max BER diff"):
+        t.add_column(col, justify="right")
+    for name, engine, loop_rate, rate, diff in rows:
+        t.add_row(name, engine, f"{loop_rate:,.0f}", f"{rate:,.0f}", f"{rate / loop_rate:,.1f}x", "100,000",
+                  f"{diff:.1e}")
+    Console().print(t)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--points", type=int, default=20_000,
@@ -106,9 +145,12 @@ def main():
     ap.add_argument("--reach-points", type=int, default=5_000)
     ap.add_argument("--equaliser-points", type=int, default=20_000)
     ap.add_argument("--equaliser-loop-points", type=int, default=300)
-    ap.add_argument("--only-equaliser", action="store_true", help="run only the equaliser-kernel table")
+    ap.add_argument("--chain-points", type=int, default=2_000, help="lengths per call of each equalised chain")
+    ap.add_argument("--chain-loop-points", type=int, default=20)
+    ap.add_argument("--only-equaliser", action="store_true", help="run only the equaliser and chain tables")
     args = ap.parse_args()
     equaliser_section(args.equaliser_points, args.equaliser_loop_points)
+    competitor_section(args.chain_points, args.chain_loop_points)
     if args.only_equaliser:
         return
     base = get_parameter_set("lightbundle").parameters
