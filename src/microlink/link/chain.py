@@ -263,7 +263,8 @@ def _reach_guess(reach, gap, inverse, n_reps, bracket):
     Between the longest length that meets the threshold and the next one that does not, the zero of the
     gap interpolated linearly in log length; beyond the requested lengths, extrapolated from the two
     nearest (when the gap grows between them; upwards by at most :data:`REACH_EXTRAPOLATION`), clipped to
-    the bracket; the nearest requested length otherwise. The solver still brackets and converges from there: only the number of evaluations changes.
+    the bracket; the nearest requested length otherwise. The solver still brackets and converges from
+    there: only the number of evaluations changes.
     """
     lo_b, hi_b = np.log(bracket[0]), np.log(bracket[1])
     logl = np.log(np.clip(np.asarray(reach, dtype=float), bracket[0], bracket[1]))
