@@ -143,8 +143,9 @@ def _command_line_exceptions() -> tuple[type[BaseException], ...]:
 
 #: Commands that evaluate a handful of design points: they run the NumPy engine (:mod:`microlink.kernels`),
 #: whose kernels cost nothing to load, unless asked for uncertainty bands (hundreds of evaluations) or
-#: ``MICROLINK_ENGINE`` names an engine. The others (sweeps, Monte Carlo BER) run the compiled kernels.
-SINGLE_SHOT_COMMANDS = frozenset({"link", "compare", "rack", "cluster", "market", "eye", "report"})
+#: ``MICROLINK_ENGINE`` names an engine. The others (sweeps, Monte Carlo BER, and the statistical eye, whose
+#: interferer distribution is compiled either way) run the compiled kernels.
+SINGLE_SHOT_COMMANDS = frozenset({"link", "compare", "rack", "cluster", "market", "report"})
 
 
 def _engine_for(command: str, kwargs: dict) -> str:
