@@ -167,8 +167,13 @@ def _evaluate_metrics(parameters, values: dict[str, np.ndarray], request: dict, 
 
 
 def _chunk_task(task):
-    """Executor entry point: ``(parameters, values, request, vectorised, solve_reach)`` -> outputs."""
-    return _evaluate_metrics(*task)
+    """Executor entry point: ``(parameters, values, request, vectorised, solve_reach, engine)`` -> outputs, on
+    the client's kernel engine (:mod:`microlink.kernels`) whatever process runs it."""
+    from microlink import kernels
+
+    *args, engine = task
+    with kernels.use_engine(engine):
+        return _evaluate_metrics(*args)
 
 
 def _run(parameters, values: dict[str, np.ndarray], request: dict, vectorised: bool, *, executor: str = "serial",
@@ -181,7 +186,10 @@ def _run(parameters, values: dict[str, np.ndarray], request: dict, vectorised: b
         raise ParameterError("chunk_size", chunk_size, ">= 1")
     n = len(next(iter(values.values())))
     bounds = [(s, min(n, s + chunk_size)) for s in range(0, n, chunk_size)]
-    tasks = [(parameters, {k: v[a:b] for k, v in values.items()}, request, vectorised, solve_reach)
+    from microlink import kernels
+
+    engine = kernels.engine()
+    tasks = [(parameters, {k: v[a:b] for k, v in values.items()}, request, vectorised, solve_reach, engine)
              for a, b in bounds]
     done = 0
     results: list[dict[str, np.ndarray]] = []

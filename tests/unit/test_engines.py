@@ -167,3 +167,38 @@ def test_bad_engine_variable_is_one_line_and_exit_2():
     assert got["code"] == 2
     err = done.stderr.strip().splitlines()
     assert len(err) == 1 and kernels.ENGINE_VARIABLE in err[0] and "quantum" in err[0] and "numpy" in err[0]
+
+
+def _small_sweep():
+    from microlink.sweep import spec_from_mapping
+
+    return spec_from_mapping({
+        "preset": "lightbundle", "seed": 3, "chunk_size": 4, "fixed": {"aggregate_rate": "800 Gb/s"},
+        "parameters": {"lane_rate": ["2 Gb/s", "3.3 Gb/s"], "led.diameter": ["3 um", "5 um"],
+                       "reach": {"min": 1, "max": 10, "num": 3, "unit": "m"}}})
+
+
+def test_sweep_plan_carries_the_clients_engine():
+    import pickle
+
+    from microlink.sweep.engine import SweepPlan
+
+    with kernels.use_engine("numpy"):
+        plan = SweepPlan(_small_sweep(), 3)
+    assert plan.engine == "numpy" and plan.provenance()["engine"] == "numpy"
+    again = pickle.loads(pickle.dumps(plan))  # what a worker process receives
+    assert again.engine == "numpy"
+
+
+@pytest.mark.slow
+def test_sweep_chunks_run_the_clients_engine_on_every_executor():
+    """A sweep started under the numpy engine gives on worker processes (fresh, compiled by default) bitwise
+    what it gives serially."""
+    from microlink.sweep import run_sweep
+
+    with kernels.use_engine("numpy"):
+        serial = run_sweep(_small_sweep()).dataset()
+        pool = run_sweep(_small_sweep(), executor="processes", workers=2).dataset()
+    for name in ("ber", "margin_db", "energy_per_bit_pj"):
+        np.testing.assert_array_equal(serial[name].values, pool[name].values)
+    assert serial.attrs["engine"] == pool.attrs["engine"] == "numpy"

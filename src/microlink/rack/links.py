@@ -317,7 +317,10 @@ class LinkEvaluator:
         from concurrent.futures import ProcessPoolExecutor
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        jobs = [(topology, name, self.bins, self.target_ber, self.solve_reach) for name in parameter_sets]
+        from microlink import kernels
+
+        jobs = [(topology, name, self.bins, self.target_ber, self.solve_reach, kernels.engine())
+                for name in parameter_sets]
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
                                  mp_context=multiprocessing.get_context(method)) as pool:
             for name, result, calls in pool.map(_evaluate_in_worker, jobs):
@@ -330,10 +333,14 @@ class LinkEvaluator:
 
 
 def _evaluate_in_worker(job) -> tuple[str, object, int]:
-    """One parameter set on one topology in a worker process (errors returned as text)."""
-    topology, name, bins, target_ber, solve_reach = job
+    """One parameter set on one topology in a worker process, on the parent's kernel engine (errors returned
+    as text)."""
+    from microlink import kernels
+
+    topology, name, bins, target_ber, solve_reach, engine = job
     evaluator = LinkEvaluator(bins=bins, target_ber=target_ber, solve_reach=solve_reach)
     try:
-        return name, evaluator.evaluate(topology, name), evaluator.link_calls
+        with kernels.use_engine(engine):
+            return name, evaluator.evaluate(topology, name), evaluator.link_calls
     except MicrolinkError as exc:
         return name, str(exc), evaluator.link_calls

@@ -42,7 +42,7 @@ def dataset_attrs(run: dict) -> dict[str, Any]:
     for key in ("fixed", "constraints", "axes"):
         if key in prov:
             attrs[key] = json.dumps(prov[key], default=str)
-    for key in ("numpy_version", "python_version", "started_at"):
+    for key in ("numpy_version", "python_version", "started_at", "engine"):
         if key in prov:
             attrs[key] = str(prov[key])
     if run.get("spec_text"):

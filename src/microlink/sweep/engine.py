@@ -14,6 +14,7 @@ run is asked for.
 
 from __future__ import annotations
 
+import json
 import platform
 import secrets
 import time
@@ -50,9 +51,14 @@ class ChunkResult:
 class SweepPlan:
     """A spec bound to a root seed: the space, the chunks and the columns of the points table."""
 
-    def __init__(self, spec: SweepSpec, seed: int, columns: tuple[Column, ...] | None = None):
+    def __init__(self, spec: SweepSpec, seed: int, columns: tuple[Column, ...] | None = None,
+                 engine: str | None = None):
+        from microlink import kernels
+
         self.spec = spec
         self.seed = int(seed)
+        #: Kernel engine every chunk runs, on any executor (:mod:`microlink.kernels`): the client's.
+        self.engine = engine or kernels.engine()
         self.space = spec.space(self.seed)
         self.n_points = int(self.space.n_points)
         self.chunk_size = int(spec.chunk_size)
@@ -94,13 +100,14 @@ class SweepPlan:
             "constraints": {k: list(v) for k, v in spec.constraints.items()},
             "pareto": [list(o) for o in spec.pareto],
             "chunk_size": self.chunk_size,
+            "engine": self.engine,
         }
 
     def __getstate__(self):  # the space is rebuilt on the worker
-        return {"spec": self.spec, "seed": self.seed, "columns": self.columns}
+        return {"spec": self.spec, "seed": self.seed, "columns": self.columns, "engine": self.engine}
 
     def __setstate__(self, state):
-        self.__init__(state["spec"], state["seed"], state["columns"])
+        self.__init__(state["spec"], state["seed"], state["columns"], state["engine"])
 
 
 def sweep_columns(spec: SweepSpec) -> tuple[Column, ...]:
@@ -141,7 +148,9 @@ def evaluate_chunk(plan: SweepPlan, chunk_id: int) -> ChunkResult:
     start, stop = plan.chunk_bounds(chunk_id)
     n = stop - start
     points = plan.space.points(start, stop)
-    with np.errstate(all="ignore"):  # sweeps reach the edges of the models (BER floors, zero power)
+    from microlink import kernels
+
+    with np.errstate(all="ignore"), kernels.use_engine(plan.engine):  # sweeps reach the models' edges
         outputs = plan.spec.evaluator.evaluate(points, plan.chunk_rng(chunk_id))
     data = {"point_id": np.arange(start, stop, dtype=np.int64), "chunk_id": np.full(n, chunk_id, dtype=np.int32)}
     for a in plan.spec.axes:
@@ -276,8 +285,10 @@ def run_sweep(spec: SweepSpec, *, store=None, executor="serial", workers: int | 
         done: set[int] = set()
         run_id = None
         previous = db.find_resumable(spec.spec_hash, version) if db is not None and not new_run else None
-        if previous is not None:
-            plan = SweepPlan(spec, previous["seed"])
+        if previous is not None:  # a resumed run keeps the engine its first chunks ran (when recorded)
+            prov = previous.get("provenance") or "{}"
+            engine = (json.loads(prov) if isinstance(prov, str) else prov).get("engine")
+            plan = SweepPlan(spec, previous["seed"], engine=engine)
             run_id = int(previous["run_id"])
             done = db.done_chunks(run_id)
             if previous["status"] == "complete" and len(done) == plan.n_chunks:
