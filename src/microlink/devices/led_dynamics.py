@@ -163,13 +163,57 @@ def rk4_rows(g, a, b, c, h, n0, sub, periods):
     return out
 
 
+def rk4_lockstep(gt, a, b, c, h, n0, steps, periods):
+    """:func:`rk4_rows` for rows that share one number of ``steps`` per sample, advanced side by side.
+
+    ``gt [M, R]`` is the drive transposed (time-major) so that the innermost loop runs over rows with unit
+    stride and compiles to SIMD; every row does exactly the arithmetic of :func:`rk4_rows`, in the same
+    order, so each row's waveform is bitwise the one it has alone. Returns ``out [M, R]``.
+    """
+    m, rows = gt.shape
+    out = np.empty((m, rows))
+    n = n0.copy()
+    for period in range(periods):
+        for k in range(m):
+            k1_ = (k + 1) % m
+            for s in range(steps):
+                fa = s / steps
+                fm = (s + 0.5) / steps
+                fb = (s + 1.0) / steps
+                for r in range(rows):
+                    g0 = gt[k, r]
+                    g1 = gt[k1_, r]
+                    ar, br, cr, hr, nr = a[r], b[r], c[r], h[r], n[r]
+                    ga = g0 + (g1 - g0) * fa
+                    gm = g0 + (g1 - g0) * fm
+                    gb = g0 + (g1 - g0) * fb
+                    k1 = ga - nr * (ar + nr * (br + nr * cr))
+                    n1 = nr + 0.5 * hr * k1
+                    k2 = gm - n1 * (ar + n1 * (br + n1 * cr))
+                    n2 = nr + 0.5 * hr * k2
+                    k3 = gm - n2 * (ar + n2 * (br + n2 * cr))
+                    n3 = nr + hr * k3
+                    k4 = gb - n3 * (ar + n3 * (br + n3 * cr))
+                    n[r] = nr + hr / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+            if period == periods - 1:
+                for r in range(rows):
+                    out[k, r] = n[r]
+    return out
+
+
 def _rk4_periodic(g, a, b, c, h, n0, sub, periods):
-    """:func:`rk4_rows`, compiled unless the engine is ``numpy`` (:mod:`microlink.kernels`)."""
+    """:func:`rk4_rows`, compiled unless the engine is ``numpy`` (:mod:`microlink.kernels`): rows sharing a
+    number of steps per sample run side by side (:func:`rk4_lockstep`, bitwise the same per row)."""
     if not kernels.compiled():
         return rk4_rows(g, a, b, c, h, n0, sub, periods)
-    from microlink.devices._led_kernels import rk4_periodic
+    from microlink.devices._led_kernels import rk4_side_by_side
 
-    return rk4_periodic(g, a, b, c, h, n0, sub, periods)
+    out = np.empty(g.shape)
+    for steps in np.unique(sub):
+        rows = np.flatnonzero(sub == steps)
+        out[rows] = rk4_side_by_side(np.ascontiguousarray(g[rows].T), a[rows], b[rows], c[rows], h[rows],
+                                     n0[rows], int(steps), periods).T
+    return out
 
 
 def rate_equation_response(led: MicroLED, bias_current, modulation_depth, pre_emphasis, bit_rate, *,
