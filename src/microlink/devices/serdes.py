@@ -35,6 +35,7 @@ bits per symbol.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -597,26 +598,50 @@ class _ReceiverBasis:
     noise: np.ndarray  # [F, 2N + 1]
 
 
-def _front_end_and_ctle(serdes: SerDes, nu):
-    """Front-end response and the CTLE gain basis ``(K, j nu/zr K)`` on the normalised grid [1]."""
-    front = butterworth_response(nu, float(serdes.rx_bandwidth_ratio), FRONT_END_ORDER)
-    k, kz = ctle_gain_basis(nu, 1.0)
-    return front, k, kz
-
-
 def _noise_basis(serdes: SerDes, nu, n_taps):
     """``[F, 2N + 1]`` projections of a PSD onto ``rn0 | rn1 | raw`` (see :class:`_ReceiverBasis`) [1]."""
-    front, k, kz = _front_end_and_ctle(serdes, nu)
-    cos = autocorrelation_weights(nu, n_taps)
-    front2 = np.abs(front) ** 2
-    return np.concatenate([cos * (front2 * np.abs(k) ** 2)[:, None], cos * (front2 * np.abs(kz) ** 2)[:, None],
-                           (front2 * cos[:, 0])[:, None]], axis=1)
+    return _bases(float(serdes.rx_bandwidth_ratio), _Grid(nu), int(n_taps), 0, 0)[1]
 
 
 def _receiver_basis(serdes: SerDes, nu, n_taps, n_symbols, samples_per_symbol) -> _ReceiverBasis:
-    front, k, kz = _front_end_and_ctle(serdes, nu)
+    return _bases(float(serdes.rx_bandwidth_ratio), _Grid(nu), int(n_taps), int(n_symbols),
+                  int(samples_per_symbol))[0]
+
+
+class _Grid:
+    """A frequency grid as a cache key (by value)."""
+
+    def __init__(self, nu):
+        self.nu = np.asarray(nu, dtype=float)
+        self._key = (self.nu.shape, self.nu.tobytes())
+
+    def __hash__(self):
+        return hash(self._key)
+
+    def __eq__(self, other):
+        return isinstance(other, _Grid) and self._key == other._key
+
+
+@lru_cache(maxsize=32)
+def _bases(rx_bandwidth_ratio, grid: _Grid, n_taps, n_symbols, samples_per_symbol):
+    """The receiver's point-independent bases (read-only arrays; they depend on the SerDes only through its
+    front-end bandwidth): ``(_ReceiverBasis or None, noise basis)``, cached by value, so a sweep or a solver
+    that equalises channel after channel builds them once."""
+    nu = grid.nu
+    front = butterworth_response(nu, rx_bandwidth_ratio, FRONT_END_ORDER)
+    k, kz = ctle_gain_basis(nu, 1.0)
+    cos = autocorrelation_weights(nu, n_taps)
+    front2 = np.abs(front) ** 2
+    noise = np.concatenate([cos * (front2 * np.abs(k) ** 2)[:, None], cos * (front2 * np.abs(kz) ** 2)[:, None],
+                            (front2 * cos[:, 0])[:, None]], axis=1)
+    noise.flags.writeable = False
+    if not n_symbols:
+        return None, noise
     spec = _delayed_symbol_spectrum(n_symbols, samples_per_symbol, 4.0)
-    return _ReceiverBasis(spec, front * k * spec, front * kz * spec, _noise_basis(serdes, nu, n_taps))
+    basis = _ReceiverBasis(spec, front * k * spec, front * kz * spec, noise)
+    for a in (basis.spectrum, basis.spectrum_a, basis.spectrum_b):
+        a.flags.writeable = False
+    return basis, noise
 
 
 def equalize(serdes: SerDes, normalised_frequency, symbol_rate, channel_response, noise_psd=0.0, *,
