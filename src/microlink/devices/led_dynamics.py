@@ -134,18 +134,19 @@ def rk4_rows(g, a, b, c, h, n0, sub, periods):
     ``periods`` periods is returned, ``out[:, k]`` the density after step ``k`` [m^-3].
 
     Plain scalar loops: :mod:`microlink.devices._led_kernels` compiles this very function (Numba, no fast
-    math), and the ``numpy`` engine (:mod:`microlink.kernels`) runs it interpreted (~0.1 s per row), so the
-    two engines give bitwise the same waveform.
+    math), and the ``numpy`` engine (:mod:`microlink.kernels`) runs it interpreted on Python floats (lists
+    in, ~25 ms per row at one step per sample), so the two engines give bitwise the same waveform.
     """
-    rows, m = g.shape
+    rows, m = len(g), len(g[0])
     out = np.empty((rows, m))
     for r in range(rows):
         ar, br, cr, hr, steps = a[r], b[r], c[r], h[r], sub[r]
         n = n0[r]
+        gr = g[r]
         for period in range(periods):
             for k in range(m):
-                g0 = g[r, k]
-                g1 = g[r, (k + 1) % m]
+                g0 = gr[k]
+                g1 = gr[(k + 1) % m]
                 for s in range(steps):
                     ga = g0 + (g1 - g0) * (s / steps)
                     gm = g0 + (g1 - g0) * ((s + 0.5) / steps)
@@ -204,8 +205,9 @@ def rk4_lockstep(gt, a, b, c, h, n0, steps, periods):
 def _rk4_periodic(g, a, b, c, h, n0, sub, periods):
     """:func:`rk4_rows`, compiled unless the engine is ``numpy`` (:mod:`microlink.kernels`): rows sharing a
     number of steps per sample run side by side (:func:`rk4_lockstep`, bitwise the same per row)."""
-    if not kernels.compiled():
-        return rk4_rows(g, a, b, c, h, n0, sub, periods)
+    if not kernels.compiled():  # interpreted: Python floats are several times faster than NumPy scalars
+        return rk4_rows(g.tolist(), a.tolist(), b.tolist(), c.tolist(), h.tolist(), n0.tolist(), sub.tolist(),
+                        periods)
     from microlink.devices._led_kernels import rk4_side_by_side
 
     out = np.empty(g.shape)
