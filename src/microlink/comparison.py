@@ -91,8 +91,18 @@ def _evaluate(name: str, *, aggregate_rate, reach, target_ber, attach: str):
         return None, str(exc)
 
 
+def _same_attach(result, attach: str) -> bool:
+    """True when ``result`` (a LinkResult or a reason string) already ran at host attach ``attach`` everywhere:
+    a run asking for that attach is the same computation, so the result is reused."""
+    if isinstance(result, str) or result is None or attach == "native":
+        return False
+    kinds = np.unique(np.asarray(getattr(result, "attach", ""), dtype=object).astype(str))
+    return kinds.size == 1 and str(kinds[0]) == attach
+
+
 def comparison_points(names: Sequence[str], *, aggregate_rate: float, reach: Sequence[float],
-                      target_ber: float = 1e-12, attach: str = "native") -> dict[str, object]:
+                      target_ber: float = 1e-12, attach: str = "native", reuse: dict | None = None
+                      ) -> dict[str, object]:
     """Evaluate each catalog set over ``reach`` at one attach: ``{name: LinkResult batch or reason str}``.
 
     Parameters
@@ -107,11 +117,17 @@ def comparison_points(names: Sequence[str], *, aggregate_rate: float, reach: Seq
         Required BER after FEC [1].
     attach : str
         One of :data:`ATTACHES`.
+    reuse : dict, optional
+        Results of the same request at another attach (``{name: LinkResult or reason}``); a set whose result
+        there already ran at ``attach`` (its native attach is ``attach``) is taken from it, not recomputed.
     """
     (attach,) = _parse_attaches(attach)
     lengths = np.asarray(reach, dtype=float)
     out: dict[str, object] = {}
     for name in names:
+        if reuse is not None and _same_attach(reuse.get(name), attach):
+            out[name] = reuse[name]
+            continue
         result, reason = _evaluate(name, aggregate_rate=aggregate_rate, reach=lengths, target_ber=target_ber,
                                    attach=attach)
         out[name] = result if result is not None else reason
@@ -184,9 +200,12 @@ def compare_links(technologies: Iterable[str] | None = None, *, aggregate_rate: 
     families = []
     for i, name in enumerate(names):
         families.append(get_parameter_set(name).parameters.technology)
+        done: dict[str, object] = {}
         for k, mode in enumerate(attaches):
-            result, reason = _evaluate(name, aggregate_rate=rate, reach=lengths, target_ber=target_ber,
-                                       attach=mode)
+            same = next((r for r in done.values() if _same_attach(r, mode)), None)
+            result, reason = (same, "") if same is not None else _evaluate(
+                name, aggregate_rate=rate, reach=lengths, target_ber=target_ber, attach=mode)
+            done[mode] = result
             if result is None:
                 notes[i, k] = reason
                 continue

@@ -76,3 +76,24 @@ def test_attach_axis_keeps_impossible_attaches_with_the_reason():
     lr = float(ds.energy_per_bit.sel(technology="lightbundle", attach="lr", reach=1.0))
     assert native != lr  # the attach is part of the figure
     assert "attach" in str(ds.boundary.sel(technology="lightbundle", attach="lr").values)
+
+
+def test_an_attach_already_run_is_reused_not_recomputed(monkeypatch):
+    """A set whose native attach is the requested one is the same computation: evaluated once."""
+    import microlink.comparison as comparison
+
+    calls = []
+    real = comparison._evaluate
+
+    def counting(name, **kw):
+        calls.append((name, kw["attach"]))
+        return real(name, **kw)
+
+    monkeypatch.setattr(comparison, "_evaluate", counting)
+    native = comparison.comparison_points(["dac-200g", "lightbundle"], aggregate_rate=1.6e12, reach=[1.0])
+    lr = comparison.comparison_points(["dac-200g", "lightbundle"], aggregate_rate=1.6e12, reach=[1.0],
+                                      attach="lr", reuse=native)
+    assert lr["dac-200g"] is native["dac-200g"]  # DAC ships with the long-reach SerDes attach
+    assert calls == [("dac-200g", "native"), ("lightbundle", "native"), ("lightbundle", "lr")]
+    ds = comparison.compare_links(["dac-200g"], reach=[1.0], attach=["native", "lr"])
+    assert float(ds.energy_per_bit.sel(attach="native")[0, 0]) == float(ds.energy_per_bit.sel(attach="lr")[0, 0])

@@ -98,7 +98,7 @@ def main(
     common = None
     if mode == "native" and attach_supported():
         common = comparison_points(names, aggregate_rate=aggregate, reach=lengths, target_ber=target_ber,
-                                   attach=COMMON_ATTACH)
+                                   attach=COMMON_ATTACH, reuse=results)
     evaluated = {n: r for n, r in results.items() if not isinstance(r, str)}
     boundaries = {boundary_of(r) for r in evaluated.values()}
     boundary = boundaries.pop() if len(boundaries) == 1 else (
