@@ -48,7 +48,7 @@ def run_link_uncertainty(parameter_set: Any, *, samples: int, tornado: bool, see
                          target_ber, lane_rate, fmt: OutputFormat, plot: Optional[Path],
                          executor: str = "serial") -> None:
     """``microlink link --uncertainty N``: bands (and tornado/Sobol'), as a table or JSON, and a figure."""
-    from microlink.cli.options import print_json
+    from microlink.cli.options import print_json, run_meta
     from microlink.uncertainty import link_bands, supports_parameter_arrays
 
     slow = samples >= 64 and not supports_parameter_arrays(getattr(parameter_set, "parameters", parameter_set))
@@ -63,7 +63,10 @@ def run_link_uncertainty(parameter_set: Any, *, samples: int, tornado: bool, see
     if plot is not None:
         save_uncertainty_figure(result, plot)
     if fmt == OutputFormat.json:
-        print_json(result.to_dict())
+        meta = run_meta(inputs={"samples": samples, "tornado": tornado, "rate_bps": aggregate_rate, "reach_m": reach,
+                                "target_ber": target_ber, "lane_rate_bps": lane_rate, "executor": executor},
+                        seed=seed)
+        print_json({"meta": meta, **result.to_dict()})
         return
     print_bands(result)
     if plot is not None:
@@ -149,7 +152,7 @@ def save_uncertainty_figure(result, path: Path) -> None:
 def run_solve_for(parameter_set: Any, field_key: str, *, aggregate_rate, reach, target_ber, lane_rate,
                   fmt: OutputFormat) -> None:
     """``microlink link --solve-for section.field``: the value, or "not reachable" and the limiting bound."""
-    from microlink.cli.options import print_json
+    from microlink.cli.options import print_json, run_meta
     from microlink.uncertainty import solve_for
 
     result = solve_for(parameter_set, field_key, reach=reach, aggregate_rate=aggregate_rate, target_ber=target_ber,
@@ -157,7 +160,9 @@ def run_solve_for(parameter_set: Any, field_key: str, *, aggregate_rate, reach, 
     if fmt == OutputFormat.json:
         d = result.to_dict()
         d["message"] = result.message
-        print_json(d)
+        meta = run_meta(inputs={"field": field_key, "rate_bps": aggregate_rate, "reach_m": reach,
+                                "target_ber": target_ber, "lane_rate_bps": lane_rate})
+        print_json({"meta": meta, **d})
         return
     from rich.console import Console
 
