@@ -18,8 +18,8 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "compare_links", "evaluate_link", "get_parameter_set", "list_parameter_sets"]
 
 #: Subpackages reachable as attributes (``ml.devices.MicroLED``), imported on first use.
-_SUBPACKAGES = ("ber", "catalog", "channels", "comparison", "devices", "io", "link", "market", "rack", "report",
-                "sweep", "units")
+_SUBPACKAGES = ("ber", "catalog", "channels", "comparison", "devices", "io", "kernels", "link", "market", "rack",
+                "report", "sweep", "units")
 
 
 def __getattr__(name):  # lazy top-level API keeps `import microlink` (and the CLI's --help) fast

@@ -218,3 +218,9 @@ def test_side_by_side_rate_equation_is_bitwise_the_row_kernel():
     alone = rk4_periodic(g, a, b, c, h, n0, sub, 2)
     together = rk4_side_by_side(np.ascontiguousarray(g.T), a, b, c, h, n0, 2, 2).T
     np.testing.assert_array_equal(alone, together)
+
+
+def test_the_engine_module_is_reachable_from_the_package():
+    import microlink as ml
+
+    assert ml.kernels is kernels and "kernels" in dir(ml)
