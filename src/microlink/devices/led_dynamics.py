@@ -29,14 +29,13 @@ from microlink.devices.microled import (
     MicroLED,
     carrier_density,
     differential_lifetime,
-    recombination_rate,
     thermal_efficiency_factor,
 )
 from microlink.units import ELEMENTARY_CHARGE, photon_energy
 
 #: Runge-Kutta step as a fraction of the shortest differential lifetime on the waveform, at most one
 #: output sample. 0.1: over 300 random devices (2-10 um, 30 uA-3 mA, 1-6 Gb/s) the large-signal penalty is
-#: within 5.4e-6 dB of that at 0.05 (and 0.05 within 1e-16 of 0.05 with four periods); at 16 samples per UI
+#: within 5.4e-6 dB of that at 0.05 (and two settling periods within 1e-16 of four); at 16 samples per UI
 #: most devices then take one step per sample, half the cost of 0.05.
 STEP_PER_LIFETIME = 0.1
 #: Pattern periods simulated; the last one is kept (the first settles the initial condition: a PRBS7 period is
@@ -126,64 +125,33 @@ def _pole_response(frequency, *poles):
     return h
 
 
-def rk4_rows(g, a, b, c, h, n0, sub, periods):
-    """Classical RK4 of ``dn/dt = g(t) - (A n + B n^2 + C n^3)`` over a periodic drive, one row per point.
-
-    ``g [R, M]`` [m^-3 s^-1] is sampled on the output grid and interpolated linearly inside a sample; each row
-    has its own step ``h [R]`` [s] (``sub [R]`` steps per sample) and start ``n0 [R]`` [m^-3]. The last of
-    ``periods`` periods is returned, ``out[:, k]`` the density after step ``k`` [m^-3].
-
-    Plain scalar loops: :mod:`microlink.devices._led_kernels` compiles this very function (Numba, no fast
-    math), and the ``numpy`` engine (:mod:`microlink.kernels`) runs it interpreted on Python floats (lists
-    in, ~25 ms per row at one step per sample), so the two engines give bitwise the same waveform.
-    """
-    rows, m = len(g), len(g[0])
-    out = np.empty((rows, m))
-    for r in range(rows):
-        ar, br, cr, hr, steps = a[r], b[r], c[r], h[r], sub[r]
-        n = n0[r]
-        gr = g[r]
-        for period in range(periods):
-            for k in range(m):
-                g0 = gr[k]
-                g1 = gr[(k + 1) % m]
-                for s in range(steps):
-                    ga = g0 + (g1 - g0) * (s / steps)
-                    gm = g0 + (g1 - g0) * ((s + 0.5) / steps)
-                    gb = g0 + (g1 - g0) * ((s + 1.0) / steps)
-                    k1 = ga - n * (ar + n * (br + n * cr))
-                    n1 = n + 0.5 * hr * k1
-                    k2 = gm - n1 * (ar + n1 * (br + n1 * cr))
-                    n2 = n + 0.5 * hr * k2
-                    k3 = gm - n2 * (ar + n2 * (br + n2 * cr))
-                    n3 = n + hr * k3
-                    k4 = gb - n3 * (ar + n3 * (br + n3 * cr))
-                    n = n + hr / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
-                if period == periods - 1:
-                    out[r, k] = n
-    return out
-
-
 def rk4_lockstep(gt, a, b, c, h, n0, steps, periods):
-    """:func:`rk4_rows` for rows that share one number of ``steps`` per sample, advanced side by side.
+    """Classical RK4 of ``dn/dt = g(t) - (A n + B n^2 + C n^3)`` over a periodic drive, rows side by side.
 
-    ``gt [M, R]`` is the drive transposed (time-major) so that the innermost loop runs over rows with unit
-    stride and compiles to SIMD; every row does exactly the arithmetic of :func:`rk4_rows`, in the same
-    order, so each row's waveform is bitwise the one it has alone. Returns ``out [M, R]``.
+    ``gt [M, R]`` [m^-3 s^-1] is the drive of ``R`` rows (design points) on the output grid, time-major, and
+    is interpolated linearly inside a sample; each row has its own step ``h [R]`` [s] and start ``n0 [R]``
+    [m^-3], all rows ``steps`` steps per sample. The last of ``periods`` periods is returned, ``out[k, r]``
+    the density after step ``k`` [m^-3].
+
+    Plain scalar loops, the rows innermost: each row does the same arithmetic in the same order whatever the
+    others are, so its waveform is bitwise the one it has alone. :mod:`microlink.devices._led_kernels`
+    compiles this very function (Numba, no fast math; the row loop runs with unit stride and vectorises), and
+    the ``numpy`` engine (:mod:`microlink.kernels`) runs it interpreted on Python floats (lists in, ~25 ms per
+    row at one step per sample): the two engines give bitwise the same waveform.
     """
-    m, rows = gt.shape
+    m, rows = len(gt), len(gt[0])
     out = np.empty((m, rows))
     n = n0.copy()
     for period in range(periods):
         for k in range(m):
-            k1_ = (k + 1) % m
+            row0, row1 = gt[k], gt[(k + 1) % m]
             for s in range(steps):
                 fa = s / steps
                 fm = (s + 0.5) / steps
                 fb = (s + 1.0) / steps
                 for r in range(rows):
-                    g0 = gt[k, r]
-                    g1 = gt[k1_, r]
+                    g0 = row0[r]
+                    g1 = row1[r]
                     ar, br, cr, hr, nr = a[r], b[r], c[r], h[r], n[r]
                     ga = g0 + (g1 - g0) * fa
                     gm = g0 + (g1 - g0) * fm
@@ -203,18 +171,19 @@ def rk4_lockstep(gt, a, b, c, h, n0, steps, periods):
 
 
 def _rk4_periodic(g, a, b, c, h, n0, sub, periods):
-    """:func:`rk4_rows`, compiled unless the engine is ``numpy`` (:mod:`microlink.kernels`): rows sharing a
-    number of steps per sample run side by side (:func:`rk4_lockstep`, bitwise the same per row)."""
-    if not kernels.compiled():  # interpreted: Python floats are several times faster than NumPy scalars
-        return rk4_rows(g.tolist(), a.tolist(), b.tolist(), c.tolist(), h.tolist(), n0.tolist(), sub.tolist(),
-                        periods)
-    from microlink.devices._led_kernels import rk4_side_by_side
+    """:func:`rk4_lockstep` on ``g [R, M]`` with ``sub [R]`` steps per sample: rows sharing a step count run
+    side by side, compiled unless the engine is ``numpy`` (:mod:`microlink.kernels`); returns ``[R, M]``."""
+    if kernels.compiled():
+        from microlink.devices._led_kernels import rk4_side_by_side as solve
+    else:
+        def solve(gt, *rest):  # interpreted: Python floats are several times faster than NumPy scalars
+            return rk4_lockstep(gt.tolist(), *(v.tolist() for v in rest[:5]), *rest[5:])
 
     out = np.empty(g.shape)
     for steps in np.unique(sub):
         rows = np.flatnonzero(sub == steps)
-        out[rows] = rk4_side_by_side(np.ascontiguousarray(g[rows].T), a[rows], b[rows], c[rows], h[rows],
-                                     n0[rows], int(steps), periods).T
+        out[rows] = solve(np.ascontiguousarray(g[rows].T), a[rows], b[rows], c[rows], h[rows], n0[rows],
+                          int(steps), periods).T
     return out
 
 
@@ -269,7 +238,7 @@ def rate_equation_response(led: MicroLED, bias_current, modulation_depth, pre_em
 
     a0, b0, c0 = a[..., 0], b[..., 0], c[..., 0]
     n0 = carrier_density(np.mean(g, axis=-1) * ELEMENTARY_CHARGE, 1.0, a0, b0, c0)
-    flat = int(np.prod(shape)) if shape else 1
+    flat = int(np.prod(shape))
     out = _rk4_periodic(np.ascontiguousarray(np.broadcast_to(g, shape + (n_samples,)).reshape(flat, n_samples)),
                         *(np.ascontiguousarray(np.broadcast_to(v, shape).reshape(flat), dtype=float)
                           for v in (a0, b0, c0, h, n0)),
