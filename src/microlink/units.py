@@ -123,8 +123,10 @@ _FAST_UNITS.update({p + "B/s": (e, "byte/s") for p, e in _PREFIXES.items()})
 _FAST_UNITS.update({p + "B": (e, "byte") for p, e in _PREFIXES.items()})
 #: Exact factors between fast-path bases of one dimension (a byte is 8 bits).
 _BASE_FACTORS = {("byte/s", "bit/s"): 8.0, ("bit/s", "byte/s"): 0.125, ("byte", "bit"): 8.0, ("bit", "byte"): 0.125}
-#: Fast-path bases of one dimension (the others are each their own): converted through pint.
-_DIMENSION = {"Hz": "1/s", "Bd": "1/s", "1/s": "1/s"}
+#: Dimension of each fast-path base where several bases share one (converted through pint); every other
+#: base is a dimension of its own.
+_DIMENSION = {"Hz": "1/s", "Bd": "1/s", "1/s": "1/s", "1/year": "1/s", "W/A": "V", "V": "V", "A/W": "1/V",
+              "1/V": "1/V"}
 _SPELLINGS = (("Gbps", "Gbit/s"), ("Mbps", "Mbit/s"), ("Tbps", "Tbit/s"), ("kbps", "kbit/s"), ("bps", "bit/s"),
               ("µ", "u"), ("μ", "u"), ("Ω", "ohm"), ("%", "percent"), ("$", "USD"))
 _TEMPERATURE_UNITS = {"degC": 273.15, "°C": 273.15, "C": 273.15, "K": 0.0}

@@ -117,7 +117,7 @@ def test_source_rejects_unreasoned_assumption():
 @pytest.mark.parametrize("text, unit, bytes_", [
     ("7.2 TB/s", "b/s", True), ("100 GB/s", "Gb/s", True), ("430 nm", "m", False), ("3.3 Gbps", "b/s", False),
     ("2 kohm", "ohm", False), ("12 %/yr", "1/year", False), ("0.3 1/yr", "1/year", False), ("5 mW", "W", False),
-    ("2.5 pJ/bit", "J/bit", False),
+    ("2.5 pJ/bit", "J/bit", False), ("10 %/yr", "1/s", False), ("2 W/A", "V", False), ("0.5 A/W", "1/V", False),
 ])
 def test_fast_path_agrees_with_the_unit_registry(text, unit, bytes_):
     """The conversions made without pint give what pint gives; a byte is 8 bits (the registry is asked for the
