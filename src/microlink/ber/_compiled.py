@@ -9,7 +9,7 @@ recorded seed reproduces every symbol, noise sample, decision and count.
 Kernels:
 
 * :func:`cascade_response_kernel`: frequency response of poles x Butterworth sections x Gaussian x delay;
-* :func:`folded_cursors_kernel` / :func:`refine_phase_kernel` / :func:`refine_centred_phase_kernel`: band-limited
+* :func:`folded_cursors_kernel` / :func:`refine_centred_phase_kernel`: band-limited
   pulses sampled once per UI at any phase, and the golden-section search of the phase that opens their eye most
   (un-jittered, or the worse of the early and late eyes at a sampling-time offset);
 * :func:`pam_average_kernel`: closed-form PAM BER averaged over interferer patterns;
@@ -29,7 +29,7 @@ import numpy as np
 ENGINE = "numba"
 
 __all__ = ["ENGINE", "cascade_response_kernel", "folded_cursors_kernel", "isi_distribution", "mc_symbol_chunk",
-           "mc_symbol_lut_chunk", "mc_waveform_chunk", "pam_average_kernel", "refine_centred_phase_kernel", "refine_phase_kernel",
+           "mc_symbol_lut_chunk", "mc_waveform_chunk", "pam_average_kernel", "refine_centred_phase_kernel",
            "screen_words_needed", "tail_tables", "words_needed"]
 
 
@@ -167,9 +167,11 @@ def refine_centred_phase_kernel(folded, n_last, phase0, offset, half_width, step
                                 twiddle):  # pragma: no cover - compiled
     """Sampling phase [UI] near ``phase0`` that maximises the jittered eye of each band-limited pulse.
 
-    As :func:`refine_phase_kernel`, the objective being the worse of the eyes sampled ``offset[i]`` UI early
-    and late (:func:`_folded_centred_eye`): the phase a receiver trained to centre its sampler in the eye that
-    its jitter and skew leave open would pick. phase0 [N] is the best such phase on the oversampling grid.
+    folded [N, J, n_ui] and n_last (see :func:`_folded_sample`). The objective is the worse of the eyes
+    sampled ``offset[i]`` UI early and late (:func:`_folded_centred_eye`; the plain eye where the offset is 0):
+    the phase a receiver trained to centre its sampler in the eye that its jitter and skew leave open would
+    pick. phase0 [N] is the best such phase on the oversampling grid; the maximum lies within ``half_width``
+    (one grid step) of it, and ``steps`` golden-section steps narrow that bracket.
     Returns the better of the two last inner points (unwrapped) [N], its jittered eye [N] and the pulse
     sampled there [N, n_ui].
     """
@@ -213,19 +215,6 @@ def refine_centred_phase_kernel(folded, n_last, phase0, offset, half_width, step
         for m in range(n_ui):
             cursors[i, m] = buf[m].real
     return out, eye, cursors
-
-
-def refine_phase_kernel(folded, n_last, phase0, half_width, steps, rev, twiddle):
-    """Sampling phase [UI] near ``phase0`` that maximises the worst-case eye of each band-limited pulse.
-
-    folded [N, J, n_ui] and n_last (see :func:`_folded_sample`); phase0 [N] the best phase on the oversampling grid [UI].
-    The maximum lies within ``half_width`` (one grid step) of ``phase0``; ``steps`` golden-section steps
-    narrow that bracket. Returns the better of the two last inner points (unwrapped) [N], its eye [N] and
-    the pulse sampled there [N, n_ui]; the caller keeps ``phase0`` where the grid eye is larger. This is
-    :func:`refine_centred_phase_kernel` with no jitter offset (the same search, the plain eye as objective).
-    """
-    return refine_centred_phase_kernel(folded, n_last, phase0, np.zeros(folded.shape[0]), half_width, steps, rev,
-                                       twiddle)
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -256,8 +256,6 @@ class PulseSampler:
             self._rev = np.array([int(format(i, f"0{bits}b")[::-1], 2) for i in range(n_ui)], dtype=np.int64)
             self._twiddle = np.exp(2j * np.pi * np.arange(n_ui // 2) / n_ui)
             self._flat = self.folded.reshape((-1, n_fold, n_ui))
-        #: Set by :func:`pulse_batches`: the refined best phase [UI] and the pulse sampled there [..., n_ui].
-        self.best_phase = self.best_cursors = None
 
     def cursors(self, phase, compiled=None):
         """Pulse samples at ``(m + phase)`` UI [..., n_ui] (``phase`` broadcasting to the batch shape) [UI -> 1].
@@ -283,41 +281,50 @@ class PulseSampler:
         ``phase`` is the best phase on the oversampling grid (:func:`grid_phase`) and ``grid`` the pulse
         sampled there ``[..., n_ui]`` (sampled here when omitted); the maximum lies within one grid step of
         it, where a golden-section search on the band-limited pulse narrows the bracket to ``tolerance``
-        (:func:`~microlink.ber._compiled.refine_phase_kernel`). The grid phase is kept where it opens the eye
+        (:meth:`_golden` with no offset). The grid phase is kept where it opens the eye
         more (a maximum off the bracket's interior). Every point takes the same steps, so its result does not
         depend on its batch. ``compiled=False`` takes the NumPy path.
 
         Returns ``(phase, cursors)``: the phase and the cursors sampled at it ``[..., n_ui]``.
         """
-        sps = self.samples_per_symbol
         p0 = np.broadcast_to(np.asarray(phase, dtype=float), self.shape)
-        inv = 0.5 * (np.sqrt(5.0) - 1.0)
-        steps = max(int(np.ceil(np.log(tolerance * sps / 2.0) / np.log(inv))), 0)
-        if self.compiled if compiled is None else (compiled and self.compiled):
-            from microlink.ber._compiled import refine_phase_kernel
-
-            best, _, cur = refine_phase_kernel(self._flat, self._n_last, p0.reshape(-1).copy(), 1.0 / sps, steps,
-                                               self._rev, self._twiddle)
-            best, cur = best.reshape(self.shape), cur.reshape(self.shape + (self.n_ui,))
-        else:  # the same search in NumPy (windows that are not a power of two)
-            a, b = p0 - 1.0 / sps, p0 + 1.0 / sps
-            c, d = b - inv * (b - a), a + inv * (b - a)
-            fc, fd = eye_opening(self.cursors(c, compiled=False)), eye_opening(self.cursors(d, compiled=False))
-            for _ in range(steps):
-                left = fc >= fd  # the maximum is in [a, d]
-                b, a = np.where(left, d, b), np.where(left, a, c)
-                x = np.where(left, b - inv * (b - a), a + inv * (b - a))
-                fx = eye_opening(self.cursors(x, compiled=False))
-                c, d, fc, fd = (np.where(left, x, d), np.where(left, c, x), np.where(left, fx, fd),
-                                np.where(left, fc, fx))
-            best = np.where(fc >= fd, c, d)
-            cur = self.cursors(best, compiled=False)
+        best, _, cur = self._golden(p0, np.zeros(self.shape), tolerance, compiled)
         if grid is None:
             grid = self.cursors(p0, compiled=compiled)
         keep = eye_opening(grid) >= eye_opening(cur)
         cur = np.where(keep[..., None], grid, cur)
         best = np.where(keep, p0, best)
         return self._wrap(best, cur)
+
+    def _golden(self, p0, offset, tolerance, compiled):
+        """Golden-section search of the :meth:`centred_eye` objective within one grid step of ``p0`` [...]
+        down to ``tolerance`` (:func:`~microlink.ber._compiled.refine_centred_phase_kernel`, or the same search
+        in NumPy under the ``numpy`` engine or for windows that are not a power of two).
+
+        Returns the better of the two last inner points (unwrapped) [UI], its objective and the cursors there.
+        """
+        sps = self.samples_per_symbol
+        inv = 0.5 * (np.sqrt(5.0) - 1.0)
+        steps = max(int(np.ceil(np.log(tolerance * sps / 2.0) / np.log(inv))), 0)
+        if self.compiled if compiled is None else (compiled and self.compiled):
+            from microlink.ber._compiled import refine_centred_phase_kernel
+
+            best, fb, cur = refine_centred_phase_kernel(self._flat, self._n_last, p0.reshape(-1).copy(),
+                                                        offset.reshape(-1).copy(), 1.0 / sps, steps, self._rev,
+                                                        self._twiddle)
+            return best.reshape(self.shape), fb.reshape(self.shape), cur.reshape(self.shape + (self.n_ui,))
+        a, b = p0 - 1.0 / sps, p0 + 1.0 / sps
+        c, d = b - inv * (b - a), a + inv * (b - a)
+        fc, fd = self.centred_eye(c, offset, compiled=False), self.centred_eye(d, offset, compiled=False)
+        for _ in range(steps):
+            left = fc >= fd  # the maximum is in [a, d]
+            b, a = np.where(left, d, b), np.where(left, a, c)
+            x = np.where(left, b - inv * (b - a), a + inv * (b - a))
+            fx = self.centred_eye(x, offset, compiled=False)
+            c, d, fc, fd = (np.where(left, x, d), np.where(left, c, x), np.where(left, fx, fd),
+                            np.where(left, fc, fx))
+        best = np.where(fc >= fd, c, d)
+        return best, np.maximum(fc, fd), self.cursors(best, compiled=False)
 
     def centred_eye(self, phase, offset, compiled=None):
         """The worse of the eyes ``h0 - sum |h_k|`` sampled ``offset`` UI early and late of ``phase`` [UI, UI -> 1].
@@ -327,6 +334,8 @@ class PulseSampler:
         """
         off = np.broadcast_to(np.asarray(offset, dtype=float), self.shape)
         ph = np.broadcast_to(np.asarray(phase, dtype=float), self.shape)
+        if not np.any(off):  # the eye at the phase itself
+            return eye_opening(self.cursors(ph, compiled=compiled))
         late = eye_opening(self.cursors(ph + off, compiled=compiled))
         early = eye_opening(self.cursors(ph - off, compiled=compiled))
         return np.minimum(late, early)
@@ -338,8 +347,8 @@ class PulseSampler:
         (``offset [...]``, per point, below half a UI). It is what a receiver that trains its sampling phase on
         the eye its jitter and skew leave (a forwarded clock with per-lane deskew, centring the sampler in the
         jitter-tolerant eye) picks; at ``offset`` 0 it is the widest un-jittered eye. The best of the
-        ``samples_per_symbol`` grid phases is refined by the golden-section search of :meth:`refine`
-        (:func:`~microlink.ber._compiled.refine_centred_phase_kernel`) to ``tolerance``; the grid phase is kept
+        ``samples_per_symbol`` grid phases is refined by the golden-section search of :meth:`_golden` to
+        ``tolerance``; the grid phase is kept
         where its objective is larger. Every point takes the same steps, so its result does not depend on its
         batch.
 
@@ -350,28 +359,7 @@ class PulseSampler:
         grid = np.stack([self.centred_eye(k / sps, off, compiled=compiled) for k in range(sps)], axis=-1)
         p0 = np.argmax(grid, axis=-1) / sps
         f0 = np.max(grid, axis=-1)
-        inv = 0.5 * (np.sqrt(5.0) - 1.0)
-        steps = max(int(np.ceil(np.log(tolerance * sps / 2.0) / np.log(inv))), 0)
-        if self.compiled if compiled is None else (compiled and self.compiled):
-            from microlink.ber._compiled import refine_centred_phase_kernel
-
-            best, fb, cur = refine_centred_phase_kernel(self._flat, self._n_last, p0.reshape(-1).copy(),
-                                                        off.reshape(-1).copy(), 1.0 / sps, steps, self._rev,
-                                                        self._twiddle)
-            best, fb, cur = best.reshape(self.shape), fb.reshape(self.shape), cur.reshape(self.shape + (self.n_ui,))
-        else:  # the same search in NumPy
-            a, b = p0 - 1.0 / sps, p0 + 1.0 / sps
-            c, d = b - inv * (b - a), a + inv * (b - a)
-            fc, fd = self.centred_eye(c, off, compiled=False), self.centred_eye(d, off, compiled=False)
-            for _ in range(steps):
-                left = fc >= fd  # the maximum is in [a, d]
-                b, a = np.where(left, d, b), np.where(left, a, c)
-                x = np.where(left, b - inv * (b - a), a + inv * (b - a))
-                fx = self.centred_eye(x, off, compiled=False)
-                c, d, fc, fd = (np.where(left, x, d), np.where(left, c, x), np.where(left, fx, fd),
-                                np.where(left, fc, fx))
-            best, fb = np.where(fc >= fd, c, d), np.maximum(fc, fd)
-            cur = self.cursors(best, compiled=False)
+        best, fb, cur = self._golden(p0, off, tolerance, compiled)
         keep = f0 >= fb
         best = np.where(keep, p0, best)
         cur = np.where(keep[..., None], self.cursors(p0, compiled=compiled), cur)
@@ -480,10 +468,10 @@ def flat_cascade(pole_bandwidths=(), butterworth_bandwidths=(), gaussian_rms=0.0
 def pulse_batches(flat, n_poles, n_butterworths, windows, samples_per_symbol, n_largest, centre=None):
     """Spectra and best-phase cursors of a flat batch in memory-bounded chunks of equal window length.
 
-    Yields ``(sel, n_symbols, sampler, cursors)`` for each chunk: the flat indices, the window [UI], a
-    :class:`PulseSampler` of the chunk's pulses (:func:`nrz_spectrum`; their cursors at any phase, and in
-    ``best_phase`` and ``best_cursors`` the best phase and the samples there) and their :class:`Cursors` at
-    that phase, found on the oversampling grid and refined between its samples (:meth:`PulseSampler.refine`).
+    Yields ``(sel, n_symbols, sampler, cursors, samples)`` for each chunk: the flat indices, the window [UI],
+    a :class:`PulseSampler` of the chunk's pulses (:func:`nrz_spectrum`; their cursors at any phase), their
+    :class:`Cursors` at the best phase, found on the oversampling grid and refined between its samples
+    (:meth:`PulseSampler.refine`), and the pulses sampled there ``[sel, n_symbols]``.
 
     ``centre`` (flat, [UI]), when given, is each point's sampling-time offset (jitter and skew allocation):
     the best phase is then the one whose worse eye at that offset early and late is widest
@@ -505,8 +493,7 @@ def pulse_batches(flat, n_poles, n_butterworths, windows, samples_per_symbol, n_
             else:
                 off = np.asarray(centre, dtype=float)[sel]
                 phase, cur = sampler.centred_phase(np.where(off < 0.5, off, 0.0))
-            sampler.best_phase, sampler.best_cursors = phase, cur
-            yield sel, int(n_symbols), sampler, summarise_cursors(cur, phase, n_largest)
+            yield sel, int(n_symbols), sampler, summarise_cursors(cur, phase, n_largest), cur
 
 
 def nrz_cursors(pole_bandwidths=(), butterworth_bandwidths=(), gaussian_rms=0.0, pre_emphasis=0.0,
@@ -520,7 +507,7 @@ def nrz_cursors(pole_bandwidths=(), butterworth_bandwidths=(), gaussian_rms=0.0,
     k = min(n_largest, int(windows.min()) - 1)
     main, largest, rest_sq, rest_abs, phase = (np.empty(total), np.empty((total, k)), np.empty(total),
                                                np.empty(total), np.empty(total))
-    for sel, _, _, c in pulse_batches(flat, len(pole_bandwidths), len(butterworth_bandwidths), windows,
+    for sel, _, _, c, _ in pulse_batches(flat, len(pole_bandwidths), len(butterworth_bandwidths), windows,
                                       samples_per_symbol, k):
         main[sel], largest[sel], rest_sq[sel], rest_abs[sel], phase[sel] = (
             c.main, c.largest, c.rest_sum_squares, c.rest_sum_abs, c.phase)

@@ -477,16 +477,15 @@ def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8, window=No
                                                np.empty(total), np.empty(total))
     eyes = [np.empty(total) for _ in offsets]
     ordered = None if window is None else np.zeros((total, int(window[1])))
-    for sel, n_symbols, sampler, c in pulse_batches(flat, len(poles), len(butter), windows, samples_per_symbol, k,
-                                                    centre=flat_centre):
+    for sel, n_symbols, sampler, c, best in pulse_batches(flat, len(poles), len(butter), windows, samples_per_symbol,
+                                                          k, centre=flat_centre):
         main[sel], largest[sel], rest_sq[sel], rest_abs[sel], phase[sel] = (
             c.main, c.largest, c.rest_sum_squares, c.rest_sum_abs, c.phase)
         if window is not None:
-            at = sampler.best_cursors  # [sel, ui] at the best phase
-            m0 = np.argmax(at, axis=-1)
+            m0 = np.argmax(best, axis=-1)  # best: [sel, ui] at the best phase
             pos = m0[:, None] - int(window[0]) + np.arange(int(window[1]))[None, :]
             ok = (pos >= 0) & (pos < int(n_symbols))
-            ordered[sel] = np.where(ok, np.take_along_axis(at, np.clip(pos, 0, int(n_symbols) - 1), axis=-1), 0.0)
+            ordered[sel] = np.where(ok, np.take_along_axis(best, np.clip(pos, 0, int(n_symbols) - 1), axis=-1), 0.0)
         for eye, off in zip(eyes, flat_off):
             sides = []
             at = np.minimum(off[sel], 0.5)
