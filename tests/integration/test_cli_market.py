@@ -134,13 +134,11 @@ def test_tech_all_shares_of_one_pool_sum_to_one():
         assert allends == pytest.approx(1.0, abs=1e-9)
     i = comp["years"].index(2030)
     cal = doc["competition_calibration"]
-    if cal["status"] == "solved":
-        assert comp["technologies"]["microled"]["revenue_usd"][i] == pytest.approx(848e6, rel=1e-6)
-        assert "TCO" in cal["implies"]
-    else:  # the link model closes no micro-LED length of the pool: no preference can sell it, and it says so
-        assert cal["status"] == "infeasible" and cal["value"] is None
-        assert comp["technologies"]["microled"]["revenue_usd"][i] == 0.0
-        assert "NOT calibrated" in doc["title"] and "reaches" in cal["implies"]
+    # the base link model closes no micro-LED length of the pool: no preference can sell it, and it says so
+    # (the solved case, with a micro-LED that closes: test_tech_all_calibrates_a_micro_led_link_that_closes)
+    assert cal["status"] == "infeasible" and cal["value"] is None
+    assert comp["technologies"]["microled"]["revenue_usd"][i] == 0.0
+    assert "NOT calibrated" in doc["title"] and "reaches" in cal["implies"]
     assert any(r["kind"] == "link" for r in doc["tornado_all"]["rows"])
 
 

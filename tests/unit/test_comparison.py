@@ -81,15 +81,16 @@ def test_attach_axis_keeps_impossible_attaches_with_the_reason():
 def test_an_attach_already_run_is_reused_not_recomputed(monkeypatch):
     """A set whose native attach is the requested one is the same computation: evaluated once."""
     import microlink.comparison as comparison
+    import microlink.link.chain as chain
 
     calls = []
-    real = comparison._evaluate
+    real = chain.evaluate_link
 
     def counting(name, **kw):
         calls.append((name, kw["attach"]))
         return real(name, **kw)
 
-    monkeypatch.setattr(comparison, "_evaluate", counting)
+    monkeypatch.setattr(chain, "evaluate_link", counting)
     native = comparison.comparison_points(["dac-200g", "lightbundle"], aggregate_rate=1.6e12, reach=[1.0])
     lr = comparison.comparison_points(["dac-200g", "lightbundle"], aggregate_rate=1.6e12, reach=[1.0],
                                       attach="lr", reuse=native)

@@ -17,8 +17,6 @@ from microlink.link.chain import evaluate_link
 
 #: Allowed rise of the margin with length [dB] (module docstring).
 TOLERANCE_DB = 0.01
-#: Largest rise of the margin from one 0.25 m step to the next, wherever it comes from [dB].
-SAWTOOTH_STEP_DB = 0.1
 #: Relative step beyond the solved reach where the margin must be negative (10x ``chain.SOLVER_RTOL``).
 REACH_STEP = 1e-3
 #: How far below 0 dB the margin may be at the solved reach: the two solvers' tolerances [dB].
@@ -52,9 +50,20 @@ def _margins(link, lengths):
     return np.asarray(r.margin_db, dtype=float)
 
 
-@pytest.mark.parametrize("changes", list(CONFIGS.values()), ids=list(CONFIGS))
-def test_margin_never_improves_with_length(changes):
-    m = _margins(_link(changes), LENGTHS)
+_GRID_MARGINS: dict[str, np.ndarray] = {}
+
+
+def _grid_margins(name):
+    """Margins of configuration ``name`` over :data:`LENGTHS`, evaluated once for the module's tests."""
+    if name not in _GRID_MARGINS:
+        _GRID_MARGINS[name] = _margins(_link(CONFIGS[name]), LENGTHS)
+    return _GRID_MARGINS[name]
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_margin_never_improves_with_length(name):
+    """A margin that rose with length would be a sampling artefact (the 1/16-UI grid gave a 1.1-1.7 dB sawtooth)."""
+    m = _grid_margins(name)
     assert m[0] > 0 > m[-1]  # the configuration closes within the range
     best_shorter = np.minimum.accumulate(m)[:-1]
     rise = m[1:] - best_shorter
@@ -63,22 +72,15 @@ def test_margin_never_improves_with_length(changes):
         f"margin {m[worst + 1]:.4f} dB at {LENGTHS[worst + 1]:g} m beats {best_shorter[worst]:.4f} dB at a shorter length")
 
 
-@pytest.mark.parametrize("changes", list(CONFIGS.values()), ids=list(CONFIGS))
-def test_margin_has_no_sawtooth_in_length(changes):
-    """The sampling-grid sawtooth rose by 1.1-1.7 dB in one step."""
-    m = _margins(_link(changes), LENGTHS)
-    assert np.max(np.diff(m)) <= SAWTOOTH_STEP_DB
-
-
-@pytest.mark.parametrize("changes", list(CONFIGS.values()), ids=list(CONFIGS))
-def test_max_reach_is_where_the_margin_crosses_zero(changes):
-    link = _link(changes)
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_max_reach_is_where_the_margin_crosses_zero(name):
+    link = _link(CONFIGS[name])
     x = float(evaluate_link(link, aggregate_rate=800e9, reach=1.0, target_ber=1e-12, solve_reach=True).max_reach)
     assert LENGTHS[0] < x < LENGTHS[-1]
     at, beyond = _margins(link, np.array([x, x * (1.0 + REACH_STEP)]))
     assert at >= -REACH_MARGIN_SLACK_DB and beyond < 0.0
     # one answer: the grid is open up to the reach and closed after it
-    m = _margins(link, LENGTHS)
+    m = _grid_margins(name)
     assert np.all(m[LENGTHS < x * (1.0 - REACH_STEP)] >= 0.0)
     assert np.all(m[LENGTHS > x * (1.0 + REACH_STEP)] < 0.0)
 
