@@ -76,9 +76,17 @@ def _parse_attaches(attach) -> tuple[str, ...]:
     return values
 
 
-def _evaluate(name: str, *, aggregate_rate, reach, target_ber, attach: str):
-    """One batch result, or the reason why this attach is impossible for this technology."""
+def _evaluate(name: str, *, aggregate_rate, reach, target_ber, attach: str, earlier=()):
+    """One batch result, or the reason why this attach is impossible for this technology.
+
+    ``earlier`` holds results of the same request at other attaches: one that already ran at ``attach``
+    (a set whose native attach it is) is the same computation, and is returned instead of recomputed.
+    """
     from microlink.link.chain import evaluate_link
+
+    same = next((r for r in earlier if _same_attach(r, attach)), None)
+    if same is not None:
+        return same, ""
 
     kwargs = {"aggregate_rate": aggregate_rate, "reach": reach, "target_ber": target_ber}
     if attach_supported():
@@ -125,11 +133,8 @@ def comparison_points(names: Sequence[str], *, aggregate_rate: float, reach: Seq
     lengths = np.asarray(reach, dtype=float)
     out: dict[str, object] = {}
     for name in names:
-        if reuse is not None and _same_attach(reuse.get(name), attach):
-            out[name] = reuse[name]
-            continue
         result, reason = _evaluate(name, aggregate_rate=aggregate_rate, reach=lengths, target_ber=target_ber,
-                                   attach=attach)
+                                   attach=attach, earlier=[reuse[name]] if reuse and name in reuse else ())
         out[name] = result if result is not None else reason
     return out
 
@@ -200,12 +205,11 @@ def compare_links(technologies: Iterable[str] | None = None, *, aggregate_rate: 
     families = []
     for i, name in enumerate(names):
         families.append(get_parameter_set(name).parameters.technology)
-        done: dict[str, object] = {}
+        done: list = []
         for k, mode in enumerate(attaches):
-            same = next((r for r in done.values() if _same_attach(r, mode)), None)
-            result, reason = (same, "") if same is not None else _evaluate(
-                name, aggregate_rate=rate, reach=lengths, target_ber=target_ber, attach=mode)
-            done[mode] = result
+            result, reason = _evaluate(name, aggregate_rate=rate, reach=lengths, target_ber=target_ber, attach=mode,
+                                       earlier=done)
+            done.append(result)
             if result is None:
                 notes[i, k] = reason
                 continue
