@@ -134,6 +134,11 @@ def _points(results: dict) -> dict:
 #: allowance the optical chains already hold; 80 % of the max reach leaves room for a cable-length tolerance.
 CLIFF_MARGIN_DB = 1.0
 CLIFF_REACH_SHARE = 0.8
+#: Terminal columns the technology table takes besides its energy-block column (set, attach, max reach,
+#: pJ/bit, common-attach pJ/bit and module W columns with their padding), and the width of one
+#: ``name 1.23, `` block entry [characters].
+FIXED_COLUMNS_WIDTH = 70
+BLOCK_WIDTH = 18
 
 
 def print_compare_summary(results: dict, *, console: Console, p_feasible: dict | None = None,
@@ -215,7 +220,7 @@ def print_energy_split(results: dict, *, common: dict | None = None, common_atta
             continue
         p = evaluated[name][0]
         blocks = sorted(((k, float(v) * 1e12) for k, v in p.energy_breakdown.items()), key=lambda kv: -kv[1])
-        shown = max(1, min(4, (console.width - 70) // 18))  # as many blocks as the terminal has room for
+        shown = max(1, min(4, (console.width - FIXED_COLUMNS_WIDTH) // BLOCK_WIDTH))  # as many as fit
         text = ", ".join(f"{k} {v:.2f}" for k, v in blocks[:shown] if v > 0.005)
         module = p.module_power_per_end
         attach = str(p.attach) if attach_supported() else "native"

@@ -64,6 +64,7 @@ class CWLaser(Parameters):
         60.0, unit="K", bounds=(1.0, 1e4),
         source=Source("InGaAsP/AlGaInAs DFB T_0 50-80 K", "literature"),
     )
+    # > 0: a laser with no slope emits no light at any current; the floor sits 30x below the cited 0.3 W/A
     slope_efficiency: float = param(
         0.35, unit="W/A", bounds=(0.01, 1.5),
         source=Source("high-power 1310 nm DFB slope 0.3-0.45 W/A at 25 C", "literature"),

@@ -69,7 +69,7 @@ class Photodetector(Parameters):
         0.85, unit="1", bounds=(1e-3, 1.0),
         source=Source("optical confinement in the Ge of a waveguide PD", "assumption", "0.85"),
     )
-    coupling: float = param(
+    coupling: float = param(  # > 0: light that never reaches the detector gives no photocurrent
         0.9, unit="1", bounds=(1e-3, 1.0),
         source=Source("waveguide-to-detector coupling", "assumption", "0.9"),
     )

@@ -110,7 +110,8 @@ class VCSEL(Parameters):
         source=Source("threshold doubles ~80 K away from the gain-cavity alignment (typical of 850 nm VCSELs)",
                       "assumption", "T_w = 80 K"),
     )
-    # > 0: a VCSEL with no slope emits no light at any current (as CWLaser.slope_efficiency)
+    # > 0: a VCSEL with no slope emits no light at any current (as CWLaser.slope_efficiency); the floor sits
+    # 50x below the cited 0.5 W/A
     slope_efficiency: float = param(
         0.6, unit="W/A", bounds=(0.01, 1.5),
         source=Source("differential slope efficiency of datacom 850 nm VCSELs 0.5-0.8 W/A", "literature"),
@@ -132,7 +133,8 @@ class VCSEL(Parameters):
         2.5e3, unit="K/W", bounds=(0.0, 1e5), display=("K/mW", 1e3),
         source=Source("thermal impedance of ~7 um aperture oxide VCSELs 2-3 K/mW", "literature"),
     )
-    # > 0: D ~ sqrt(differential gain); D = 0 is a laser with no gain and no relaxation oscillation at any current
+    # > 0: D ~ sqrt(differential gain); D = 0 is a laser with no gain and no relaxation oscillation at any current;
+    # the floor sits 100x below the cited 10 GHz/sqrt(mA)
     d_factor: float = param(
         12.0 * GHZ_PER_SQRT_MA, unit="Hz/A**0.5", bounds=(0.1 * GHZ_PER_SQRT_MA, 1e13),
         display=("GHz/sqrt(mA)", GHZ_PER_SQRT_MA),

@@ -31,7 +31,7 @@ from microlink.errors import ParameterError
 from microlink.link.attach import Attach, boundary, resolve_attach
 from microlink.link.base import Decision, LanePlan, Request, SectionedLink
 from microlink.link.result import LinkResult
-from microlink.link.solve import solve_log
+from microlink.link.solve import GUESS_FACTOR, solve_log
 from microlink.units import ber_to_q
 
 #: Relative tolerance of every margin and reach solution (1e-4: 0.0004 dB, 0.01 % of the reach).
@@ -254,6 +254,9 @@ def _solve_margin(dec: Decision, pen, hop, threshold, ber_now):
 
 #: Furthest a reach guess is extrapolated beyond the requested lengths [ratio].
 REACH_EXTRAPOLATION = 10.0
+#: First bracketing step from an interpolated reach guess [ratio]: the guess sits near the root, so a step
+#: finer than solve_log's default GUESS_FACTOR brackets it sooner (then doubles in log length if it does not).
+REACH_GUESS_FACTOR = 1.2
 
 
 def _reach_guess(reach, gap, inverse, n_reps, bracket):
@@ -321,9 +324,9 @@ def _solve_reach(stages: _Stages, hop, threshold, bracket, gap):
         return _log_gap(np.minimum(b + hop[pts], BER_CAP), threshold[pts])
 
     if stages.arrays:  # one request per point: its own length
-        guess, factor = np.clip(stages.request.reach[reps], max(bracket[0], 1.0), bracket[1]), 1.5
+        guess, factor = np.clip(stages.request.reach[reps], max(bracket[0], 1.0), bracket[1]), GUESS_FACTOR
     else:
-        guess, factor = _reach_guess(stages.request.reach, gap, inverse, reps.size, bracket), 1.2
+        guess, factor = _reach_guess(stages.request.reach, gap, inverse, reps.size, bracket), REACH_GUESS_FACTOR
     x, too_short, capped = solve_log(func, bracket[0], bracket[1], reps.size, increasing=True, rtol=SOLVER_RTOL,
                                      guess=guess, guess_factor=factor, feasible_side=True)
     x = np.where(too_short, 0.0, x)

@@ -9,6 +9,10 @@ import numpy as np
 
 from microlink.units import watt_to_dbm
 
+#: A named penalty above which an infeasible result is reported as an eye shut by it [dB]: 100x in power,
+#: more than any link budget carries (the eye-closure penalties report a shut eye as 60 dB).
+SHUT_EYE_PENALTY_DB = 20.0
+
 
 def _py(value):
     """NumPy scalar/array -> Python float/int/bool/list for JSON."""
@@ -210,7 +214,7 @@ class LinkResult:
         q_clean, q_need = amp * main / sigma, float(ber_to_q(threshold))
         pen = f" (plus {float(self.penalty_total_db):.1f} dB of named penalties)" if self.penalties_db else ""
         named = {k: float(np.asarray(v, dtype=float)) for k, v in (self.penalties_db or {}).items()}
-        if named and max(named.values()) >= 20.0:  # a penalty that no power can pay: the eye it leaves is shut
+        if named and max(named.values()) >= SHUT_EYE_PENALTY_DB:  # no power pays it: the eye it leaves is shut
             worst = max(named, key=named.get)
             return f"eye shut by {worst.replace('_', ' ')} ({named[worst]:.0f} dB penalty: no received power opens it)"
         if q_clean < q_need:

@@ -7,8 +7,13 @@ from typing import Callable
 import numpy as np
 
 
+#: First outward step from a guess [ratio]: a factor 1.5, doubled in log space at each further step, reaches
+#: a bracket 10^6 away in ~6 steps while a root near the guess is bracketed in one.
+GUESS_FACTOR = 1.5
+
+
 def solve_log(func: Callable[[np.ndarray, np.ndarray], np.ndarray], low: float, high: float, n: int, *,
-              increasing: bool, guess=None, guess_factor: float = 1.5, rtol: float = 1e-4, max_iter: int = 60,
+              increasing: bool, guess=None, guess_factor: float = GUESS_FACTOR, rtol: float = 1e-4, max_iter: int = 60,
               feasible_side: bool = False):
     """Solve ``func(x) = 0`` for ``x`` in ``[low, high]`` element-wise, for ``func`` monotone in ``x`` (``increasing``
     says which way), bracketing outward from a guess and refining with the Illinois (modified false-position)
