@@ -39,17 +39,19 @@ def environment_engine() -> str | None:
     Raises :class:`~microlink.errors.ParameterError` naming the variable when it holds anything else.
     """
     value = os.environ.get(ENGINE_VARIABLE, "").strip()
-    if not value:
-        return None
-    if value not in ENGINES:
-        raise ParameterError(ENGINE_VARIABLE, value, " | ".join(ENGINES))
-    return value
+    return _checked(value, ENGINE_VARIABLE) if value else None
+
+
+def _checked(name: str, field: str) -> str:
+    if name not in ENGINES:
+        raise ParameterError(field, name, " | ".join(ENGINES))
+    return name
 
 
 def engine() -> str:
     """The engine in force: ``"compiled"`` or ``"numpy"`` (:data:`ENGINE_VARIABLE`, else compiled, until a
-    :func:`use_engine` block says otherwise). Worker processes inherit the variable, so every executor runs
-    the engine of its client."""
+    :func:`use_engine` block says otherwise). Sweeps, uncertainty bands and rack pools hand the client's
+    engine to their worker processes."""
     if _STATE["engine"] is None:
         _STATE["engine"] = environment_engine() or "compiled"
     return _STATE["engine"]
@@ -63,8 +65,7 @@ def compiled() -> bool:
 @contextmanager
 def use_engine(name: str):
     """Run a block with engine ``name`` (``"compiled"`` | ``"numpy"``); the previous engine is restored."""
-    if name not in ENGINES:
-        raise ParameterError("engine", name, " | ".join(ENGINES))
+    _checked(name, "engine")
     before = engine()
     _STATE["engine"] = name
     try:

@@ -141,8 +141,8 @@ class Range:
         """Raise :class:`ParameterError` unless the whole range lies inside the field's ``bounds``."""
         lo, hi = bounds
         if self.low < lo or self.high > hi:
-            shown = (f"({self.low / display[1]:g}, {self.high / display[1]:g}) {display[0]}" if display
-                     else f"({self.low:g}, {self.high:g}) {unit}".strip())
+            scale, u = _shown_unit(unit, display)
+            shown = f"({self.low / scale:g}, {self.high / scale:g}) {u}".strip()
             raise ParameterError(f"{name} range", shown, "inside the field's bounds " +
                                  _format_bounds(lo, hi, unit, display))
         return self
@@ -224,9 +224,14 @@ def section(cls, **overrides):
     return field(default_factory=lambda: cls(**overrides))
 
 
-def _format_bounds(lo: float, hi: float, unit: str, display: tuple[str, float] | None) -> str:
+def _shown_unit(unit: str, display: tuple[str, float] | None) -> tuple[float, str]:
+    """``(scale, unit)`` a value is printed in: the display unit if any; a dimensionless field prints none."""
     scale, u = (display[1], display[0]) if display else (1.0, unit)
-    u = "" if u == "1" else u  # a dimensionless field prints no unit
+    return scale, "" if u == "1" else u
+
+
+def _format_bounds(lo: float, hi: float, unit: str, display: tuple[str, float] | None) -> str:
+    scale, u = _shown_unit(unit, display)
     lo_s = f"{lo / scale:g}"
     hi_s = "inf" if np.isinf(hi) else f"{hi / scale:g}"
     return f"{lo_s} .. {hi_s} {u}".strip()
@@ -244,11 +249,9 @@ def check_range(name: str, value, lo: float, hi: float, unit: str = "", display=
     bad = ~np.isfinite(arr) | (arr < lo) | (arr > hi)
     if np.any(bad):
         first = arr[bad].flat[0] if arr.ndim else float(arr)
-        shown = first / display[1] if display else first
-        shown_unit = display[0] if display else unit
-        shown_unit = "" if shown_unit == "1" else shown_unit
+        scale, shown_unit = _shown_unit(unit, display)
         raise ParameterError(
-            name, f"{shown:g} {shown_unit}".strip(), _format_bounds(lo, hi, unit, display)
+            name, f"{first / scale:g} {shown_unit}".strip(), _format_bounds(lo, hi, unit, display)
         )
     return value
 
@@ -311,8 +314,7 @@ def format_value(value: Any, meta: dict[str, Any]) -> str:
     if "options" in meta:
         return str(value)
     display = meta.get("display")
-    scale, unit = (display[1], display[0]) if display else (1.0, meta.get("unit", ""))
-    unit = "" if unit == "1" else unit
+    scale, unit = _shown_unit(meta.get("unit", ""), display)
     arr = np.asarray(value, dtype=float) / scale
     if arr.ndim == 0:
         return f"{float(arr):.4g} {unit}".strip()

@@ -15,7 +15,8 @@ levels (the two Gaussians cross at equal Q): ``th = (mu_j sigma_{j+1} + mu_{j+1}
 Two estimates (``method``):
 
 * ``"average"``: exact average over the ``M^K 2^A`` patterns of the ``K`` largest ISI cursors and the ``A``
-  largest aggressors (a compiled loop, no pattern-sized temporaries); the others are folded into the noise as a
+  largest aggressors (a compiled loop without pattern-sized temporaries, or chunked NumPy under the ``numpy``
+  engine of :mod:`microlink.kernels`); the others are folded into the noise as a
   Gaussian of variance ``A^2 (E[s^2] sum h_k^2 + sum g_m^2)``.
 * ``"worst"``: every interferer at its worst value (eye closure ``sum |h_k| max|L| + sum |g_m|``) pushes every
   level towards both its thresholds, the classic worst-case eye.

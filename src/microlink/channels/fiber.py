@@ -26,11 +26,7 @@ UNIFORM_RMS = 1.0 / np.sqrt(12.0)
 
 def silica_index(wavelength):
     """Refractive index of fused silica (Malitson 1965) [m -> 1]; valid 0.21-3.71 um."""
-    lam2 = (np.asarray(wavelength, dtype=float) * 1e6) ** 2
-    n2 = 1.0
-    for b, l in SELLMEIER_SILICA:
-        n2 = n2 + b * lam2 / (lam2 - l * l)
-    return np.sqrt(n2)
+    return np.sqrt(_sellmeier_silica(np.asarray(wavelength, dtype=float) * 1e6)[0])
 
 
 def _sellmeier_silica(lam_um):

@@ -370,7 +370,7 @@ class ImagingFiber(Parameters):
         h_launch = h_full if launch_numerical_aperture is None else self.coupling_per_length(
             wavelength, launch_numerical_aperture)
         l_full = coupled_length(length, self.mode_coupling_length)
-        hl = h_full * l_full + h_launch * np.maximum(length - l_full, 0.0)  # integral of h(z) dz (l_full <= length)
+        hl = h_full * l_full + h_launch * (length - l_full)  # integral of h(z) dz (coupled_length <= length)
         with np.errstate(divide="ignore", invalid="ignore"):
             h_eff = np.where(length > 0, hl / np.where(length > 0, length, 1.0), h_full)
         patch = np.asarray(db_to_linear(self.end_crosstalk_db)) + patch_crosstalk(

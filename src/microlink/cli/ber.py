@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from microlink.cli.options import FormatOption, OutputFormat, PlotOption, SeedOption
+from microlink.cli.options import FormatOption, OutputFormat, PlotOption, SeedOption, SetOption
 
 METHOD_HELP = "closed-form | statistical | monte-carlo | importance"
 
@@ -128,7 +128,7 @@ def main(
     reach: Optional[str] = typer.Option(None, "--reach", help="Link length, e.g. '10 m' [default: the set's]."),
     lane_rate: Optional[str] = typer.Option(None, "--lane-rate", help="Override the lane rate, e.g. '4 Gb/s'."),
     modulation: Optional[str] = typer.Option(None, "--modulation", help="Override the modulation: NRZ | PAM4."),
-    set_: List[str] = typer.Option([], "--set", help="Override one parameter: section.field=value, e.g. driver.bias_current='1 mA'. Repeatable."),
+    set_: List[str] = SetOption,
     bits: str = typer.Option("1e7", "--bits", help="Bit budget of monte-carlo / importance."),
     errors: int = typer.Option(100, "--errors", help="Monte Carlo stops after this many bit errors."),
     seed: int = SeedOption,

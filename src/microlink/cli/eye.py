@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from microlink.cli.options import FormatOption, OutputFormat, PlotOption, SeedOption
+from microlink.cli.options import FormatOption, OutputFormat, PlotOption, SeedOption, SetOption
 
 #: Most symbols drawn for the eye-density panel (memory grows with it).
 MAX_EYE_SYMBOLS = 10_000_000
@@ -18,7 +18,7 @@ def main(
     reach: Optional[str] = typer.Option(None, "--reach", help="Link length, e.g. '10 m' [default: the set's]."),
     lane_rate: Optional[str] = typer.Option(None, "--lane-rate", help="Override the lane rate, e.g. '4 Gb/s'."),
     modulation: Optional[str] = typer.Option(None, "--modulation", help="Override the modulation: NRZ | PAM4."),
-    set_: List[str] = typer.Option([], "--set", help="Override one parameter: section.field=value, e.g. driver.bias_current='1 mA'. Repeatable."),
+    set_: List[str] = SetOption,
     target_ber: float = typer.Option(1e-12, "--target-ber", help="BER at which eye height and width are given."),
     rj: float = typer.Option(0.0, "--rj", help="Random jitter rms [UI]."),
     dj: float = typer.Option(0.0, "--dj", help="Dual-Dirac deterministic jitter, peak-to-peak [UI]."),

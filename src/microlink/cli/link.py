@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from microlink.cli.options import FormatOption, OutputFormat, PlotOption
+from microlink.cli.options import FormatOption, OutputFormat, PlotOption, SetOption
 from microlink.cli.uncertainty_options import (
     SolveForOption,
     TornadoOption,
@@ -24,7 +24,7 @@ def main(
     lane_rate: Optional[str] = typer.Option(None, "--lane-rate", help="Override the lane rate, e.g. '2 Gb/s'."),
     target_ber: Optional[float] = typer.Option(None, "--target-ber", help="Required BER [default: 1e-12]."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="YAML/TOML link file (units as strings); overrides --preset."),
-    set_: List[str] = typer.Option([], "--set", help="Override one parameter: section.field=value, e.g. led.diameter='4 um'. Repeatable."),
+    set_: List[str] = SetOption,
     fmt: OutputFormat = FormatOption,
     uncertainty: int = UncertaintyOption,
     tornado: bool = TornadoOption,
@@ -39,7 +39,7 @@ def main(
     from microlink.cli.options import apply_set_options, print_document, run_meta
     from microlink.cli.render import print_link_table
     from microlink.comparison import boundary_of
-    from microlink.errors import ConfigError, ParameterError
+    from microlink.errors import ParameterError
     from microlink.io.config import link_config_from_mapping, read_mapping
     from microlink.link.chain import evaluate_link
     from microlink.units import parse_quantity

@@ -22,6 +22,8 @@ PlotOption = typer.Option(None, "--plot", help="Save a figure to this file (.png
 #: Root seed of random methods; fixed by default so that repeated runs print the same numbers.
 DEFAULT_SEED = 20261127
 SeedOption = typer.Option(DEFAULT_SEED, "--seed", help="Root seed of the random methods (recorded in the output).")
+SetOption = typer.Option([], "--set", help="Override one parameter: section.field=value, e.g. "
+                                           "driver.bias_current='1 mA'. Repeatable.")
 
 
 def print_json(obj: Any) -> None:

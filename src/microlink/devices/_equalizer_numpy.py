@@ -5,8 +5,8 @@ settings x sampling phases instead of looping over them: every candidate's ``N x
 its cursors and solved by ``numpy.linalg.solve`` (LU; the compiled kernel factorises by Cholesky and falls
 back to LU), in chunks of points. Every operation is elementwise, a reduction along one point's own row, or
 an ``einsum`` contraction within one point (no ``optimize``: NumPy's own loops, the same for any batch), so a
-point's result does not depend on its batch (tested: a point alone and in a batch agree bitwise). The two agree to rounding (the tests
-hold them to 1e-9 relative against a direct reference); the best candidate is chosen by the kernel's rule
+point's result does not depend on its batch (tested: a point alone and in a batch agree bitwise). The two
+engines agree to rounding (the tests hold both to 1e-9 relative against a direct reference); the best candidate is chosen by the kernel's rule
 (the first of the largest SNR, in gain-major order; a NaN first candidate is kept).
 """
 
@@ -100,7 +100,7 @@ def mmse_kernel(x, dx, rn, sd2, stx, jit_coef, n_pre, n_dfe):
     l_len = x.shape[1] + n - 1
     taps, resp = np.empty((n_pts, n)), np.empty((n_pts, l_len))
     main_index, noise, snr = np.empty(n_pts, np.int64), np.empty(n_pts), np.empty(n_pts)
-    step = max(1, CANDIDATES_IN_FLIGHT)
+    step = CANDIDATES_IN_FLIGHT
     for s in range(0, n_pts, step):
         sel = slice(s, min(n_pts, s + step))
         w, geq, m, sn, _, _, nv, _, _ = mmse_candidates(x[sel], dx[sel], rn[sel], sd2, stx[sel], jit_coef, n_pre,

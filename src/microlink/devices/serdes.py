@@ -23,7 +23,8 @@ All noise spectral densities are one-sided [V^2/Hz]. Frequencies are handled on 
 symbol rate (``nu = f / R_s``) so one grid serves design points of different rates; the front end and the
 CTLE, whose corners are all ratios of the symbol rate, are then the same on that grid for every point. The
 CTLE is affine in its linear DC gain, so a whole gain grid costs two pulse responses per point, and the
-(gain, phase) candidates are solved and scored in compiled code in bounded chunks of points. The filter
+(gain, phase) candidates are solved and scored in compiled code (or NumPy under the ``numpy`` engine of
+:mod:`microlink.kernels`) in bounded chunks of points. The filter
 primitives (poles, Butterworth, CTLE, FIR) live in :mod:`microlink.signals`.
 
 Energy follows the blocks of a DSP-based transceiver: a current-mode output driver (power from its
@@ -56,7 +57,7 @@ DEFAULT_SAMPLES_PER_SYMBOL = 8
 DEFAULT_WINDOW_SYMBOLS = 64
 #: Sampling phases tried around the peak of each CTLE output pulse [samples].
 PHASE_OFFSETS = (-1, 0, 1)
-#: Design points equalised per compiled call; bounds the working memory to ~35 kB per point in flight
+#: Design points equalised per kernel call; bounds the working memory to ~35 kB per point in flight
 #: (channel spectrum, two CTLE-basis pulses, noise PSD) whatever the number of points.
 DEFAULT_CHUNK_POINTS = 1024
 #: Receiver front end of the equaliser: 4th-order Butterworth noise filter (802.3 Annex 93A).
@@ -672,7 +673,7 @@ def equalize(serdes: SerDes, normalised_frequency, symbol_rate, channel_response
         Return the equalised oversampled pulse (``T`` values per point); ``False`` leaves
         ``Equalization.pulse`` as None and saves ``8 T`` bytes per point.
     chunk_points : int
-        Design points equalised per compiled call (working memory ~35 kB per point in flight).
+        Design points equalised per kernel call (working memory ~35 kB per point in flight).
 
     Returns
     -------
@@ -683,7 +684,8 @@ def equalize(serdes: SerDes, normalised_frequency, symbol_rate, channel_response
     The CTLE is affine in its linear DC gain (:func:`microlink.signals.ctle_gain_basis`), so the pulses of
     the whole gain grid come from two inverse FFTs per point and the noise autocorrelations from two
     projections; every (gain, phase) candidate is then solved and scored in compiled code
-    (:mod:`microlink.devices._equalizer_kernels`), keeping only the best per point.
+    (:mod:`microlink.devices._equalizer_kernels`; :mod:`~microlink.devices._equalizer_numpy` under the
+    ``numpy`` engine), keeping only the best per point.
     """
     equalize_kernel = _kernels().equalize_kernel
     sps, n_sym = int(samples_per_symbol), int(n_symbols)

@@ -321,15 +321,12 @@ class IMDDLink(CompositeLink):
         bw = dict(self.bandwidths(lanes, attach.host_serdes))
         bw["fiber"] = np.minimum(GAUSSIAN_SIGMA_BANDWIDTH / np.maximum(np.asarray(lane.fiber_rms(length)), 1e-300),
                                  1e15)
-        if levels is not None:
-            er_db = 10.0 * np.log10(pw[-1] / max(pw[0], 1e-300))
-            oma_dbm = 10.0 * np.log10((pw[-1] - pw[0]) / 1e-3)
-            spacing = np.min(np.diff(levels)) / np.max(np.diff(levels))
-        else:  # closed at the source: no light (0 dB, -inf dBm), no modulation, or folded levels (spacing <= 0)
-            steps = np.diff(pw)
-            er_db = 10.0 * np.log10(max(pw[-1], 1e-300) / max(pw[0], 1e-300)) if np.max(pw) > 0 else 0.0
-            oma_dbm = watt_to_dbm(abs(pw[-1] - pw[0]))
-            spacing = np.min(steps) / np.max(steps) if np.max(steps) > 0 else 0.0
+        # the decision levels are an affine map of the launched ones, so their spacing ratio is that of ``pw``;
+        # closed at the source: no light (0 dB, -inf dBm), no modulation, or folded levels (spacing <= 0)
+        steps = np.diff(pw)
+        er_db = 10.0 * np.log10(max(pw[-1], 1e-300) / max(pw[0], 1e-300)) if np.max(pw) > 0 else 0.0
+        oma_dbm = watt_to_dbm(abs(pw[-1] - pw[0]))
+        spacing = np.min(steps) / np.max(steps) if np.max(steps) > 0 else 0.0
         extras = {
             "extinction_ratio_db": er_db,
             "launched_oma_dbm": oma_dbm,

@@ -405,7 +405,9 @@ def compete(spec: CompetitionSpec, pool: PoolDerivation, scaleup_ends, *, overri
 def calibrate_preference(spec: CompetitionSpec, pool: PoolDerivation, scaleup_ends, *, overrides=(),
                          tco: TcoAssumptions | None = None) -> tuple[CompetitionSpec, dict[str, Any]]:
     """Solve the calibrated technology's ``preference`` so that its revenue in the calibration year hits the
-    target (scipy ``brentq``). Returns the calibrated spec and a record of what the calibration implies."""
+    target (scipy ``brentq``). Returns the calibrated spec and a record of what the calibration implies; where
+    the technology's links close no length of the pool (no preference can sell it), the spec unchanged and a
+    record with ``status: "infeasible"`` and ``value: None`` that says so."""
     from scipy.optimize import brentq
 
     cal = spec.calibration

@@ -549,7 +549,7 @@ def read_yaml(path: Path, what: str = "file") -> dict:
 
 #: Top-level keys read from a preset file's header to index it without parsing the whole file.
 _HEADER_KEYS = ("name", "kind", "aliases")
-_HEADER_LINE = re.compile(r"^(name|kind|aliases):.*$", re.MULTILINE)
+_HEADER_LINE = re.compile(rf"^({'|'.join(_HEADER_KEYS)}):.*$", re.MULTILINE)
 
 
 def _header(path: Path) -> dict:
