@@ -55,7 +55,8 @@ def main() -> None:
     names = [n for n in (args.only.split(",") if args.only else COMMANDS) if n]
     env = dict(os.environ, OMP_NUM_THREADS="1", COLUMNS="120")
     env.pop("MICROLINK_ENGINE", None)
-    floor = [_run([sys.executable, "-c", "import numpy"], env)[0] for _ in range(args.repeats)]
+    floor_runs = [_run([sys.executable, "-c", "import numpy"], env) for _ in range(args.repeats)]
+    floor, floor_rss = [w for w, _ in floor_runs], max(r for _, r in floor_runs)
     _run(base + ["link"], dict(env, MICROLINK_ENGINE="compiled"))  # compiled kernels cached on disk
     rows = []
     for name in names:
@@ -68,15 +69,15 @@ def main() -> None:
                 walls[engine].append(w)
                 rss[engine] = r
         rows.append((name, min(walls["default"]), statistics.median(walls["default"]),
-                     statistics.median(walls["compiled"]), rss["default"], TARGETS[name]))
+                     statistics.median(walls["compiled"]), rss["default"], rss["compiled"], TARGETS[name]))
     f = statistics.median(floor)
     print(f"microlink from the shell, {args.repeats} fresh processes each (OMP_NUM_THREADS=1)")
-    print(f"floor: python -c 'import numpy' {f:.2f} s (median, same run)")
+    print(f"floor: python -c 'import numpy' {f:.2f} s (median), {floor_rss:.0f} MiB peak RSS (same run)")
     print(f"{'command':<10} {'best [s]':>9} {'median [s]':>11} {'compiled, median [s]':>21} {'floor [s]':>10} "
-          f"{'target [s]':>11} {'met':>4} {'RSS [MiB]':>10}")
-    for name, b, d, c, r, t in rows:
+          f"{'target [s]':>11} {'met':>4} {'RSS [MiB]':>10} {'compiled RSS':>13} {'floor RSS':>10}")
+    for name, b, d, c, r, rc, t in rows:
         print(f"{name:<10} {b:>9.2f} {d:>11.2f} {c:>21.2f} {f:>10.2f} {t:>11.1f} {'yes' if d <= t else 'no':>4} "
-              f"{r:>10.0f}")
+              f"{r:>10.0f} {rc:>13.0f} {floor_rss:>10.0f}")
     print("default engine: numpy for link/compare/rack/cluster (microlink.kernels), none needed by --help")
 
 
