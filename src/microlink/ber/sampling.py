@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from microlink.errors import ParameterError
+from microlink.signals import rectangular_symbol_spectrum
 
 __all__ = ["sample_pulse", "pulse_response", "single_pole_pulse"]
 
@@ -33,7 +34,8 @@ def pulse_response(transfer_functions, samples_per_symbol=16, n_symbols=64, *, d
     ----------
     transfer_functions : sequence of callable
         Each maps normalised frequency ``nu = f / R_s`` [cycles/UI] (ndarray) to a complex response [1];
-        the chain is their product, applied to a rectangular one-UI transmit pulse. Normalise each to 1 at
+        the chain is their product, applied to a rectangular one-UI transmit pulse
+        (:func:`~microlink.signals.rectangular_symbol_spectrum`). Normalise each to 1 at
         DC for a settled level of 1.
     samples_per_symbol : int
         Oversampling factor.
@@ -54,14 +56,12 @@ def pulse_response(transfer_functions, samples_per_symbol=16, n_symbols=64, *, d
     sps = int(samples_per_symbol)
     n = int(n_symbols) * sps
     nu = np.fft.rfftfreq(n, d=1.0 / sps)
-    rect = np.zeros(n)
-    rect[:sps] = 1.0
     h = np.exp(-2j * np.pi * nu * float(delay))
     for tf in transfer_functions:
         if not callable(tf):
             raise ParameterError("transfer_functions", tf, "callables of normalised frequency")
         h = h * np.asarray(tf(nu), dtype=complex)
-    pulse = np.fft.irfft(np.fft.rfft(rect) * h, n=n)
+    pulse = np.fft.irfft(rectangular_symbol_spectrum(nu, sps) * h, n=n)
     return np.arange(n) / sps, pulse
 
 
