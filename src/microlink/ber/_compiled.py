@@ -12,6 +12,8 @@ Kernels:
 * :func:`folded_cursors_kernel` / :func:`refine_centred_phase_kernel`: band-limited
   pulses sampled once per UI at any phase, and the golden-section search of the phase that opens their eye most
   (un-jittered, or the worse of the early and late eyes at a sampling-time offset);
+* :func:`centred_root_kernel`: the phase where the early and late eyes at a sampling-time offset are equal
+  (Illinois root finding), the maximum of the jittered eye;
 * :func:`pam_average_kernel`: closed-form PAM BER averaged over interferer patterns;
 * :func:`isi_distribution`: distribution of a sum of discrete interferers on a grid (statistical eye);
 * :func:`mc_symbol_chunk` / :func:`mc_symbol_lut_chunk`: symbol-rate Monte Carlo (general and table lookup);
@@ -28,9 +30,9 @@ import numpy as np
 #: Recorded in result objects (every kernel is compiled).
 ENGINE = "numba"
 
-__all__ = ["ENGINE", "cascade_response_kernel", "folded_cursors_kernel", "isi_distribution", "mc_symbol_chunk",
-           "mc_symbol_lut_chunk", "mc_waveform_chunk", "pam_average_kernel", "refine_centred_phase_kernel",
-           "screen_words_needed", "tail_tables", "words_needed"]
+__all__ = ["ENGINE", "cascade_response_kernel", "centred_root_kernel", "folded_cursors_kernel", "isi_distribution",
+           "mc_symbol_chunk", "mc_symbol_lut_chunk", "mc_waveform_chunk", "pam_average_kernel",
+           "refine_centred_phase_kernel", "screen_words_needed", "tail_tables", "words_needed"]
 
 
 def _jit(func):
@@ -215,6 +217,81 @@ def refine_centred_phase_kernel(folded, n_last, phase0, offset, half_width, step
         for m in range(n_ui):
             cursors[i, m] = buf[m].real
     return out, eye, cursors
+
+
+@_jit
+def centred_root_kernel(folded, n_last, low, high, offset, n_iter, rev, twiddle):  # pragma: no cover - compiled
+    """Sampling phase [UI] in ``[low, high]`` where the eyes sampled ``offset`` UI late and early are equal.
+
+    folded [N, J, n_ui] and n_last (see :func:`_folded_sample`). Where the late-minus-early eye difference
+    ``g`` is positive at ``low`` and negative at ``high`` (``offset > 0``), ``n_iter`` Illinois steps
+    (regula falsi, halving the value kept twice) narrow the bracket onto its root, where the jittered eye
+    ``min(late, early)`` of a pulse whose eye has one maximum is largest; every point takes all ``n_iter``
+    steps. Returns the phase of the largest jittered eye among those evaluated [N], that eye [N], whether
+    the bracket held a sign change [N] (where it did not, nothing else is meaningful) and the pulse sampled
+    at the phase [N, n_ui].
+    """
+    n_pts = folded.shape[0]
+    n_ui = folded.shape[2]
+    best_x = np.empty(n_pts)
+    best_f = np.empty(n_pts)
+    ok = np.zeros(n_pts, dtype=np.bool_)
+    cursors = np.zeros((n_pts, n_ui))
+    work = np.empty(n_ui, dtype=np.complex128)
+    buf = np.empty(n_ui, dtype=np.complex128)
+    for i in range(n_pts):
+        y = folded[i]
+        o = offset[i]
+        a = low[i]
+        b = high[i]
+        la = _folded_eye(y, n_last, a + o, rev, twiddle, work, buf)
+        ea = _folded_eye(y, n_last, a - o, rev, twiddle, work, buf)
+        lb = _folded_eye(y, n_last, b + o, rev, twiddle, work, buf)
+        eb = _folded_eye(y, n_last, b - o, rev, twiddle, work, buf)
+        ga = la - ea
+        gb = lb - eb
+        if not (o > 0.0 and ga > 0.0 and gb < 0.0):
+            continue
+        ok[i] = True
+        bx = a
+        bf = min(la, ea)
+        if min(lb, eb) > bf:
+            bx = b
+            bf = min(lb, eb)
+        side = 0
+        for _ in range(n_iter):
+            c = 0.5 * (a + b)
+            if gb != ga:
+                t = b - gb * (b - a) / (gb - ga)
+                if a < t < b:
+                    c = t
+            lc = _folded_eye(y, n_last, c + o, rev, twiddle, work, buf)
+            ec = _folded_eye(y, n_last, c - o, rev, twiddle, work, buf)
+            gc = lc - ec
+            if min(lc, ec) > bf:
+                bx = c
+                bf = min(lc, ec)
+            if gc > 0.0:
+                a = c
+                ga = gc
+                if side == 1:
+                    gb *= 0.5
+                side = 1
+            elif gc < 0.0:
+                b = c
+                gb = gc
+                if side == -1:
+                    ga *= 0.5
+                side = -1
+            else:
+                a = c
+                b = c
+        best_x[i] = bx
+        best_f[i] = bf
+        _folded_sample(y, n_last, bx, rev, twiddle, work, buf)
+        for m in range(n_ui):
+            cursors[i, m] = buf[m].real
+    return best_x, best_f, ok, cursors
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -34,6 +34,10 @@ MAX_SAMPLES_IN_FLIGHT = 1 << 23
 #: and skew penalties read the eye at offsets from that phase, on slopes of a few per UI: the margin moves by
 #: ~20 dB per UI of phase error, so 2e-5 UI keeps it within ~0.0004 dB (the margin solver's own tolerance).
 PHASE_TOLERANCE_UI = 2e-5
+#: Illinois steps of :meth:`PulseSampler._root` (every point takes all of them). From a bracket of up to ~0.4
+#: UI they bring the equal-eye phase to ~1e-9 UI on the catalog's pulses, against ~38 eye evaluations of the
+#: golden section to ``PHASE_TOLERANCE_UI`` (``tests/unit/ber/test_pulse_sampler.py`` checks both agree).
+ROOT_STEPS = 12
 
 
 @dataclass(frozen=True)
@@ -342,30 +346,83 @@ class PulseSampler:
         early = eye_opening(self.cursors(ph - off, compiled=compiled))
         return np.minimum(late, early)
 
-    def centred_phase(self, offset, tolerance=PHASE_TOLERANCE_UI, compiled=None):
+    def centred_phase(self, offset, widest=None, tolerance=PHASE_TOLERANCE_UI, compiled=None):
         """Sampling phase that maximises the eye left open by a sampling-time offset [UI -> UI, in [0, 1)].
 
         The objective is :meth:`centred_eye`: the worse of the eyes ``offset`` UI early and late of the phase
         (``offset [...]``, per point, below half a UI). It is what a receiver that trains its sampling phase on
         the eye its jitter and skew leave (a forwarded clock with per-lane deskew, centring the sampler in the
-        jitter-tolerant eye) picks; at ``offset`` 0 it is the widest un-jittered eye. The best of the
-        ``samples_per_symbol`` grid phases is refined by the golden-section search of :meth:`_golden` to
-        ``tolerance``; the grid phase is kept
-        where its objective is larger. Every point takes the same steps, so its result does not depend on its
-        batch.
+        jitter-tolerant eye) picks; at ``offset`` 0 it is the widest un-jittered eye.
+
+        Where the pulse's eye has one maximum, the objective is largest where the late and early eyes are
+        equal, within ``offset`` of the widest un-jittered eye. Given that eye's grid phase ``widest [...]``
+        (:func:`grid_phase`), the root of late minus early is sought in ``widest -+ (offset + 1/sps)``
+        (:meth:`_root`, ``ROOT_STEPS`` Illinois steps). Points whose bracket holds no sign change, and every
+        point when ``widest`` is not given, take the general search: the best of the ``samples_per_symbol``
+        grid phases refined by the golden section of :meth:`_golden` to ``tolerance`` (the grid phase kept
+        where its objective is larger). Every point takes the same steps, so its result does not depend on
+        its batch.
 
         Returns ``(phase, cursors)``: the phase and the cursors sampled at it ``[..., n_ui]``.
         """
         sps = self.samples_per_symbol
         off = np.broadcast_to(np.asarray(offset, dtype=float), self.shape)
+        ok = np.zeros(self.shape, dtype=bool)
+        if widest is not None:
+            w = np.broadcast_to(np.asarray(widest, dtype=float), self.shape)
+            best, cur, ok = self._root(w - off - 1.0 / sps, w + off + 1.0 / sps, off, compiled)
+            if np.all(ok):
+                return self._wrap(best, cur)
         grid = np.stack([self.centred_eye(k / sps, off, compiled=compiled) for k in range(sps)], axis=-1)
         p0 = np.argmax(grid, axis=-1) / sps
         f0 = np.max(grid, axis=-1)
-        best, fb, cur = self._golden(p0, off, tolerance, compiled)
+        gbest, fb, gcur = self._golden(p0, off, tolerance, compiled)
         keep = f0 >= fb
-        best = np.where(keep, p0, best)
-        cur = np.where(keep[..., None], self.cursors(p0, compiled=compiled), cur)
-        return self._wrap(best, cur)
+        gbest = np.where(keep, p0, gbest)
+        gcur = np.where(keep[..., None], self.cursors(p0, compiled=compiled), gcur)
+        if widest is not None:
+            gbest = np.where(ok, best, gbest)
+            gcur = np.where(ok[..., None], cur, gcur)
+        return self._wrap(gbest, gcur)
+
+    def _root(self, low, high, offset, compiled):
+        """Phase in ``[low, high]`` [UI] where the eyes ``offset`` UI late and early are equal, by ``ROOT_STEPS``
+        Illinois steps on their difference (:func:`~microlink.ber._compiled.centred_root_kernel`, or the same
+        steps in NumPy). Returns the phase with the largest jittered eye evaluated, the cursors there and
+        whether the bracket held a sign change (late ahead at ``low``, behind at ``high``, ``offset > 0``)."""
+        if self.compiled if compiled is None else (compiled and self.compiled):
+            from microlink.ber._compiled import centred_root_kernel
+
+            best, _, ok, cur = centred_root_kernel(self._flat, self._n_last, low.reshape(-1).copy(),
+                                                   high.reshape(-1).copy(), offset.reshape(-1).copy(), ROOT_STEPS,
+                                                   self._rev, self._twiddle)
+            return best.reshape(self.shape), cur.reshape(self.shape + (self.n_ui,)), ok.reshape(self.shape)
+
+        def sides(x):
+            late = eye_opening(self.cursors(x + offset, compiled=False))
+            early = eye_opening(self.cursors(x - offset, compiled=False))
+            return late - early, np.minimum(late, early)
+
+        a, b = low.copy(), high.copy()
+        ga, fa = sides(a)
+        gb, fb = sides(b)
+        ok = (offset > 0) & (ga > 0) & (gb < 0)
+        bx, bf = np.where(fb > fa, b, a), np.maximum(fa, fb)
+        side = np.zeros(self.shape)
+        for _ in range(ROOT_STEPS):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                t = b - gb * (b - a) / (gb - ga)
+            c = np.where((gb != ga) & (t > a) & (t < b), t, 0.5 * (a + b))
+            gc, fc = sides(c)
+            better = fc > bf
+            bx, bf = np.where(better, c, bx), np.where(better, fc, bf)
+            up, down = gc > 0, gc < 0
+            gb = np.where(up & (side == 1), 0.5 * gb, gb)
+            ga = np.where(down & (side == -1), 0.5 * ga, ga)
+            a, ga = np.where(up | ~down, c, a), np.where(up, gc, ga)
+            b, gb = np.where(down | ~up, c, b), np.where(down, gc, gb)
+            side = np.where(up, 1.0, np.where(down, -1.0, side))
+        return bx, self.cursors(bx, compiled=False), ok
 
     def _wrap(self, best, cur):
         """Phases into [0, 1): the cursors at ``best - shift`` are those at ``best``, relabelled by ``shift``."""
@@ -477,7 +534,8 @@ def pulse_batches(flat, n_poles, n_butterworths, windows, samples_per_symbol, n_
 
     ``centre`` (flat, [UI]), when given, is each point's sampling-time offset (jitter and skew allocation):
     the best phase is then the one whose worse eye at that offset early and late is widest
-    (:meth:`PulseSampler.centred_phase`), a sampler centred in the jitter-tolerant eye. An offset of half a
+    (:meth:`PulseSampler.centred_phase`, from the widest un-jittered eye on the grid), a sampler centred in the
+    jitter-tolerant eye. An offset of half a
     UI or more leaves no eye at any phase; such points take the widest un-jittered eye.
     """
     n_p, n_b = n_poles, n_butterworths
@@ -494,7 +552,9 @@ def pulse_batches(flat, n_poles, n_butterworths, windows, samples_per_symbol, n_
                 phase, cur = sampler.refine(*grid_phase(p, samples_per_symbol))
             else:
                 off = np.asarray(centre, dtype=float)[sel]
-                phase, cur = sampler.centred_phase(np.where(off < 0.5, off, 0.0))
+                widest, _ = grid_phase(np.fft.irfft(spec, n=int(n_symbols) * samples_per_symbol, axis=-1),
+                                       samples_per_symbol)
+                phase, cur = sampler.centred_phase(np.where(off < 0.5, off, 0.0), widest)
             yield sel, int(n_symbols), sampler, summarise_cursors(cur, phase, n_largest), cur
 
 

@@ -116,6 +116,33 @@ def test_centred_phase_maximises_the_eye_left_by_an_offset():
 
 
 
+def test_equal_eye_root_finds_the_centred_maximum():
+    """From the widest un-jittered eye, the Illinois root of late minus early (both engines alike) reaches the
+    jittered eye's maximum: at least the golden section's (which stops within PHASE_TOLERANCE_UI) and the
+    fine search's, to rounding; where the offset is 0 there is no bracket and the general search answers."""
+    spec = spectrum()
+    s = PulseSampler(spec, SPS)
+    off = np.array([0.1, 0.05, 0.2, 0.0])
+    widest, _ = grid_phase(np.fft.irfft(spec, n=32 * SPS, axis=-1), SPS)
+    a_ph, a_cur = s.centred_phase(off, widest)
+    b_ph, b_cur = s.centred_phase(off, widest, compiled=False)
+    np.testing.assert_allclose(a_ph, b_ph, atol=1e-12)
+    np.testing.assert_allclose(a_cur, b_cur, atol=1e-12)
+    _, ok = s._root(widest - off - 1 / SPS, widest + off + 1 / SPS, off, None)[1:]
+    assert ok[:3].all() and not ok[3]
+    golden_ph, golden_cur = s.centred_phase(off)
+    got, golden = s.centred_eye(a_ph, off), s.centred_eye(golden_ph, off)
+    assert np.all(got >= golden - 1e-12)
+    fine = np.arange(0.0, 1.0, 1.0 / 4096)
+    best_fine = np.max([s.centred_eye(x, off) for x in fine], axis=0)
+    assert np.all(got >= best_fine - 1e-12)
+    np.testing.assert_array_equal(a_ph[3], golden_ph[3])  # no bracket: the general search
+    # at the root the late and early eyes are equal
+    late = eye_opening(s.cursors(a_ph + off))[:3]
+    early = eye_opening(s.cursors(a_ph - off))[:3]
+    np.testing.assert_allclose(late, early, rtol=0, atol=1e-9)
+
+
 def test_pulse_converges_to_the_continuous_pulse_within_its_discarded_spectrum():
     """The pulse is the filtered continuous rectangle, band-limited to the window's Nyquist frequency: at any
     instant it is off the continuous pulse by at most the L1 norm of the discarded two-sided spectrum,
