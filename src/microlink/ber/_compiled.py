@@ -220,14 +220,15 @@ def refine_centred_phase_kernel(folded, n_last, phase0, offset, half_width, step
 
 
 @_jit
-def centred_root_kernel(folded, n_last, low, high, offset, n_iter, rev, twiddle):  # pragma: no cover - compiled
+def centred_root_kernel(folded, n_last, low, high, offset, n_iter, bracket, rev, twiddle):  # pragma: no cover - compiled
     """Sampling phase [UI] in ``[low, high]`` where the eyes sampled ``offset`` UI late and early are equal.
 
     folded [N, J, n_ui] and n_last (see :func:`_folded_sample`). Where the late-minus-early eye difference
     ``g`` is positive at ``low`` and negative at ``high`` (``offset > 0``), ``n_iter`` Illinois steps
     (regula falsi, halving the value kept twice) narrow the bracket onto its root, where the jittered eye
-    ``min(late, early)`` of a pulse whose eye has one maximum is largest; every point takes all ``n_iter``
-    steps. Returns the phase of the largest jittered eye among those evaluated [N], that eye [N], whether
+    ``min(late, early)`` of a pulse whose eye has one maximum is largest; every point takes ``n_iter`` steps,
+    or stops once the bracket is narrower than ``bracket`` [UI]. Returns the phase of the largest
+    jittered eye among those evaluated [N], that eye [N], whether
     the bracket held a sign change [N] (where it did not, nothing else is meaningful) and the pulse sampled
     at the phase [N, n_ui].
     """
@@ -260,6 +261,8 @@ def centred_root_kernel(folded, n_last, low, high, offset, n_iter, rev, twiddle)
             bf = min(lb, eb)
         side = 0
         for _ in range(n_iter):
+            if b - a <= bracket:
+                break
             c = 0.5 * (a + b)
             if gb != ga:
                 t = b - gb * (b - a) / (gb - ga)

@@ -38,6 +38,9 @@ PHASE_TOLERANCE_UI = 2e-5
 #: UI they bring the equal-eye phase to ~1e-9 UI on the catalog's pulses, against ~38 eye evaluations of the
 #: golden section to ``PHASE_TOLERANCE_UI`` (``tests/unit/ber/test_pulse_sampler.py`` checks both agree).
 ROOT_STEPS = 12
+#: Bracket width at which a point's root search stops early [UI]: its eyes no longer change at any precision
+#: the chain reports.
+ROOT_BRACKET_UI = 1e-10
 
 
 @dataclass(frozen=True)
@@ -387,7 +390,7 @@ class PulseSampler:
 
     def _root(self, low, high, offset, compiled):
         """Phase in ``[low, high]`` [UI] where the eyes ``offset`` UI late and early are equal, by ``ROOT_STEPS``
-        Illinois steps on their difference (:func:`~microlink.ber._compiled.centred_root_kernel`, or the same
+        Illinois steps on their difference (fewer once a bracket is narrower than ``ROOT_BRACKET_UI``) (:func:`~microlink.ber._compiled.centred_root_kernel`, or the same
         steps in NumPy). Returns the phase with the largest jittered eye evaluated, the cursors there and
         whether the bracket held a sign change (late ahead at ``low``, behind at ``high``, ``offset > 0``)."""
         if self.compiled if compiled is None else (compiled and self.compiled):
@@ -395,7 +398,7 @@ class PulseSampler:
 
             best, _, ok, cur = centred_root_kernel(self._flat, self._n_last, low.reshape(-1).copy(),
                                                    high.reshape(-1).copy(), offset.reshape(-1).copy(), ROOT_STEPS,
-                                                   self._rev, self._twiddle)
+                                                   ROOT_BRACKET_UI, self._rev, self._twiddle)
             return best.reshape(self.shape), cur.reshape(self.shape + (self.n_ui,)), ok.reshape(self.shape)
 
         def sides(x):
@@ -410,11 +413,16 @@ class PulseSampler:
         bx, bf = np.where(fb > fa, b, a), np.maximum(fa, fb)
         side = np.zeros(self.shape)
         for _ in range(ROOT_STEPS):
+            live = b - a > ROOT_BRACKET_UI
+            if not np.any(live):
+                break
             with np.errstate(divide="ignore", invalid="ignore"):
                 t = b - gb * (b - a) / (gb - ga)
             c = np.where((gb != ga) & (t > a) & (t < b), t, 0.5 * (a + b))
             gc, fc = sides(c)
-            better = fc > bf
+            gc = np.where(live, gc, 0.0)  # a finished bracket stays as it is
+            c = np.where(live, c, a)
+            better = live & (fc > bf)
             bx, bf = np.where(better, c, bx), np.where(better, fc, bf)
             up, down = gc > 0, gc < 0
             gb = np.where(up & (side == 1), 0.5 * gb, gb)

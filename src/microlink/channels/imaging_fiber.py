@@ -132,8 +132,19 @@ def mode_averaged_coupling(core_radius, pitch, numerical_aperture, core_index, w
 
     See the module docstring. ``filled_fraction`` is the part of ``V^2`` the launch fills (``(NA_launch/NA)^2``):
     a restricted launch excites only the low-order, tightly bound modes. Scaled Bessel functions keep
-    ``K_0(W Lambda/a)`` finite for strongly bound modes.
+    ``K_0(W Lambda/a)`` finite for strongly bound modes. Each distinct set of inputs is averaged once (every
+    row's arithmetic is its own, so the result does not depend on the batch).
     """
+    args = [np.asarray(x, dtype=float) for x in (core_radius, pitch, numerical_aperture, core_index, wavelength,
+                                                 bend_radius, filled_fraction)]
+    shape = np.broadcast_shapes(*(x.shape for x in args))
+    size = int(np.prod(shape, dtype=np.int64))
+    if size > 1:  # many design points share a fiber and a launch: each distinct one is averaged once
+        rows = np.stack([np.broadcast_to(x, shape).reshape(-1) for x in args], axis=-1)
+        distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+        if distinct.shape[0] < size:
+            out = mode_averaged_coupling(*(distinct[:, k] for k in range(7)), samples=samples)
+            return out[inverse.reshape(-1)].reshape(shape)
     a = np.asarray(core_radius, dtype=float)[..., None]
     lam_pitch = np.asarray(pitch, dtype=float)[..., None]
     na = np.asarray(numerical_aperture, dtype=float)[..., None]
