@@ -119,10 +119,11 @@ def _filter_periodic(x, response):
 
 
 def _pole_response(frequency, *poles):
-    h = 1.0
+    """``1 / prod_k (1 + j f / f_k)`` [Hz, Hz... -> 1] (one complex division for all the poles)."""
+    den = 1.0
     for f in poles:
-        h = h / (1.0 + 1j * frequency / np.asarray(f, dtype=float)[..., None])
-    return h
+        den = den * (1.0 + 1j * (frequency / np.asarray(f, dtype=float)[..., None]))
+    return 1.0 / den
 
 
 def rk4_lockstep(gt, a, b, c, h, n0, steps, periods):
