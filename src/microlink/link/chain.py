@@ -327,7 +327,21 @@ def _solve_reach(stages: _Stages, hop, threshold, bracket, gap):
         guess, factor = np.clip(stages.request.reach[reps], max(bracket[0], 1.0), bracket[1]), GUESS_FACTOR
     else:
         guess, factor = _reach_guess(stages.request.reach, gap, inverse, reps.size, bracket), REACH_GUESS_FACTOR
-    x, too_short, capped = solve_log(func, bracket[0], bracket[1], reps.size, increasing=True, rtol=SOLVER_RTOL,
-                                     guess=guess, guess_factor=factor, feasible_side=True)
+    # a lane that meets the threshold at none of its requested lengths is first tried at the shortest length
+    # of the bracket: where it fails there too, no length closes (the BER grows with length) and one
+    # evaluation settles it, instead of the solver's outward steps down to the bracket's end
+    shortest_gap = np.full(reps.size, np.inf)
+    np.minimum.at(shortest_gap, inverse, np.nan_to_num(np.asarray(gap, dtype=float), nan=np.inf))
+    x, too_short, capped = np.zeros(reps.size), np.zeros(reps.size, bool), np.zeros(reps.size, bool)
+    live = np.arange(reps.size)
+    shut = np.flatnonzero(shortest_gap > 0)
+    if shut.size:
+        dead = shut[~(np.asarray(func(np.full(shut.size, bracket[0]), shut), dtype=float) <= 0)]
+        too_short[dead] = True
+        live = np.setdiff1d(live, dead)
+    if live.size:
+        x[live], too_short[live], capped[live] = solve_log(
+            lambda length, j: func(length, live[j]), bracket[0], bracket[1], live.size, increasing=True,
+            rtol=SOLVER_RTOL, guess=guess[live], guess_factor=factor, feasible_side=True)
     x = np.where(too_short, 0.0, x)
     return x[inverse], capped[inverse]
