@@ -72,6 +72,25 @@ def drive_waveform(bits, bias_current, modulation_depth, pre_emphasis, samples_p
     return np.repeat(x, int(samples_per_symbol), axis=-1)
 
 
+def drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, samples_per_symbol):
+    """``rfft`` of :func:`drive_waveform` along its last axis, from the pattern's own transform [-, A, 1, 1, int -> A].
+
+    The waveform is ``I_b + K (S(t) - alpha S(t - T))`` with ``K = m I_b / (1 + alpha)`` and ``S`` the held
+    symbols: its transform is ``I_b N`` at DC plus ``K S_k (1 - alpha exp(-2 pi i k / n_bits))``, so one
+    transform of the pattern serves every design point. Returns ``[..., N sps / 2 + 1]``.
+    """
+    s = np.repeat(2.0 * np.asarray(bits, dtype=float) - 1.0, int(samples_per_symbol))
+    n = s.size
+    spec = np.fft.rfft(s)
+    delay = np.exp(-2j * np.pi * np.arange(spec.size) / np.asarray(bits).size)  # one symbol late
+    a = np.asarray(pre_emphasis, dtype=float)[..., None]
+    ib = np.asarray(bias_current, dtype=float)[..., None]
+    k = np.asarray(modulation_depth, dtype=float)[..., None] * ib / (1.0 + a)
+    out = k * spec * (1.0 - a * delay)
+    out[..., 0] += ib[..., 0] * n
+    return out
+
+
 def switching_energy_per_bit(switched_capacitance, supply_voltage, transition_density=TRANSITION_DENSITY_NRZ):
     """Dynamic energy ``a C V^2`` per bit [F, V, 1 -> J]."""
     return transition_density * np.asarray(switched_capacitance, dtype=float) * np.asarray(supply_voltage, dtype=float) ** 2

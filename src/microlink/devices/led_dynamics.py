@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from microlink import kernels
-from microlink.devices.driver import drive_levels, drive_waveform, prbs
+from microlink.devices.driver import drive_levels, drive_spectrum, drive_waveform, prbs
 from microlink.devices.microled import (
     MicroLED,
     carrier_density,
@@ -111,11 +111,6 @@ class NRZWaveform:
         t_r = (first(rise >= 0.9) - first(rise >= 0.1)) / sps
         t_f = (first(fall <= 0.1) - first(fall <= 0.9)) / sps
         return t_r, t_f
-
-
-def _filter_periodic(x, response):
-    """Apply a frequency response to a periodic waveform along the last axis (FFT) [.., 1 -> ..]."""
-    return np.fft.irfft(np.fft.rfft(x, axis=-1) * response, n=x.shape[-1], axis=-1)
 
 
 def _pole_response(frequency, *poles):
@@ -218,8 +213,9 @@ def rate_equation_response(led: MicroLED, bias_current, modulation_depth, pre_em
     freq = np.fft.rfftfreq(n_samples) * sps  # [1/UI]
     f_slow, f_fast = led.parasitic_poles(bias_current, driver_resistance)
     rr = np.broadcast_to(r, shape)[..., None]
-    i_j = _filter_periodic(i_drive, _pole_response(freq * rr, np.broadcast_to(f_slow, shape),
-                                                   np.broadcast_to(f_fast, shape)))
+    i_j = np.fft.irfft(drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, sps)
+                       * _pole_response(freq * rr, np.broadcast_to(f_slow, shape), np.broadcast_to(f_fast, shape)),
+                       n=n_samples, axis=-1)
 
     a = np.broadcast_to(led.srh_effective, shape)[..., None]
     b = np.broadcast_to(led.radiative_effective, shape)[..., None]
@@ -269,10 +265,14 @@ def small_signal_response(led: MicroLED, bias_current, modulation_depth, pre_emp
     i1, i0 = drive_levels(bias_current, modulation_depth, pre_emphasis)
     shape = np.broadcast_shapes(np.shape(r), i_drive.shape[:-1], led.broadcast_shape(), np.shape(i1))
     i_drive = np.broadcast_to(i_drive, shape + i_drive.shape[-1:])
-    y = (i_drive - np.asarray(i0)[..., None]) / (np.asarray(i1) - np.asarray(i0))[..., None]
-    freq = np.fft.rfftfreq(i_drive.shape[-1]) * sps * np.broadcast_to(r, shape)[..., None]
+    n_samples = i_drive.shape[-1]
+    # the transform of y = (i - i_0) / (i_1 - i_0), from the pattern's (drive_spectrum)
+    y_spec = drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, sps)
+    y_spec[..., 0] -= np.asarray(i0, dtype=float) * n_samples
+    y_spec = y_spec / (np.asarray(i1) - np.asarray(i0))[..., None]
+    freq = np.fft.rfftfreq(n_samples) * sps * np.broadcast_to(r, shape)[..., None]
     poles = [np.broadcast_to(f, shape) for f in led.response_poles(bias_current, driver_resistance)]
-    y = _filter_periodic(y, _pole_response(freq, *poles))
+    y = np.fft.irfft(y_spec * _pole_response(freq, *poles), n=n_samples, axis=-1)
     p1 = np.broadcast_to(led.optical_power(i1), shape)
     p0 = np.broadcast_to(led.optical_power(i0), shape)
     return NRZWaveform(bits=bits, samples_per_symbol=sps, current=i_drive,
