@@ -174,7 +174,7 @@ def main():
     vectorised(base, {key: v[:kr] for key, v in pts.items()}, solve_reach=True)
     t_reach = time.perf_counter() - t0
     # the published device closes no length, so its reach solves end at the first check; designs that close
-    # (README: ~1 mA, NA-0.8 lens, graded cores) take the whole solve
+    # (README's device-needs table: ~1 mA and an NA-0.8 lens; graded cores here) take the whole solve
     closing = base.replace(fiber={"index_profile": "graded", "lens_numerical_aperture": 0.8})
     cpts = dict(pts, bias=np.random.default_rng(20261202).uniform(0.3e-3, 3e-3, args.points))
     vectorised(closing, {key: v[:200] for key, v in cpts.items()}, solve_reach=True)  # warm

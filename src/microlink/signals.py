@@ -33,10 +33,13 @@ def rectangular_symbol_spectrum(normalised_frequency, samples_per_symbol):
     ``sps`` samples per UI that the discrete transform of its samples sums over (its DC value). A pulse built
     as ``irfft(rectangular_symbol_spectrum(nu, sps) * H(nu))`` is then the band-limited image of the filtered
     continuous rectangle, exact but for the part of ``|sinc H|`` above the window's Nyquist frequency
-    (``sps / 2`` cycles per UI). The transform of the *sampled* rectangle (``sps`` ones) differs from it by the
-    hold's droop ``sinc(nu / sps)`` and half a sample of delay, an error of order ``(pi nu / sps)^2 / 6`` in
-    every pulse (2e-3 of a micro-LED eye at 16 samples per UI, 0.6 % of the spectrum at a SerDes's Nyquist
-    frequency at 8). Zero at the Nyquist bin for even ``sps``.
+    (``sps / 2`` cycles per UI), so ``H`` must roll off well below it: with little or no filtering the pulse
+    rings (Gibbs) where the sampled rectangle would be exact. The transform of the *sampled* rectangle (``sps``
+    ones) is this spectrum with its images above the Nyquist frequency folded in: ``1 / sinc(nu / sps)``
+    times it, half a sample early, an excess of order ``(pi nu / sps)^2 / 6`` (it left a micro-LED eye ~2e-3
+    of its opening too open at 16 samples per UI; 0.6 % of the spectrum at a SerDes's Nyquist frequency at
+    8). Zero at the Nyquist bin for even ``sps``; for odd ``sps`` that bin is complex and ``irfft`` keeps its
+    real part.
     """
     nu = np.asarray(normalised_frequency, dtype=float)
     return float(samples_per_symbol) * np.sinc(nu) * np.exp(-1j * np.pi * nu)

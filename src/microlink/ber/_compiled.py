@@ -220,45 +220,58 @@ def refine_centred_phase_kernel(folded, n_last, phase0, offset, half_width, step
 
 
 @_jit
-def centred_root_kernel(folded, n_last, low, high, offset, n_iter, bracket, rev, twiddle):  # pragma: no cover - compiled
+def centred_root_kernel(folded, n_last, low, high, offset, n_scan, n_iter, bracket, rev,
+                        twiddle):  # pragma: no cover - compiled
     """Sampling phase [UI] in ``[low, high]`` where the eyes sampled ``offset`` UI late and early are equal.
 
-    folded [N, J, n_ui] and n_last (see :func:`_folded_sample`). Where the late-minus-early eye difference
-    ``g`` is positive at ``low`` and negative at ``high`` (``offset > 0``), ``n_iter`` Illinois steps
-    (regula falsi, halving the value kept twice) narrow the bracket onto its root, where the jittered eye
-    ``min(late, early)`` of a pulse whose eye has one maximum is largest; every point takes ``n_iter`` steps,
-    or stops once the bracket is narrower than ``bracket`` [UI]. Returns the phase of the largest
-    jittered eye among those evaluated [N], that eye [N], whether
-    the bracket held a sign change [N] (where it did not, nothing else is meaningful) and the pulse sampled
-    at the phase [N, n_ui].
+    folded [N, J, n_ui] and n_last (see :func:`_folded_sample`). The late-minus-early eye difference ``g`` is
+    read at ``n_scan + 1`` evenly spaced phases from ``low`` to ``high``; where it is positive at ``low``,
+    negative at ``high`` and changes sign once between (``offset > 0``), Illinois steps (regula falsi,
+    halving the value kept twice) narrow that one interval onto the root, at most ``n_iter`` of them and
+    none once it is narrower than ``bracket`` [UI]. Returns the phase of the largest jittered eye
+    ``min(late, early)`` among those evaluated [N], that eye [N], whether the scan found one sign change
+    [N] (where it did not, the phase and eye are NaN) and the pulse sampled at the phase [N, n_ui].
     """
     n_pts = folded.shape[0]
     n_ui = folded.shape[2]
-    best_x = np.empty(n_pts)
-    best_f = np.empty(n_pts)
+    best_x = np.full(n_pts, np.nan)
+    best_f = np.full(n_pts, np.nan)
     ok = np.zeros(n_pts, dtype=np.bool_)
     cursors = np.zeros((n_pts, n_ui))
     work = np.empty(n_ui, dtype=np.complex128)
     buf = np.empty(n_ui, dtype=np.complex128)
+    xs = np.empty(n_scan + 1)
+    gs = np.empty(n_scan + 1)
     for i in range(n_pts):
         y = folded[i]
         o = offset[i]
-        a = low[i]
-        b = high[i]
-        la = _folded_eye(y, n_last, a + o, rev, twiddle, work, buf)
-        ea = _folded_eye(y, n_last, a - o, rev, twiddle, work, buf)
-        lb = _folded_eye(y, n_last, b + o, rev, twiddle, work, buf)
-        eb = _folded_eye(y, n_last, b - o, rev, twiddle, work, buf)
-        ga = la - ea
-        gb = lb - eb
-        if not (o > 0.0 and ga > 0.0 and gb < 0.0):
+        if not o > 0.0:
+            continue
+        bx = low[i]
+        bf = -np.inf
+        for j in range(n_scan + 1):
+            x = low[i] + (high[i] - low[i]) * j / n_scan
+            late = _folded_eye(y, n_last, x + o, rev, twiddle, work, buf)
+            early = _folded_eye(y, n_last, x - o, rev, twiddle, work, buf)
+            xs[j] = x
+            gs[j] = late - early
+            if min(late, early) > bf:
+                bx = x
+                bf = min(late, early)
+        # one change of sign, from + to -, along the scan
+        k = -1
+        changes = 0
+        for j in range(n_scan):
+            if (gs[j] > 0.0) != (gs[j + 1] > 0.0):
+                changes += 1
+                k = j
+        if not (changes == 1 and gs[0] > 0.0 and gs[n_scan] < 0.0):
             continue
         ok[i] = True
-        bx = a
-        bf = min(la, ea)
-        if min(lb, eb) > bf:
-            bx = b
-            bf = min(lb, eb)
+        a = xs[k]
+        b = xs[k + 1]
+        ga = gs[k]
+        gb = gs[k + 1]
         side = 0
         for _ in range(n_iter):
             if b - a <= bracket:

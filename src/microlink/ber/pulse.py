@@ -34,13 +34,23 @@ MAX_SAMPLES_IN_FLIGHT = 1 << 23
 #: and skew penalties read the eye at offsets from that phase, on slopes of a few per UI: the margin moves by
 #: ~20 dB per UI of phase error, so 2e-5 UI keeps it within ~0.0004 dB (the margin solver's own tolerance).
 PHASE_TOLERANCE_UI = 2e-5
-#: Illinois steps of :meth:`PulseSampler._root` (every point takes all of them). From a bracket of up to ~0.4
-#: UI they bring the equal-eye phase to ~1e-9 UI on the catalog's pulses, against ~38 eye evaluations of the
-#: golden section to ``PHASE_TOLERANCE_UI`` (``tests/unit/ber/test_pulse_sampler.py`` checks both agree).
+#: Intervals of the sign scan that opens :meth:`PulseSampler._root`: the late-minus-early eye difference is read
+#: at ``ROOT_SCAN + 1`` phases across the bracket, and only a bracket where it changes sign once is searched
+#: (a flat-topped eye with ripple, whose equal-eye phases are several, takes the general search).
+ROOT_SCAN = 4
+#: Most Illinois steps of :meth:`PulseSampler._root` within the scan's interval. From a quarter of a bracket of
+#: up to ~0.4 UI they bring the equal-eye phase to the early-stop width on the catalog's pulses: with the scan,
+#: 10 + 2 x (at most 12) eye evaluations per pulse, against 42 for the golden section to ``PHASE_TOLERANCE_UI``
+#: after 32 on the grid (``tests/unit/ber/test_pulse_sampler.py`` checks the two agree).
 ROOT_STEPS = 12
 #: Bracket width at which a point's root search stops early [UI]: its eyes no longer change at any precision
 #: the chain reports.
 ROOT_BRACKET_UI = 1e-10
+#: Largest sampling-time offset plus grid step [UI] for which the equal-eye root is the centred phase. The
+#: objective reads the eye at two instants, and the eye repeats every UI: at offset ``o`` it equals the
+#: objective at ``o' = 1/2 - o`` half a UI away, so above a quarter UI its maximum can sit at the eye
+#: crossing, which only the general search looks at.
+ROOT_MAX_OFFSET_UI = 0.25
 
 
 @dataclass(frozen=True)
@@ -180,7 +190,7 @@ def nrz_spectrum(pole_bandwidths, butterworth_bandwidths, gaussian_rms, pre_emph
 
     The pulse is its inverse ``rfft``; :func:`cursors_at_phase` reads it between the samples. The symbol is the
     continuous one-UI rectangle (:func:`~microlink.signals.rectangular_symbol_spectrum`, not the transform of
-    its samples, whose hold droop would cost the eye ~2e-3 of its opening at 16 samples per UI;
+    its samples, whose folded-in images would leave the eye ~2e-3 of its opening too open at 16 samples per UI;
     ``tests/unit/ber/test_pulse_sampler.py`` checks the convergence). The de-emphasis ``p(t) - alpha p(t - T)``
     is the factor ``1 - alpha exp(-2 pi i nu)`` (a circular delay of one UI).
     """
@@ -349,7 +359,7 @@ class PulseSampler:
         early = eye_opening(self.cursors(ph - off, compiled=compiled))
         return np.minimum(late, early)
 
-    def centred_phase(self, offset, widest=None, tolerance=PHASE_TOLERANCE_UI, compiled=None):
+    def centred_phase(self, offset, *, widest=None, tolerance=PHASE_TOLERANCE_UI, compiled=None):
         """Sampling phase that maximises the eye left open by a sampling-time offset [UI -> UI, in [0, 1)].
 
         The objective is :meth:`centred_eye`: the worse of the eyes ``offset`` UI early and late of the phase
@@ -357,14 +367,15 @@ class PulseSampler:
         the eye its jitter and skew leave (a forwarded clock with per-lane deskew, centring the sampler in the
         jitter-tolerant eye) picks; at ``offset`` 0 it is the widest un-jittered eye.
 
-        Where the pulse's eye has one maximum, the objective is largest where the late and early eyes are
-        equal, within ``offset`` of the widest un-jittered eye. Given that eye's grid phase ``widest [...]``
+        Where the pulse's eye has one maximum and the offset is below a quarter UI (``ROOT_MAX_OFFSET_UI``,
+        with the grid step), the objective is largest where the late and early eyes are equal, within
+        ``offset`` of the widest un-jittered eye. Given that eye's grid phase ``widest [...]``
         (:func:`grid_phase`), the root of late minus early is sought in ``widest -+ (offset + 1/sps)``
-        (:meth:`_root`, ``ROOT_STEPS`` Illinois steps). Points whose bracket holds no sign change, and every
-        point when ``widest`` is not given, take the general search: the best of the ``samples_per_symbol``
-        grid phases refined by the golden section of :meth:`_golden` to ``tolerance`` (the grid phase kept
-        where its objective is larger). Every point takes the same steps, so its result does not depend on
-        its batch.
+        (:meth:`_root`: a sign scan, then Illinois steps). Points whose scan finds no single sign change,
+        larger offsets, and every point when ``widest`` is not given take the general search: the best of
+        the ``samples_per_symbol`` grid phases refined by the golden section of :meth:`_golden` to
+        ``tolerance`` (the grid phase kept where its objective is larger). A point's steps depend on itself
+        alone, so its result does not depend on its batch.
 
         Returns ``(phase, cursors)``: the phase and the cursors sampled at it ``[..., n_ui]``.
         """
@@ -373,7 +384,9 @@ class PulseSampler:
         ok = np.zeros(self.shape, dtype=bool)
         if widest is not None:
             w = np.broadcast_to(np.asarray(widest, dtype=float), self.shape)
-            best, cur, ok = self._root(w - off - 1.0 / sps, w + off + 1.0 / sps, off, compiled)
+            half = off + 1.0 / sps
+            near = np.where(half < ROOT_MAX_OFFSET_UI, off, 0.0)  # offset 0: no root, the general search
+            best, cur, ok = self._root(w - half, w + half, near, compiled)
             if np.all(ok):
                 return self._wrap(best, cur)
         grid = np.stack([self.centred_eye(k / sps, off, compiled=compiled) for k in range(sps)], axis=-1)
@@ -389,16 +402,18 @@ class PulseSampler:
         return self._wrap(gbest, gcur)
 
     def _root(self, low, high, offset, compiled):
-        """Phase in ``[low, high]`` [UI] where the eyes ``offset`` UI late and early are equal, by ``ROOT_STEPS``
-        Illinois steps on their difference (fewer once a bracket is narrower than ``ROOT_BRACKET_UI``) (:func:`~microlink.ber._compiled.centred_root_kernel`, or the same
-        steps in NumPy). Returns the phase with the largest jittered eye evaluated, the cursors there and
-        whether the bracket held a sign change (late ahead at ``low``, behind at ``high``, ``offset > 0``)."""
+        """Phase in ``[low, high]`` [UI] where the eyes ``offset`` UI late and early are equal
+        (:func:`~microlink.ber._compiled.centred_root_kernel`, or the same steps in NumPy): their difference read
+        at ``ROOT_SCAN + 1`` phases across the bracket; where it goes from positive to negative with one change
+        of sign (``offset > 0``), at most ``ROOT_STEPS`` Illinois steps in that interval, none once it is
+        narrower than ``ROOT_BRACKET_UI``. Returns the phase with the largest jittered eye evaluated, the
+        cursors there and whether the scan found its one sign change (elsewhere the phase is NaN)."""
         if self.compiled if compiled is None else (compiled and self.compiled):
             from microlink.ber._compiled import centred_root_kernel
 
             best, _, ok, cur = centred_root_kernel(self._flat, self._n_last, low.reshape(-1).copy(),
-                                                   high.reshape(-1).copy(), offset.reshape(-1).copy(), ROOT_STEPS,
-                                                   ROOT_BRACKET_UI, self._rev, self._twiddle)
+                                                   high.reshape(-1).copy(), offset.reshape(-1).copy(), ROOT_SCAN,
+                                                   ROOT_STEPS, ROOT_BRACKET_UI, self._rev, self._twiddle)
             return best.reshape(self.shape), cur.reshape(self.shape + (self.n_ui,)), ok.reshape(self.shape)
 
         def sides(x):
@@ -406,14 +421,24 @@ class PulseSampler:
             early = eye_opening(self.cursors(x - offset, compiled=False))
             return late - early, np.minimum(late, early)
 
-        a, b = low.copy(), high.copy()
-        ga, fa = sides(a)
-        gb, fb = sides(b)
-        ok = (offset > 0) & (ga > 0) & (gb < 0)
-        bx, bf = np.where(fb > fa, b, a), np.maximum(fa, fb)
+        xs, gs = [], []
+        bx, bf = low.copy(), np.full(self.shape, -np.inf)
+        for j in range(ROOT_SCAN + 1):
+            x = low + (high - low) * j / ROOT_SCAN
+            g, f = sides(x)
+            better = f > bf
+            bx, bf = np.where(better, x, bx), np.where(better, f, bf)
+            xs.append(x)
+            gs.append(g)
+        xs, gs = np.stack(xs, axis=-1), np.stack(gs, axis=-1)
+        flips = (gs[..., :-1] > 0) != (gs[..., 1:] > 0)
+        ok = (offset > 0) & (np.sum(flips, axis=-1) == 1) & (gs[..., 0] > 0) & (gs[..., -1] < 0)
+        k = np.argmax(flips, axis=-1)[..., None]
+        a, b = np.take_along_axis(xs, k, -1)[..., 0], np.take_along_axis(xs, k + 1, -1)[..., 0]
+        ga, gb = np.take_along_axis(gs, k, -1)[..., 0], np.take_along_axis(gs, k + 1, -1)[..., 0]
         side = np.zeros(self.shape)
         for _ in range(ROOT_STEPS):
-            live = b - a > ROOT_BRACKET_UI
+            live = ok & (b - a > ROOT_BRACKET_UI)
             if not np.any(live):
                 break
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -430,7 +455,8 @@ class PulseSampler:
             a, ga = np.where(up | ~down, c, a), np.where(up, gc, ga)
             b, gb = np.where(down | ~up, c, b), np.where(down, gc, gb)
             side = np.where(up, 1.0, np.where(down, -1.0, side))
-        return bx, self.cursors(bx, compiled=False), ok
+        bx = np.where(ok, bx, np.nan)
+        return bx, self.cursors(np.where(ok, bx, 0.0), compiled=False), ok
 
     def _wrap(self, best, cur):
         """Phases into [0, 1): the cursors at ``best - shift`` are those at ``best``, relabelled by ``shift``."""
@@ -562,7 +588,7 @@ def pulse_batches(flat, n_poles, n_butterworths, windows, samples_per_symbol, n_
                 off = np.asarray(centre, dtype=float)[sel]
                 widest, _ = grid_phase(np.fft.irfft(spec, n=int(n_symbols) * samples_per_symbol, axis=-1),
                                        samples_per_symbol)
-                phase, cur = sampler.centred_phase(np.where(off < 0.5, off, 0.0), widest)
+                phase, cur = sampler.centred_phase(np.where(off < 0.5, off, 0.0), widest=widest)
             yield sel, int(n_symbols), sampler, summarise_cursors(cur, phase, n_largest), cur
 
 

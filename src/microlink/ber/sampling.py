@@ -35,8 +35,9 @@ def pulse_response(transfer_functions, samples_per_symbol=16, n_symbols=64, *, d
     transfer_functions : sequence of callable
         Each maps normalised frequency ``nu = f / R_s`` [cycles/UI] (ndarray) to a complex response [1];
         the chain is their product, applied to a rectangular one-UI transmit pulse
-        (:func:`~microlink.signals.rectangular_symbol_spectrum`). Normalise each to 1 at
-        DC for a settled level of 1.
+        (:func:`~microlink.signals.rectangular_symbol_spectrum`: the chain must roll off well below
+        ``samples_per_symbol / 2`` cycles per UI, or the pulse rings). Normalise each to 1 at DC for a
+        settled level of 1.
     samples_per_symbol : int
         Oversampling factor.
     n_symbols : int

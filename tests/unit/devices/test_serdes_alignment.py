@@ -3,23 +3,19 @@
 Delaying a channel by a fraction of a sample moves its pulse between the samples of the equaliser's window;
 a receiver whose CDR places the sampler anywhere achieves the same slicer SNR. The equaliser chooses its
 sampling phase on the window's grid (``PHASE_OFFSETS`` samples around the peak, ``1/sps`` UI apart) jointly
-with its CTLE setting, so its answer moves with the delay. Measured on random 200G-lane copper channels:
-0.02-0.09 dB of slicer SNR. Through a whole chain the CTLE choice can jump with it: the 50G PAM4 VCSEL link's
-margin at 2 m spans 2.60-3.57 dB (reach 105-152 m) over eighth-of-a-sample delays, the AEC's 0.26 dB, the
-DAC's and the 1.6T DSP module's ~0.1 dB.
+with its CTLE setting, so its answer moves with the delay: 0.02-0.09 dB of slicer SNR on random 200G-lane
+copper channels. Through a whole chain the CTLE choice can jump with it (``examples/numerics_checks.py
+serdes``: the 50G PAM4 VCSEL link's margin at 2 m spans ~1 dB).
 
-What removing it takes, measured: a parabolic phase refinement at the chosen CTLE setting alone leaves
-0.1-0.18 dB (the setting still follows the grid). Scoring every setting at every grid phase of the UI (the
-SNR-best phase of a boosted setting can lie two samples before its pulse's peak) and then placing each
-contending setting's phase on its SNR maximum by successive parabolic interpolation makes the slicer SNR
-invariant (<= 0.003 dB) and every equalised chain's margin at 0.5-2 m invariant to 0.01 dB, at ~3.5x the
-equaliser's cost. It is not in: the SNR-best candidate is not the margin-best one. For the 100G AEC's cable
-segment at 4.8 m the SNR-best (0 dB CTLE, 0.4 dB more SNR) has a 2.1 dB smaller margin than the peak-side
-candidate, and the margin against length turns non-monotone near the reach (a 2.8 dB drop at 5.0 m and a
-partial recovery at 5.06 m). The candidates must first be ranked by what the chain reports (the margin at the
-target BER, with the residual-ISI distribution), not by the SNR. Near its reach a long channel's CTLE
-output also has two nearly equal largest samples, and the decision delay (the main cursor) follows the
-larger: there the margin jumps with the delay whatever the phase search (~1 dB for the 25G NRZ DAC at 9.6 m).
+What removing it takes: a phase refinement at the chosen CTLE setting alone leaves the setting following
+the grid. Scoring every setting at every grid phase of the UI (the SNR-best phase of a boosted setting can
+lie two samples before its pulse's peak) and placing each contending setting's phase on its SNR maximum
+makes the SNR invariant, but the SNR-best candidate is not the margin-best one (at the reach of a long AEC
+segment the SNR-best CTLE setting has less margin, and the margin against length stops being monotone). The
+candidates must first be ranked by what the chain reports, the margin at the target BER, ideally with the
+receiver re-adapted at the scaled power. Near its reach a long channel's CTLE output also has two nearly
+equal largest samples, and the decision delay (the main cursor) follows the larger, so there the margin
+jumps with the delay whatever the phase search.
 """
 
 import numpy as np
