@@ -35,14 +35,18 @@ MAX_SAMPLES_IN_FLIGHT = 1 << 23
 #: ~20 dB per UI of phase error, so 2e-5 UI keeps it within ~0.0004 dB (the margin solver's own tolerance).
 PHASE_TOLERANCE_UI = 2e-5
 #: Intervals of the sign scan that opens :meth:`PulseSampler._root`: the late-minus-early eye difference is read
-#: at ``ROOT_SCAN + 1`` phases across the bracket, and only a bracket where it changes sign once is searched
-#: (a flat-topped eye with ripple, whose equal-eye phases are several, takes the general search).
+#: at ``ROOT_SCAN + 1`` phases across the bracket, and only a bracket where it changes sign once is searched.
+#: The scan sees ripple no finer than a quarter of the bracket; see ``ROOT_FLAT_FRACTION`` for the rest.
 ROOT_SCAN = 4
 #: Most Illinois steps of :meth:`PulseSampler._root` within the scan's interval. From a quarter of a bracket of
-#: up to ~0.4 UI they bring the equal-eye phase to the early-stop width on the catalog's pulses: with the scan,
-#: 10 + 2 x (at most 12) eye evaluations per pulse, against 42 for the golden section to ``PHASE_TOLERANCE_UI``
-#: after 32 on the grid (``tests/unit/ber/test_pulse_sampler.py`` checks the two agree).
+#: up to ~0.4 UI they usually bring the equal-eye phase to the early-stop width (on flat eyes they can end
+#: ~1e-3 UI short, costing <= 5e-5 of the eye): with the scan, 10 + 2 x (at most 12) eye evaluations per pulse
+#: at 16 samples per UI, against 32 on the grid and 42 for the golden section to ``PHASE_TOLERANCE_UI``.
 ROOT_STEPS = 12
+#: Where the root's jittered eye keeps more than this fraction of the widest un-jittered eye, the eye's top is
+#: flat enough for ripple finer than the scan to decide where the best equal-eye phase lies (measured: eyes of
+#: ~0.98-1.0 lost up to 1.7e-3 of the eye to a nearer crossing): those points take the general search.
+ROOT_FLAT_FRACTION = 0.98
 #: Bracket width at which a point's root search stops early [UI]: its eyes no longer change at any precision
 #: the chain reports.
 ROOT_BRACKET_UI = 1e-10
@@ -367,13 +371,15 @@ class PulseSampler:
         the eye its jitter and skew leave (a forwarded clock with per-lane deskew, centring the sampler in the
         jitter-tolerant eye) picks; at ``offset`` 0 it is the widest un-jittered eye.
 
-        Where the pulse's eye has one maximum and the offset is below a quarter UI (``ROOT_MAX_OFFSET_UI``,
-        with the grid step), the objective is largest where the late and early eyes are equal, within
+        Where the pulse's eye has one maximum and the offset plus the grid step is below a quarter UI
+        (``ROOT_MAX_OFFSET_UI``), the objective is largest where the late and early eyes are equal, within
         ``offset`` of the widest un-jittered eye. Given that eye's grid phase ``widest [...]``
         (:func:`grid_phase`), the root of late minus early is sought in ``widest -+ (offset + 1/sps)``
-        (:meth:`_root`: a sign scan, then Illinois steps). Points whose scan finds no single sign change,
-        larger offsets, and every point when ``widest`` is not given take the general search: the best of
-        the ``samples_per_symbol`` grid phases refined by the golden section of :meth:`_golden` to
+        (:meth:`_root`: a sign scan, then Illinois steps). The general search answers instead where the scan
+        finds no single change from late-ahead to late-behind, where the best phase found is at the
+        bracket's end, where the jittered eye keeps more than ``ROOT_FLAT_FRACTION`` of the un-jittered one (a
+        flat top, whose ripple decides), for larger offsets, and everywhere when ``widest`` is not given: the
+        best of the ``samples_per_symbol`` grid phases refined by the golden section of :meth:`_golden` to
         ``tolerance`` (the grid phase kept where its objective is larger). A point's steps depend on itself
         alone, so its result does not depend on its batch.
 
@@ -386,7 +392,11 @@ class PulseSampler:
             w = np.broadcast_to(np.asarray(widest, dtype=float), self.shape)
             half = off + 1.0 / sps
             near = np.where(half < ROOT_MAX_OFFSET_UI, off, 0.0)  # offset 0: no root, the general search
-            best, cur, ok = self._root(w - half, w + half, near, compiled)
+            best, jittered, cur, ok = self._root(w - half, w + half, near, compiled)
+            # a best phase at the bracket's end, or a flat-topped eye, takes the general search too
+            inside = (best > w - half) & (best < w + half)
+            flat = jittered > ROOT_FLAT_FRACTION * eye_opening(self.cursors(w, compiled=compiled))
+            ok = ok & inside & ~flat
             if np.all(ok):
                 return self._wrap(best, cur)
         grid = np.stack([self.centred_eye(k / sps, off, compiled=compiled) for k in range(sps)], axis=-1)
@@ -406,15 +416,17 @@ class PulseSampler:
         (:func:`~microlink.ber._compiled.centred_root_kernel`, or the same steps in NumPy): their difference read
         at ``ROOT_SCAN + 1`` phases across the bracket; where it goes from positive to negative with one change
         of sign (``offset > 0``), at most ``ROOT_STEPS`` Illinois steps in that interval, none once it is
-        narrower than ``ROOT_BRACKET_UI``. Returns the phase with the largest jittered eye evaluated, the
-        cursors there and whether the scan found its one sign change (elsewhere the phase is NaN)."""
+        narrower than ``ROOT_BRACKET_UI``. Returns the phase with the largest jittered eye evaluated, that
+        eye, the cursors there and whether the scan found its one sign change (elsewhere the phase and eye are
+        NaN and the cursors 0)."""
         if self.compiled if compiled is None else (compiled and self.compiled):
             from microlink.ber._compiled import centred_root_kernel
 
-            best, _, ok, cur = centred_root_kernel(self._flat, self._n_last, low.reshape(-1).copy(),
-                                                   high.reshape(-1).copy(), offset.reshape(-1).copy(), ROOT_SCAN,
-                                                   ROOT_STEPS, ROOT_BRACKET_UI, self._rev, self._twiddle)
-            return best.reshape(self.shape), cur.reshape(self.shape + (self.n_ui,)), ok.reshape(self.shape)
+            best, eye, ok, cur = centred_root_kernel(self._flat, self._n_last, low.reshape(-1).copy(),
+                                                     high.reshape(-1).copy(), offset.reshape(-1).copy(), ROOT_SCAN,
+                                                     ROOT_STEPS, ROOT_BRACKET_UI, self._rev, self._twiddle)
+            return (best.reshape(self.shape), eye.reshape(self.shape), cur.reshape(self.shape + (self.n_ui,)),
+                    ok.reshape(self.shape))
 
         def sides(x):
             late = eye_opening(self.cursors(x + offset, compiled=False))
@@ -455,8 +467,8 @@ class PulseSampler:
             a, ga = np.where(up | ~down, c, a), np.where(up, gc, ga)
             b, gb = np.where(down | ~up, c, b), np.where(down, gc, gb)
             side = np.where(up, 1.0, np.where(down, -1.0, side))
-        bx = np.where(ok, bx, np.nan)
-        return bx, self.cursors(np.where(ok, bx, 0.0), compiled=False), ok
+        cur = np.where(ok[..., None], self.cursors(np.where(ok, bx, 0.0), compiled=False), 0.0)
+        return np.where(ok, bx, np.nan), np.where(ok, bf, np.nan), cur, ok
 
     def _wrap(self, best, cur):
         """Phases into [0, 1): the cursors at ``best - shift`` are those at ``best``, relabelled by ``shift``."""

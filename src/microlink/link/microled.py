@@ -580,7 +580,7 @@ def impairment_penalties(p: MicroLEDLink, tx, rx, lane_rate, length, plan: LaneP
       phase [UI] that maximises the eye left after the jitter and skew allocation, i.e. the worse of the
       eyes ``h0 - sum |h_k|`` sampled ``A_DD + Q sigma_RJ + residual_skew`` UI early and late
       (:meth:`~microlink.ber.pulse.PulseSampler.centred_phase`: the root of late minus early eye next to the
-      widest un-jittered eye; a grid search and golden section where that has no bracket). The
+      widest un-jittered eye; a grid search and golden section where that root is not clear-cut). The
       receiver (forwarded clock, per-lane deskew trained at bring-up) is assumed to centre its sampler in
       that jitter-tolerant eye, not at the widest un-jittered eye, whose phase can sit at the edge of a steep
       flank. The cursors the BER and the FFE use are those at this phase.
