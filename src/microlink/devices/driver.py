@@ -82,12 +82,17 @@ def drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, samples_p
     s = np.repeat(2.0 * np.asarray(bits, dtype=float) - 1.0, int(samples_per_symbol))
     n = s.size
     spec = np.fft.rfft(s)
-    delay = np.exp(-2j * np.pi * np.arange(spec.size) / np.asarray(bits).size)  # one symbol late
+    angle = 2.0 * np.pi * np.arange(spec.size) / np.asarray(bits).size  # exp(-i angle): one symbol late
     a = np.asarray(pre_emphasis, dtype=float)[..., None]
     ib = np.asarray(bias_current, dtype=float)[..., None]
     k = np.asarray(modulation_depth, dtype=float)[..., None] * ib / (1.0 + a)
-    out = k * spec * (1.0 - a * delay)
-    out[..., 0] += ib[..., 0] * n
+    # k spec (1 - a exp(-i angle)) in real operations, so a point's value never depends on its batch
+    qr, qi = 1.0 - a * np.cos(angle), a * np.sin(angle)
+    re = k * (spec.real * qr - spec.imag * qi)
+    im = k * (spec.real * qi + spec.imag * qr)
+    out = np.empty(re.shape, dtype=complex)
+    out.real, out.imag = re, im
+    out.real[..., 0] += ib[..., 0] * n
     return out
 
 

@@ -113,12 +113,31 @@ class NRZWaveform:
         return t_r, t_f
 
 
+def _complex(re, im):
+    out = np.empty(np.broadcast_shapes(np.shape(re), np.shape(im)), dtype=complex)
+    out.real, out.imag = re, im
+    return out
+
+
+def complex_product(a, b):
+    """``a b`` of complex arrays (broadcasting) from real operations only [1, 1 -> 1].
+
+    NumPy's complex loops may take a fused multiply-add on some elements and not on others, depending on the
+    arrays' alignment and length, so a design point's value would depend on its batch by an ulp; real
+    multiplies and adds are each rounded alike wherever they run.
+    """
+    a, b = np.asarray(a), np.asarray(b)
+    return _complex(a.real * b.real - a.imag * b.imag, a.real * b.imag + a.imag * b.real)
+
+
 def _pole_response(frequency, *poles):
-    """``1 / prod_k (1 + j f / f_k)`` [Hz, Hz... -> 1] (one complex division for all the poles)."""
-    den = 1.0
+    """``1 / prod_k (1 + j f / f_k)`` [Hz, Hz... -> 1], from real operations (:func:`complex_product`)."""
+    re, im = 1.0, 0.0
     for f in poles:
-        den = den * (1.0 + 1j * (frequency / np.asarray(f, dtype=float)[..., None]))
-    return 1.0 / den
+        u = np.asarray(frequency, dtype=float) / np.asarray(f, dtype=float)[..., None]
+        re, im = re - im * u, im + re * u
+    mag2 = re * re + im * im
+    return _complex(re / mag2, -im / mag2)
 
 
 def rk4_lockstep(gt, a, b, c, h, n0, steps, periods):
@@ -213,8 +232,9 @@ def rate_equation_response(led: MicroLED, bias_current, modulation_depth, pre_em
     freq = np.fft.rfftfreq(n_samples) * sps  # [1/UI]
     f_slow, f_fast = led.parasitic_poles(bias_current, driver_resistance)
     rr = np.broadcast_to(r, shape)[..., None]
-    i_j = np.fft.irfft(drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, sps)
-                       * _pole_response(freq * rr, np.broadcast_to(f_slow, shape), np.broadcast_to(f_fast, shape)),
+    i_j = np.fft.irfft(complex_product(drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, sps),
+                                       _pole_response(freq * rr, np.broadcast_to(f_slow, shape),
+                                                      np.broadcast_to(f_fast, shape))),
                        n=n_samples, axis=-1)
 
     a = np.broadcast_to(led.srh_effective, shape)[..., None]
@@ -268,11 +288,12 @@ def small_signal_response(led: MicroLED, bias_current, modulation_depth, pre_emp
     n_samples = i_drive.shape[-1]
     # the transform of y = (i - i_0) / (i_1 - i_0), from the pattern's (drive_spectrum)
     y_spec = drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, sps)
-    y_spec[..., 0] -= np.asarray(i0, dtype=float) * n_samples
-    y_spec = y_spec / (np.asarray(i1) - np.asarray(i0))[..., None]
+    y_spec.real[..., 0] -= np.asarray(i0, dtype=float) * n_samples
+    swing = (np.asarray(i1, dtype=float) - np.asarray(i0, dtype=float))[..., None]
+    y_spec = _complex(y_spec.real / swing, y_spec.imag / swing)
     freq = np.fft.rfftfreq(n_samples) * sps * np.broadcast_to(r, shape)[..., None]
     poles = [np.broadcast_to(f, shape) for f in led.response_poles(bias_current, driver_resistance)]
-    y = np.fft.irfft(y_spec * _pole_response(freq, *poles), n=n_samples, axis=-1)
+    y = np.fft.irfft(complex_product(y_spec, _pole_response(freq, *poles)), n=n_samples, axis=-1)
     p1 = np.broadcast_to(led.optical_power(i1), shape)
     p0 = np.broadcast_to(led.optical_power(i0), shape)
     return NRZWaveform(bits=bits, samples_per_symbol=sps, current=i_drive,

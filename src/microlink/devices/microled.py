@@ -102,7 +102,8 @@ def carrier_density(current_density, thickness, a, b, c, injection_efficiency=1.
     -----
     The cubic is increasing and convex for n > 0 with one positive root. Newton's method started at the
     smallest single-term root (where the cubic is >= 0) converges monotonically from above, so the
-    iteration is safe for every input; it stops at a relative change below 1e-13.
+    iteration is safe for every input; each element stops at its own relative change below 1e-13, so its
+    value does not depend on the other elements of the batch.
     """
     g = (
         np.asarray(injection_efficiency, dtype=float)
@@ -115,12 +116,15 @@ def carrier_density(current_density, thickness, a, b, c, injection_efficiency=1.
     with np.errstate(divide="ignore", over="ignore"):
         start = np.minimum(np.minimum(g / a, np.sqrt(g / b)), np.cbrt(g / c))
     n = np.where(g > 0, start, 0.0)
+    done = np.zeros(n.shape, dtype=bool)  # each element stops at its own convergence, not its batch's
     for _ in range(100):
         f = n * (a + n * (b + n * c)) - g
         fp = a + n * (2.0 * b + 3.0 * c * n)
-        step = f / fp
+        with np.errstate(invalid="ignore", divide="ignore"):
+            step = np.where(done, 0.0, f / fp)
         n = n - step
-        if np.all(np.abs(step) <= 1e-13 * np.maximum(n, 1.0)):
+        done = done | (np.abs(step) <= 1e-13 * np.maximum(n, 1.0))
+        if np.all(done):
             break
     return np.maximum(n, 0.0)
 
