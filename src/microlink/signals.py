@@ -45,6 +45,24 @@ def rectangular_symbol_spectrum(normalised_frequency, samples_per_symbol):
     return float(samples_per_symbol) * np.sinc(nu) * np.exp(-1j * np.pi * nu)
 
 
+def complex_from_parts(re, im):
+    """A complex array from its real and imaginary parts (broadcasting) [1, 1 -> 1], with no arithmetic."""
+    out = np.empty(np.broadcast_shapes(np.shape(re), np.shape(im)), dtype=complex)
+    out.real, out.imag = re, im
+    return out
+
+
+def complex_product(a, b):
+    """``a b`` of complex arrays (broadcasting) from real operations only [1, 1 -> 1].
+
+    NumPy's complex loops may take a fused multiply-add on some elements and not on others, depending on the
+    arrays' alignment and length, so a design point's value would depend on its batch by an ulp; real
+    multiplies and adds are each rounded alike wherever they run.
+    """
+    a, b = np.asarray(a), np.asarray(b)
+    return complex_from_parts(a.real * b.real - a.imag * b.imag, a.real * b.imag + a.imag * b.real)
+
+
 def single_pole_response(frequency, bandwidth):
     """Single real pole ``1 / (1 + j f / f_p)`` [Hz, Hz -> 1]."""
     return 1.0 / (1.0 + 1j * np.asarray(frequency, dtype=float) / np.asarray(bandwidth, dtype=float))

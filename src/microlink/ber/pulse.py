@@ -373,8 +373,9 @@ class PulseSampler:
 
         Where the pulse's eye has one maximum and the offset plus the grid step is below a quarter UI
         (``ROOT_MAX_OFFSET_UI``), the objective is largest where the late and early eyes are equal, within
-        ``offset`` of the widest un-jittered eye. Given that eye's grid phase ``widest [...]``
-        (:func:`grid_phase`), the root of late minus early is sought in ``widest -+ (offset + 1/sps)``
+        ``offset`` of the widest un-jittered eye. Given that eye's grid phase and cursors, ``widest = (phase
+        [...], cursors [..., n_ui])`` as :func:`grid_phase` returns them, the root of late minus early is
+        sought in ``phase -+ (offset + 1/sps)``
         (:meth:`_root`: a sign scan, then Illinois steps). The general search answers instead where the scan
         finds no single change from late-ahead to late-behind, where the best phase found is at the
         bracket's end, where the jittered eye keeps more than ``ROOT_FLAT_FRACTION`` of the un-jittered one (a
@@ -389,13 +390,14 @@ class PulseSampler:
         off = np.broadcast_to(np.asarray(offset, dtype=float), self.shape)
         ok = np.zeros(self.shape, dtype=bool)
         if widest is not None:
-            w = np.broadcast_to(np.asarray(widest, dtype=float), self.shape)
+            w = np.broadcast_to(np.asarray(widest[0], dtype=float), self.shape)
+            widest_eye = eye_opening(np.asarray(widest[1], dtype=float))
             half = off + 1.0 / sps
             near = np.where(half < ROOT_MAX_OFFSET_UI, off, 0.0)  # offset 0: no root, the general search
             best, jittered, cur, ok = self._root(w - half, w + half, near, compiled)
             # a best phase at the bracket's end, or a flat-topped eye, takes the general search too
             inside = (best > w - half) & (best < w + half)
-            flat = jittered > ROOT_FLAT_FRACTION * eye_opening(self.cursors(w, compiled=compiled))
+            flat = jittered > ROOT_FLAT_FRACTION * widest_eye
             ok = ok & inside & ~flat
             if np.all(ok):
                 return self._wrap(best, cur)
@@ -598,8 +600,8 @@ def pulse_batches(flat, n_poles, n_butterworths, windows, samples_per_symbol, n_
                 phase, cur = sampler.refine(*grid_phase(p, samples_per_symbol))
             else:
                 off = np.asarray(centre, dtype=float)[sel]
-                widest, _ = grid_phase(np.fft.irfft(spec, n=int(n_symbols) * samples_per_symbol, axis=-1),
-                                       samples_per_symbol)
+                widest = grid_phase(np.fft.irfft(spec, n=int(n_symbols) * samples_per_symbol, axis=-1),
+                                    samples_per_symbol)
                 phase, cur = sampler.centred_phase(np.where(off < 0.5, off, 0.0), widest=widest)
             yield sel, int(n_symbols), sampler, summarise_cursors(cur, phase, n_largest), cur
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from microlink.parameters import Parameters, Source, param
+from microlink.signals import complex_from_parts, complex_product
 
 TRANSITION_DENSITY_NRZ = 0.5  # [transitions/bit] of random (scrambled) NRZ data
 
@@ -86,12 +87,10 @@ def drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, samples_p
     a = np.asarray(pre_emphasis, dtype=float)[..., None]
     ib = np.asarray(bias_current, dtype=float)[..., None]
     k = np.asarray(modulation_depth, dtype=float)[..., None] * ib / (1.0 + a)
-    # k spec (1 - a exp(-i angle)) in real operations, so a point's value never depends on its batch
+    # k spec (1 - a exp(-i angle)) in real operations: a point's value never depends on its batch
     qr, qi = 1.0 - a * np.cos(angle), a * np.sin(angle)
-    re = k * (spec.real * qr - spec.imag * qi)
-    im = k * (spec.real * qi + spec.imag * qr)
-    out = np.empty(re.shape, dtype=complex)
-    out.real, out.imag = re, im
+    out = complex_product(spec, complex_from_parts(qr, qi))
+    out = complex_from_parts(k * out.real, k * out.imag)
     out.real[..., 0] += ib[..., 0] * n
     return out
 

@@ -31,6 +31,7 @@ from microlink.devices.microled import (
     differential_lifetime,
     thermal_efficiency_factor,
 )
+from microlink.signals import complex_from_parts, complex_product
 from microlink.units import ELEMENTARY_CHARGE, photon_energy
 
 #: Runge-Kutta step as a fraction of the shortest differential lifetime on the waveform, at most one
@@ -113,31 +114,15 @@ class NRZWaveform:
         return t_r, t_f
 
 
-def _complex(re, im):
-    out = np.empty(np.broadcast_shapes(np.shape(re), np.shape(im)), dtype=complex)
-    out.real, out.imag = re, im
-    return out
-
-
-def complex_product(a, b):
-    """``a b`` of complex arrays (broadcasting) from real operations only [1, 1 -> 1].
-
-    NumPy's complex loops may take a fused multiply-add on some elements and not on others, depending on the
-    arrays' alignment and length, so a design point's value would depend on its batch by an ulp; real
-    multiplies and adds are each rounded alike wherever they run.
-    """
-    a, b = np.asarray(a), np.asarray(b)
-    return _complex(a.real * b.real - a.imag * b.imag, a.real * b.imag + a.imag * b.real)
-
-
 def _pole_response(frequency, *poles):
-    """``1 / prod_k (1 + j f / f_k)`` [Hz, Hz... -> 1], from real operations (:func:`complex_product`)."""
+    """``1 / prod_k (1 + j f / f_k)`` [Hz, Hz... -> 1], from real operations
+    (:func:`~microlink.signals.complex_product`)."""
     re, im = 1.0, 0.0
     for f in poles:
         u = np.asarray(frequency, dtype=float) / np.asarray(f, dtype=float)[..., None]
         re, im = re - im * u, im + re * u
     mag2 = re * re + im * im
-    return _complex(re / mag2, -im / mag2)
+    return complex_from_parts(re / mag2, -im / mag2)
 
 
 def rk4_lockstep(gt, a, b, c, h, n0, steps, periods):
@@ -290,7 +275,7 @@ def small_signal_response(led: MicroLED, bias_current, modulation_depth, pre_emp
     y_spec = drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, sps)
     y_spec.real[..., 0] -= np.asarray(i0, dtype=float) * n_samples
     swing = (np.asarray(i1, dtype=float) - np.asarray(i0, dtype=float))[..., None]
-    y_spec = _complex(y_spec.real / swing, y_spec.imag / swing)
+    y_spec = complex_from_parts(y_spec.real / swing, y_spec.imag / swing)
     freq = np.fft.rfftfreq(n_samples) * sps * np.broadcast_to(r, shape)[..., None]
     poles = [np.broadcast_to(f, shape) for f in led.response_poles(bias_current, driver_resistance)]
     y = np.fft.irfft(complex_product(y_spec, _pole_response(freq, *poles)), n=n_samples, axis=-1)

@@ -122,9 +122,10 @@ def test_equal_eye_root_finds_the_centred_maximum():
     spec = spectrum()
     s = PulseSampler(spec, SPS)
     off = np.array([0.1, 0.05, 0.15, 0.0])
-    widest, _ = grid_phase(np.fft.irfft(spec, n=32 * SPS, axis=-1), SPS)
-    a_ph, a_cur = s.centred_phase(off, widest=widest)
-    b_ph, b_cur = s.centred_phase(off, widest=widest, compiled=False)
+    grid = grid_phase(np.fft.irfft(spec, n=32 * SPS, axis=-1), SPS)
+    widest = grid[0]
+    a_ph, a_cur = s.centred_phase(off, widest=grid)
+    b_ph, b_cur = s.centred_phase(off, widest=grid, compiled=False)
     # the engines' phases agree to where the objective stops resolving them; the eyes to rounding
     np.testing.assert_allclose(a_ph, b_ph, atol=1e-9)
     np.testing.assert_allclose(s.centred_eye(a_ph, off), s.centred_eye(b_ph, off), rtol=0, atol=1e-14)
@@ -155,11 +156,11 @@ def test_offsets_from_a_quarter_ui_take_the_general_search(offset):
     spec = spectrum()
     s = PulseSampler(spec, SPS)
     off = np.full(4, offset)
-    widest, _ = grid_phase(np.fft.irfft(spec, n=32 * SPS, axis=-1), SPS)
+    grid = grid_phase(np.fft.irfft(spec, n=32 * SPS, axis=-1), SPS)
     fine = np.arange(0.0, 1.0, 1.0 / 4096)
     best_fine = np.max([s.centred_eye(x, off) for x in fine], axis=0)
     for compiled in (None, False):
-        ph, _ = s.centred_phase(off, widest=widest, compiled=compiled)
+        ph, _ = s.centred_phase(off, widest=grid, compiled=compiled)
         gph, _ = s.centred_phase(off, compiled=compiled)
         np.testing.assert_array_equal(ph, gph)
         assert np.all(s.centred_eye(ph, off) >= best_fine - 1e-6)
@@ -168,19 +169,19 @@ def test_offsets_from_a_quarter_ui_take_the_general_search(offset):
 def _single(poles, butter, gauss, pre, n_ui=32):
     spec = nrz_spectrum([np.array([x]) for x in poles], [np.array([x]) for x in butter], np.array([gauss]),
                         np.array([pre]), SPS, n_ui)
-    widest, _ = grid_phase(np.fft.irfft(spec, n=n_ui * SPS, axis=-1), SPS)
-    return PulseSampler(spec, SPS), widest
+    return PulseSampler(spec, SPS), grid_phase(np.fft.irfft(spec, n=n_ui * SPS, axis=-1), SPS)
 
 
 def test_a_scan_with_several_crossings_takes_the_general_search():
     """Late minus early reads +, -, +, -, - across this pulse's bracket (g ~1e-7 to 3e-3, clear of rounding):
     no single root, so both engines report none and the answer is the general search's."""
-    s, widest = _single([3.41523, 6.08910, 6.27119], [1.51603], 0.069004, 0.0)
+    s, grid = _single([3.41523, 6.08910, 6.27119], [1.51603], 0.069004, 0.0)
+    widest = grid[0]
     off = np.array([0.040826])
     half = off + 1.0 / SPS
     for compiled in (None, False):
         assert not s._root(widest - half, widest + half, off, compiled)[3][0]
-        ph, _ = s.centred_phase(off, widest=widest, compiled=compiled)
+        ph, _ = s.centred_phase(off, widest=grid, compiled=compiled)
         np.testing.assert_array_equal(ph, s.centred_phase(off, compiled=compiled)[0])
 
 
@@ -188,13 +189,13 @@ def test_a_flat_topped_eye_takes_the_general_search():
     """A fast, lightly filtered lane: its jittered eye keeps ~99.8 % of the un-jittered one, and ripple finer
     than the scan puts three equal-eye phases in the bracket, of which the scan sees one (a nearer, worse one).
     ROOT_FLAT_FRACTION sends it to the general search, which finds the fine search's maximum."""
-    s, widest = _single([2.542239584946663, 2.9664043010343475, 4.631368146124599], [0.9595058977851367],
+    s, grid = _single([2.542239584946663, 2.9664043010343475, 4.631368146124599], [0.9595058977851367],
                         0.044976342833918305, 0.018663938400851832)
     off = np.array([0.11328765361331375])
     fine = np.arange(0.0, 1.0, 1.0 / 8192)
     best_fine = max(float(s.centred_eye(x, off)[0]) for x in fine)
     for compiled in (None, False):
-        ph, _ = s.centred_phase(off, widest=widest, compiled=compiled)
+        ph, _ = s.centred_phase(off, widest=grid, compiled=compiled)
         np.testing.assert_array_equal(ph, s.centred_phase(off, compiled=compiled)[0])
         assert float(s.centred_eye(ph, off)[0]) >= best_fine - 1e-9
 
