@@ -14,7 +14,8 @@ Kernels:
   (un-jittered, or the worse of the early and late eyes at a sampling-time offset);
 * :func:`centred_root_kernel`: the phase where the early and late eyes at a sampling-time offset are equal
   (Illinois root finding), the maximum of the jittered eye;
-* :func:`pam_average_kernel`: closed-form PAM BER averaged over interferer patterns;
+* :func:`pam_average_kernel` / :func:`pam_equal_average_kernel`: closed-form PAM BER averaged over interferer
+  patterns (any levels and noises / equally spaced levels with one noise rms);
 * :func:`isi_distribution`: distribution of a sum of discrete interferers on a grid (statistical eye);
 * :func:`mc_symbol_chunk` / :func:`mc_symbol_lut_chunk`: symbol-rate Monte Carlo (general and table lookup);
 * :func:`mc_waveform_chunk`: oversampled-waveform Monte Carlo with (optionally filtered) noise on every sample.
@@ -31,7 +32,7 @@ import numpy as np
 ENGINE = "numba"
 
 __all__ = ["ENGINE", "cascade_response_kernel", "centred_root_kernel", "folded_cursors_kernel", "isi_distribution",
-           "mc_symbol_chunk", "mc_symbol_lut_chunk", "mc_waveform_chunk", "pam_average_kernel",
+           "mc_symbol_chunk", "mc_symbol_lut_chunk", "mc_waveform_chunk", "pam_average_kernel", "pam_equal_average_kernel",
            "refine_centred_phase_kernel", "screen_words_needed", "tail_tables", "words_needed"]
 
 
@@ -376,6 +377,63 @@ def pam_average_kernel(mu, sigma, thresholds, push, patterns, crossing_weight): 
                     elif z > 0.0 and z * z - z_adj * z_adj > _FAR_EXPONENT:
                         break
                     acc += crossing_weight[lev, t] * math.erfc(z)
+        out[i] = 0.5 * acc / n_pat
+    return out
+
+
+@_jit
+def pam_equal_average_kernel(half, c, push, patterns, up_weight, down_weight):  # pragma: no cover - compiled
+    """:func:`pam_average_kernel` for equally spaced levels with one noise rms and the midpoint thresholds.
+
+    Every sent level then lies ``(2 d + 1) half`` below its ``d``-th threshold above and as far above its
+    ``d``-th below, with the same Gaussian scale, so the levels' tails at each distance merge into one term
+    per direction: ``sum_d W_up[d] erfc(((2d+1) half - s) c) + W_down[d] erfc(((2d+1) half + s) c)`` for an
+    interferer shift ``s``, and the same far-tail rule as :func:`pam_average_kernel` drops the same terms.
+    For PAM4 that is two adjacent-threshold tails per pattern instead of six.
+
+    Parameters
+    ----------
+    half : ndarray [N]
+        Threshold minus the level below it, half the level spacing [A or V].
+    c : ndarray [N]
+        ``1 / (sqrt(2) sigma)`` [1 / (A or V)] (sigma > 0).
+    push, patterns
+        As for :func:`pam_average_kernel`.
+    up_weight, down_weight : ndarray [L-1]
+        ``W_up[d] = sum_j w[j, j + d]`` and ``W_down[d] = sum_j w[j, j - 1 - d]`` of the crossing weights [1].
+
+    Returns
+    -------
+    ndarray [N]
+        BER [1].
+    """
+    n = half.shape[0]
+    n_d = up_weight.shape[0]
+    n_pat = patterns.shape[0]
+    k_int = patterns.shape[1]
+    out = np.empty(n)
+    for i in range(n):
+        acc = 0.0
+        ci = c[i]
+        for p in range(n_pat):
+            shift = 0.0
+            for j in range(k_int):
+                shift += push[i, j, patterns[p, j]]
+            z_adj = 0.0
+            for d in range(n_d):  # upwards: the shift moves the level towards the thresholds above
+                z = ((2 * d + 1) * half[i] - shift) * ci
+                if d == 0:
+                    z_adj = max(z, 0.0)
+                elif z > 0.0 and z * z - z_adj * z_adj > _FAR_EXPONENT:
+                    break
+                acc += up_weight[d] * math.erfc(z)
+            for d in range(n_d):  # downwards
+                z = ((2 * d + 1) * half[i] + shift) * ci
+                if d == 0:
+                    z_adj = max(z, 0.0)
+                elif z > 0.0 and z * z - z_adj * z_adj > _FAR_EXPONENT:
+                    break
+                acc += down_weight[d] * math.erfc(z)
         out[i] = 0.5 * acc / n_pat
     return out
 

@@ -286,13 +286,72 @@ def pam_ber(main, interferers, amplitude, sigma=None, *, levels=PAM4_LEVELS, lev
     def flat(x, tail):
         return np.ascontiguousarray(np.broadcast_to(x, shape + tail)).reshape((n_points,) + tail)
 
+    weights = _crossing_weights(norm)
+    patterns = _index_patterns(m, k_c, k_a)
+    if m > 2 and level_sigma is None and thresholds is None and _equally_spaced(lv):
+        # one noise rms and the midpoint thresholds: the levels' tails merge (pam_equal_average_kernel)
+        if kernels.compiled():
+            from microlink.ber._compiled import pam_equal_average_kernel as equal_average
+        else:
+            equal_average = _pam_equal_average
+        up, down = _merged_weights(weights)
+        half = th[..., 0] - mu[..., 0]
+        c = (1.0 / np.sqrt(2.0)) / s_pos[..., 0]
+        ber = equal_average(flat(half, ()), flat(c, ()), flat(push, (k, n_v)), patterns, up, down)
+        return np.clip(ber.reshape(shape), 0.0, 0.5)
     if kernels.compiled():
         from microlink.ber._compiled import pam_average_kernel as average
     else:
         average = _pam_average
-    ber = average(flat(mu, (m,)), flat(s_pos, (m,)), flat(th, (m - 1,)), flat(push, (k, n_v)),
-                  _index_patterns(m, k_c, k_a), _crossing_weights(norm))
+    ber = average(flat(mu, (m,)), flat(s_pos, (m,)), flat(th, (m - 1,)), flat(push, (k, n_v)), patterns, weights)
     return np.clip(ber.reshape(shape), 0.0, 0.5)
+
+
+#: Largest relative spread of the level spacings still treated as equal spacing [1] (PAM4's -1, -1/3, 1/3, 1
+#: differ by rounding, ~1e-16).
+EQUAL_SPACING_RTOL = 1e-12
+
+
+def _equally_spaced(levels) -> bool:
+    """One set of levels (not per point) whose spacings agree to :data:`EQUAL_SPACING_RTOL`."""
+    if levels.ndim != 1:
+        return False
+    steps = np.diff(levels)
+    return bool(np.ptp(steps) <= EQUAL_SPACING_RTOL * steps[0])
+
+
+def _merged_weights(crossing_weight):
+    """``W_up[d] = sum_j w[j, j + d]``, ``W_down[d] = sum_j w[j, j - 1 - d]``: the crossing weights of every level
+    at its ``d``-th threshold above and below [1] (see :func:`microlink.ber._compiled.pam_equal_average_kernel`)."""
+    n_l = crossing_weight.shape[0]
+    up, down = np.zeros(n_l - 1), np.zeros(n_l - 1)
+    for j in range(n_l):
+        for t in range(n_l - 1):
+            if t >= j:
+                up[t - j] += crossing_weight[j, t]
+            else:
+                down[j - 1 - t] += crossing_weight[j, t]
+    return up, down
+
+
+def _pam_equal_average(half, c, push, patterns, up_weight, down_weight):
+    """NumPy implementation of :func:`microlink.ber._compiled.pam_equal_average_kernel` (same arguments, [N]
+    BER); like :func:`_pam_average` it sums every tail, in chunks of points, elementwise per point."""
+    n = half.shape[0]
+    n_pat, k_int = patterns.shape
+    n_d = up_weight.shape[0]
+    odd = 2.0 * np.arange(n_d) + 1.0  # [D]
+    out = np.empty(n)
+    chunk = max(1, _AVERAGE_VALUES_IN_FLIGHT // max(2 * n_pat * n_d, 1))
+    for start in range(0, n, chunk):
+        sel = slice(start, min(n, start + chunk))
+        shift = push[sel][:, np.arange(k_int)[None, :], patterns].sum(axis=-1)  # [n, P]
+        reach = odd[None, None, :] * half[sel][:, None, None]  # [n, 1, D]
+        ci = c[sel][:, None, None]
+        terms = np.concatenate([up_weight * special.erfc((reach - shift[..., None]) * ci),
+                                down_weight * special.erfc((reach + shift[..., None]) * ci)], axis=-1)
+        out[sel] = 0.5 * terms.reshape(terms.shape[0], -1).sum(axis=-1) / n_pat
+    return out
 
 
 #: Values held at once by :func:`_pam_average` (points x patterns x levels x thresholds), ~16 MB.
