@@ -307,9 +307,10 @@ def pam_ber(main, interferers, amplitude, sigma=None, *, levels=PAM4_LEVELS, lev
     return np.clip(ber.reshape(shape), 0.0, 0.5)
 
 
-#: Largest relative spread of the level spacings still treated as equal spacing [1] (PAM4's -1, -1/3, 1/3, 1
-#: differ by rounding, ~1e-16).
-EQUAL_SPACING_RTOL = 1e-12
+#: Largest relative spread of the level spacings still treated as equal spacing [1]: a few ulps, the rounding
+#: of PAM4's -1, -1/3, 1/3, 1 (~1e-16). The merged tails use the first spacing for all, and an erfc tail at z
+#: turns a relative distance error d into ~2 z^2 d of BER, so a looser test would move deep BERs.
+EQUAL_SPACING_RTOL = 4.0 * np.finfo(float).eps
 
 
 def _equally_spaced(levels) -> bool:

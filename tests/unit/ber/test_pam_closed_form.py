@@ -10,15 +10,15 @@ from microlink.units import q_to_ber
 
 def test_textbook_pam4_and_nrz_without_isi():
     # PAM4, outer levels at +-A h0: eye half-opening A/3, BER = 3/4 Q(A/(3 sigma)) (Proakis sec. 4.3)
-    assert pam_ber(1.0, [0.0], 3.0, 0.2) == pytest.approx(0.75 * q_to_ber(5.0), rel=1e-12)
-    assert pam_ber(1.0, [], 1.0, 0.2, levels=NRZ_LEVELS) == pytest.approx(q_to_ber(5.0), rel=1e-12)
+    assert pam_ber(1.0, [0.0], 3.0, 0.2) == pytest.approx(0.75 * q_to_ber(5.0), rel=1e-12, abs=0.0)
+    assert pam_ber(1.0, [], 1.0, 0.2, levels=NRZ_LEVELS) == pytest.approx(q_to_ber(5.0), rel=1e-12, abs=0.0)
     assert symbol_variance(PAM4_LEVELS) == pytest.approx(5.0 / 9.0)
 
 
 def test_worst_case_shifts_every_eye_by_the_closure():
     h = 0.1
     expected = 0.75 * q_to_ber((1.0 - 3.0 * h) / 0.2)
-    assert pam_ber(1.0, [h], 3.0, 0.2, method="worst") == pytest.approx(expected, rel=1e-12)
+    assert pam_ber(1.0, [h], 3.0, 0.2, method="worst") == pytest.approx(expected, rel=1e-12, abs=0.0)
     assert pam_ber(1.0, [h], 3.0, 0.2, method="worst") > pam_ber(1.0, [h], 3.0, 0.2)
 
 
@@ -86,3 +86,12 @@ def test_one_noise_rms_merges_the_level_tails_without_changing_the_ber(engine, l
                           aggressors=aggressors)
     assert np.all(general > 0)
     np.testing.assert_allclose(merged, general, rtol=1e-12, atol=0.0)
+
+
+def test_levels_only_nearly_equally_spaced_keep_the_general_path():
+    # spacings 1e-12 apart: merging with the first spacing would move a BER of ~1e-198 by ~4e-10 relative
+    levels = np.array([-1.0, -1.0 / 3.0 + 3e-13, 1.0 / 3.0 + 3e-13, 1.0])
+    sigma = (levels[1] - levels[0]) / 2.0 / 30.0  # Q ~ 30
+    one = pam_ber(1.0, [], 1.0, sigma, levels=levels)
+    per_level = pam_ber(1.0, [], 1.0, levels=levels, level_sigma=np.repeat(sigma, 4))
+    np.testing.assert_allclose(one, per_level, rtol=1e-14, atol=0.0)
