@@ -64,7 +64,10 @@ def print_link_table(result, console: Console | None = None) -> None:
     t.add_row("Q (worst-case eye)", _fmt(r.q_worst_case, ".2f"), "")
     t.add_row("BER", _fmt(r.ber, ".2e"), f"worst case {float(r.ber_worst_case):.2e}")
     t.add_row("BER after FEC", _fmt(r.ber_post_fec, ".2e"), r.fec)
-    t.add_row("margin to target", _fmt(r.margin_db, ".2f", "dB"), "optical power")
+    t.add_row("margin to target", _fmt(r.margin_db, ".2f", "dB"), "signal power" if unit == "mV" else "optical power")
+    near = bool(r.near_ber_floor) and not bool(r.ber_floor_above_target)
+    t.add_row("BER floor", _fmt(r.ber_floor, ".2e"), "[yellow]within a decade of the threshold: the margin rests on "
+              "it[/]" if near else "at +60 dB of power (ISI, crosstalk, RIN, jitter)")
     if r.max_reach is not None:
         capped = " (search limit)" if bool(r.max_reach_capped) else ""
         t.add_row("max reach at target", _fmt(r.max_reach, ".3g", "m") + capped, "")
@@ -172,18 +175,20 @@ def print_compare_summary(results: dict, *, console: Console, p_feasible: dict |
             limit = None if p.max_reach is None else float(p.max_reach)
             pf = (p_feasible or {}).get(best[1], {}).get(length)
             pf_text = "-" if pf is None else f"{pf:.2f}"
+            floored = bool(p.near_ber_floor)
             if (float(p.margin_db) < CLIFF_MARGIN_DB or (limit is not None and length > CLIFF_REACH_SHARE * limit)
-                    or (pf is not None and pf < 0.5)):
+                    or (pf is not None and pf < 0.5) or floored):
                 where = f"max reach {limit:.3g} m" if limit is not None else "reach not solved"
                 drawn = "" if pf is None else f", feasible in {pf:.0%} of draws"
-                cliffs.append(f"{length:g} m: {best[1]} ({float(p.margin_db):+.1f} dB, {where}{drawn})")
+                floor = f", BER floor {float(p.ber_floor):.1e} within a decade of the threshold" if floored else ""
+                cliffs.append(f"{length:g} m: {best[1]} ({float(p.margin_db):+.1f} dB, {where}{drawn}{floor})")
         row = [_fmt(length, ".3g", "m"), best[1], _fmt(best[0], ".2f") if ok else "-", margin]
         row += [pf_text] if p_feasible else []
         s.add_row(*row, second[1], _fmt(second[0], ".2f") if len(ok) > 1 else "-", ", ".join(bad) or "-")
     console.print(s)
     if cliffs:
-        rule = f"margin under {CLIFF_MARGIN_DB:g} dB, beyond {CLIFF_REACH_SHARE:.0%} of its max reach" + (
-            " or feasible in under half the draws" if p_feasible else "")
+        rule = (f"margin under {CLIFF_MARGIN_DB:g} dB, beyond {CLIFF_REACH_SHARE:.0%} of its max reach, a BER floor "
+                "within a decade of the threshold") + (" or feasible in under half the draws" if p_feasible else "")
         console.print(f"Near a cliff ({rule}): " + "; ".join(cliffs) + ".", highlight=False)
     if p_feasible:
         console.print(f"What the ranking rests on: point values rank; P(feasible) is the share of {samples} "

@@ -30,7 +30,7 @@ def _fec_latency(code: str, codeword_rate: float) -> float:
 
 
 def assemble(link, request: Request, plan: LanePlan, attach: Attach, fec: str, dec: Decision, *, ber, ber_worst,
-             threshold, hop_ber, margin_db, floor, max_reach, capped, parameter_set: str,
+             threshold, hop_ber, margin_db, floor, ber_floor=0.0, max_reach, capped, parameter_set: str,
              boundary_text: str) -> LinkResult:
     """Charge energy, latency, cost and failures and build the result (arrays reshaped to the request)."""
     from microlink.link.chain import post_fec_ber, q_from_ber
@@ -111,6 +111,7 @@ def assemble(link, request: Request, plan: LanePlan, attach: Attach, fec: str, d
         boundary=boundary_text,
         penalties_db={k: b(v) for k, v in dec.penalties_db.items()},
         ber_floor_above_target=np.broadcast_to(np.asarray(floor, dtype=bool), (n,)).reshape(shape).copy(),
+        ber_floor=b(ber_floor),
         module_power_per_end=module * agg_s,
         media_per_end=b(media),
         media_kind=media_kind,

@@ -17,7 +17,9 @@ returns the feasible end of its final bracket, so a link is feasible at its own 
 
 "Not solved" has one representation: ``max_reach`` is None when the reach was not asked for. A margin whose
 BER floor lies above the threshold whatever the power is reported as ``-MARGIN_SEARCH_DB`` with
-``ber_floor_above_target`` set, so aggregates stay finite.
+``ber_floor_above_target`` set, so aggregates stay finite. The floor itself (``ber_floor``, the BER at
+``+MARGIN_SEARCH_DB`` of power) is reported for every point: a power margin of many dB over a floor within a
+decade of the threshold is not a robust one (``near_ber_floor``).
 """
 
 from __future__ import annotations
@@ -221,6 +223,7 @@ def _run_flat(link, request: Request, attach: Attach, solve_reach: bool, paramet
     ber_worst = np.minimum(np.broadcast_to(np.asarray(dec.ber_worst_case, dtype=float), (n,)) + hop, BER_CAP)
 
     margin_db, floor = _solve_margin(dec, pen, hop, threshold, ber)
+    ber_floor = _ber_floor(dec, pen, hop)
     if solve_reach:
         max_reach, capped = _solve_reach(stages, hop, threshold, link.reach_bracket, _log_gap(ber, threshold))
     else:
@@ -229,7 +232,8 @@ def _run_flat(link, request: Request, attach: Attach, solve_reach: bool, paramet
     from microlink.link.assemble import assemble
 
     return assemble(link, request, plan, attach, fec, dec, ber=ber, ber_worst=ber_worst, threshold=threshold,
-                    hop_ber=hop, margin_db=margin_db, floor=floor, max_reach=max_reach, capped=capped,
+                    hop_ber=hop, margin_db=margin_db, floor=floor, ber_floor=ber_floor, max_reach=max_reach,
+                    capped=capped,
                     parameter_set=parameter_set, boundary_text=boundary(attach, fec))
 
 
@@ -250,6 +254,16 @@ def _solve_margin(dec: Decision, pen, hop, threshold, ber_now):
     floor = below  # even +MARGIN_SEARCH_DB of power does not meet the threshold
     margin = np.where(floor, -MARGIN_SEARCH_DB, np.where(above, MARGIN_SEARCH_DB, margin))
     return margin, floor
+
+
+def _ber_floor(dec: Decision, pen, hop):
+    """Pre-FEC BER with the received signal power raised by ``MARGIN_SEARCH_DB`` [1]: the floor that the
+    impairments growing with the signal (ISI, crosstalk, echo, RIN, jitter, transmitter noise) leave, penalties
+    and the attach's hops included. Where it lies within a decade of the threshold the power margin overstates
+    how robust the link is (``LinkResult.near_ber_floor``)."""
+    n = pen.size
+    lim = 10.0 ** (MARGIN_SEARCH_DB / 10.0)
+    return np.minimum(np.asarray(dec.ber_at_scale(pen / lim, np.arange(n)), dtype=float) + hop, BER_CAP)
 
 
 #: Furthest a reach guess is extrapolated beyond the requested lengths [ratio].

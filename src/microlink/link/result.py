@@ -12,6 +12,11 @@ from microlink.units import watt_to_dbm
 #: A named penalty above which an infeasible result is reported as an eye shut by it [dB]: 100x in power,
 #: more than any link budget carries (the eye-closure penalties report a shut eye as 60 dB).
 SHUT_EYE_PENALTY_DB = 20.0
+#: A BER floor this close to the pre-FEC threshold (a decade) flags the margin as resting on it [ratio]: a
+#: reporting rule, not a model parameter. A decade of Gaussian-tail BER is ~1.3 dB of Q at KP4's threshold
+#: (Q 3.5 -> 4.1), so over such a floor ~1.3 dB more eye closure (ISI, crosstalk, jitter) crosses the threshold
+#: whatever the power margin.
+NEAR_FLOOR_RATIO = 0.1
 
 
 def _py(value):
@@ -102,6 +107,10 @@ class LinkResult:
         Named power penalties of the link budget [dB]; ``margin_db``, ``ber`` and ``max_reach`` include them.
     ber_floor_above_target : array of bool
         True where no received power meets the pre-FEC threshold (``margin_db`` is then the search limit).
+    ber_floor : array
+        Pre-FEC BER with the received power raised by the margin search's 60 dB: the floor the impairments
+        that grow with the signal (ISI, crosstalk, echo, RIN, jitter, transmitter noise) leave [1]. See
+        :attr:`near_ber_floor`.
     module_power_per_end : array
         Power of one end without the host's halves of the attach and the host FEC [W] (datasheet boundary).
     media_per_end : array
@@ -152,6 +161,7 @@ class LinkResult:
     boundary: str = ""
     penalties_db: dict = field(default_factory=dict)
     ber_floor_above_target: Any = False
+    ber_floor: Any = 0.0
     module_power_per_end: Any = 0.0
     media_per_end: Any = 0.0
     media_kind: str = "cores"
@@ -184,6 +194,14 @@ class LinkResult:
     def feasible(self):
         """True where the post-FEC BER meets the target at this reach [bool]."""
         return np.asarray(self.ber_post_fec) <= np.asarray(self.target_ber)
+
+    @property
+    def near_ber_floor(self):
+        """True where the BER floor (:attr:`ber_floor`) lies within ``NEAR_FLOOR_RATIO`` (a decade) of the
+        pre-FEC threshold [bool]: no power takes the BER far below the threshold there, so a few per cent more
+        ISI, crosstalk or jitter cross it whatever ``margin_db`` says (a margin of many dB can rest on it)."""
+        threshold = self.pre_fec_threshold if self.pre_fec_threshold is not None else self.target_ber
+        return np.asarray(self.ber_floor, dtype=float) >= NEAR_FLOOR_RATIO * np.asarray(threshold, dtype=float)
 
     @property
     def infeasible_reason(self) -> str:
@@ -278,6 +296,8 @@ class LinkResult:
             "penalties_db": {k: _py(v) for k, v in self.penalties_db.items()},
             "penalty_total_db": _py(self.penalty_total_db),
             "ber_floor_above_target": _py(self.ber_floor_above_target),
+            "ber_floor": _py(self.ber_floor),
+            "near_ber_floor": _py(self.near_ber_floor),
             "module_power_per_end_w": _py(self.module_power_per_end),
             "media_per_end": _py(self.media_per_end),
             "media_kind": self.media_kind,
@@ -329,6 +349,8 @@ class LinkResult:
         reach = "not solved" if self.max_reach is None else f"{float(self.max_reach):.3g} m"
         verdict = "feasible" if bool(self.feasible) else "NOT feasible"
         pen = f", penalties {float(self.penalty_total_db):.2f} dB" if self.penalties_db else ""
+        if bool(self.near_ber_floor) and not bool(np.asarray(self.ber_floor_above_target)):
+            pen += f" (over a BER floor of {float(self.ber_floor):.1e}, within a decade of the threshold)"
         return (f"<{head}: {float(self.aggregate_rate) / 1e9:g} Gb/s over {float(self.reach):g} m, "
                 f"{int(self.lanes_active)}+{int(self.lanes_spare)} lanes at {float(self.lane_rate) / 1e9:.3g} Gb/s; "
                 + (f"BER {float(self.ber):.2e} before FEC, {float(self.ber_post_fec):.2e} after" if self.fec != "none"
@@ -339,7 +361,7 @@ class LinkResult:
 
     #: Columns a notebook shows first: the verdict and what it rests on, then everything else.
     KEY_FIGURES = ("parameter_set", "feasible", "reach_m", "max_reach_m", "margin_db", "penalty_total_db",
-                   "ber", "ber_post_fec", "target_ber", "energy_per_bit_pj", "power_per_end_w", "attach", "fec",
+                   "near_ber_floor", "ber", "ber_post_fec", "target_ber", "energy_per_bit_pj", "power_per_end_w", "attach", "fec",
                    "infeasible_reason")
 
     def _repr_html_(self):  # Jupyter: the one-line summary, then the key figures first
