@@ -21,7 +21,7 @@ from microlink.units import parse_count, parse_quantity, parse_quantity_list
     ("9 %/yr", "1/year", 0.09), ("0.9 / yr", "1/year", 0.9), ("20 %", "dimensionless", 0.2), (7, "m", 7.0),
 ])
 def test_accepted_quantities_convert_exactly(text, unit, expected):
-    assert parse_quantity(text, unit, field="x") == pytest.approx(expected, rel=1e-15)
+    assert parse_quantity(text, unit, field="x") == pytest.approx(expected, rel=1e-15, abs=0.0)
 
 
 @pytest.mark.parametrize("text", [

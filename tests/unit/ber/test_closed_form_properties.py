@@ -16,14 +16,14 @@ def test_pam_ber_nrz_equals_nrz_ber():
     s1, s0 = 0.12, 0.1
     th = 1.0 * (s0 - s1) / (s0 + s1)
     got = pam_ber(1.0, h, 1.0, levels="NRZ", level_sigma=[s0, s1], thresholds=[th], exact_terms=4)
-    assert got == pytest.approx(nrz_ber(1.0, h, 1.0, s1, s0, exact_terms=12), rel=1e-12)
+    assert got == pytest.approx(nrz_ber(1.0, h, 1.0, s1, s0, exact_terms=12), rel=1e-12, abs=0.0)
 
 
 def test_pam4_without_isi_is_the_textbook_formula():
     # Gray PAM4, equal noise, adjacent errors only: BER = (3/4) Q(d/sigma) with d = A/3 (half the level gap)
     sigma = 0.05
     got = pam_ber(1.0, np.zeros(1), 1.0, level_sigma=np.full(4, sigma), thresholds=[-2 / 3, 0.0, 2 / 3])
-    assert got == pytest.approx(0.75 * float(q_to_ber(1 / 3 / sigma)), rel=1e-6)
+    assert got == pytest.approx(0.75 * float(q_to_ber(1 / 3 / sigma)), rel=1e-6, abs=0.0)
 
 
 def test_pam_ber_vectorised_over_design_points():
@@ -34,7 +34,7 @@ def test_pam_ber_vectorised_over_design_points():
     out = pam_ber(main, h, np.ones(3), level_sigma=sig, thresholds=th)
     assert out.shape == (3,)
     for i in range(3):
-        assert out[i] == pytest.approx(pam_ber(main[i], h[i], 1.0, level_sigma=sig[i], thresholds=th[i]), rel=1e-12)
+        assert out[i] == pytest.approx(pam_ber(main[i], h[i], 1.0, level_sigma=sig[i], thresholds=th[i]), rel=1e-12, abs=0.0)
 
 
 cursor = st.floats(-0.15, 0.15)
@@ -84,7 +84,7 @@ def test_closed_form_with_unequal_levels_and_crosstalk_equals_statistical_eye():
     isi = pt.cursors[pt.cursors != 0]
     direct = pam_ber(pt.main, isi, pt.amplitude, levels=pt.levels, level_sigma=pt.sigma_levels,
                      thresholds=pt.thresholds, aggressors=pt.aggressors, exact_terms=isi.size)
-    assert float(direct) == pytest.approx(closed, rel=1e-12)
+    assert float(direct) == pytest.approx(closed, rel=1e-12, abs=0.0)
 
 
 def test_interferers_take_the_levels_of_the_lane():

@@ -29,7 +29,7 @@ def assert_same_section(a, b):
     for f in dataclasses.fields(a):
         x, y = getattr(a, f.name), getattr(b, f.name)
         if isinstance(x, (int, float)) and not isinstance(x, bool):
-            assert x == pytest.approx(y, rel=1e-12), f.name
+            assert x == pytest.approx(y, rel=1e-12, abs=0.0), f.name
         else:
             assert x == y, f.name
 

@@ -61,7 +61,7 @@ def test_slicer_noise_variance_reproduces_the_equaliser_noise():
     extra = np.full(nu.shape, 3e-17)
     eq = s.equalize(nu, RS, h * s.transmit_response(nu), extra)
     total = slicer_noise_variance(s, eq, nu, np.asarray(RS), extra + s.rx_noise_density)
-    assert float(total) == pytest.approx(float(eq.sigma_noise) ** 2, rel=1e-9)
+    assert float(total) == pytest.approx(float(eq.sigma_noise) ** 2, rel=1e-9, abs=0.0)
 
 
 def test_energy_blocks_and_architectures():

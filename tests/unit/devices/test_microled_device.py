@@ -88,7 +88,7 @@ def test_thermal_factor_and_capacitance():
     assert m.thermal_efficiency_factor(300.0, 570.0) == 1.0
     assert m.thermal_efficiency_factor(360.0, 570.0) == pytest.approx(np.exp(-60 / 570))
     # 6 um disc, eps 8.9, 50 nm -> 44.6 fF
-    assert m.depletion_capacitance(m.disc_area(6e-6), 8.9, 50e-9) == pytest.approx(44.6e-15, rel=1e-2)
+    assert m.depletion_capacitance(m.disc_area(6e-6), 8.9, 50e-9) == pytest.approx(44.6e-15, rel=1e-2, abs=0.0)
 
 
 def test_sidewall_srh_scales_as_inverse_diameter():
@@ -101,7 +101,7 @@ def test_driver_levels_and_energy():
     assert (i1, i0) == pytest.approx((190e-6, 10e-6))
     i1, i0 = drive_levels(100e-6, 0.9, 1 / 3)  # settled swing halves
     assert i1 - i0 == pytest.approx(90e-6)
-    assert switching_energy_per_bit(20e-15, 0.8) == pytest.approx(6.4e-15)
+    assert switching_energy_per_bit(20e-15, 0.8) == pytest.approx(6.4e-15, abs=0.0)
     d = LEDDriver()
     e = d.energy_per_bit(np.array([1e9, 4e9]))
     assert e[0] > e[1] > 0
