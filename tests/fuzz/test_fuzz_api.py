@@ -24,7 +24,9 @@ def test_ber_to_q_is_finite_or_refused(ber):
     except MicrolinkError:
         assert not 0 < ber <= 0.5 or math.isnan(ber)
     else:
-        assert math.isfinite(float(q)) and q_to_ber(q) == pytest.approx(ber, rel=1e-9, abs=0.0)
+        assert math.isfinite(float(q))
+        if ber >= np.finfo(float).tiny:  # a subnormal BER carries too few digits to come back to 1e-9
+            assert q_to_ber(q) == pytest.approx(ber, rel=1e-9, abs=0.0)
 
 
 @settings(deadline=None)  # the first example loads the compiled kernels

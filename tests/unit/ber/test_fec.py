@@ -89,17 +89,38 @@ def test_bursts_from_dfe_error_propagation_are_worse():
     np.testing.assert_allclose(post_fec_ber("kp4", p, burst_length=1.0), random)
 
 
-def test_burst_model_reduces_to_symbols_when_bursts_stay_in_one_symbol():
-    # With m = 10 and a burst of ~1 bit the symbol count is almost always 1: close to random errors
-    p = 1e-5
-    assert post_fec_ber("kp4", p, burst_length=1.001) == pytest.approx(post_fec_ber("kp4", p), rel=0.05, abs=0.0)
+def test_burst_model_in_short_bursts_to_second_order():
+    # Bursts of mean 1 + eps bits: an event is two bits long with probability e = 1 - 1/L ~ eps and then spans
+    # two 10-bit symbols with probability 1/m, so t = 15 events touch t + 1 symbols with probability ~ t e / m.
+    # Deep in the tail that matters: P(N = t) is ~280x P(N > t) at p = 1e-5, so L = 1.001 already adds ~48 %
+    # to the post-FEC BER. The added term is p t/(n q) P(N = t) t e / m to first order in e; the next order
+    # is t - 1 events of which two span, relative to it P(N=t-1)/P(N=t) (t-1)^2 (t-2) / (2 t^2) e / m (~160 e).
+    from scipy import special
+
+    from microlink.ber.fec import FEC_CODES, symbol_error_probability
+
+    code, p = FEC_CODES["kp4"], 1e-5
+    n, t, m = code.n, code.t, code.symbol_bits
+    for eps in (1e-6, 1e-5, 1e-4):
+        big_l = 1.0 + eps
+        e = 1.0 - 1.0 / big_l
+        q = float(symbol_error_probability(p, m, burst_length=big_l))
+        pmf_t = special.binom(n, t) * q**t * (1.0 - q) ** (n - t)
+        base = p * special.bdtrc(t - 1, n - 1, q)
+        first = p * t / (n * q) * pmf_t * t * e / m
+        second = t * (1.0 - q) / ((n - t + 1) * q) * (t - 1) ** 2 * (t - 2) / (2.0 * t**2) * e / m
+        got = float(post_fec_ber("kp4", p, burst_length=big_l))
+        assert (got - base) / first - 1.0 == pytest.approx(second, rel=0.05, abs=0.0)
+    random = post_fec_ber("kp4", p)
+    assert post_fec_ber("kp4", p, burst_length=1.0 + 1e-6) == pytest.approx(random, rel=1e-3, abs=0.0)
+    assert post_fec_ber("kp4", p, burst_length=1.001) > 1.4 * random
 
 
 def test_latency_and_overhead():
     kp4 = FEC_CODES["kp4"]
     assert kp4.overhead == pytest.approx(30 / 514)
     rate = 106.25e9
-    assert kp4.latency(rate) == pytest.approx(5440 / rate + kp4.decoder_latency, abs=0.0)
+    assert kp4.latency(rate) == pytest.approx(5440 / rate + kp4.decoder_latency, rel=1e-6, abs=0.0)
     np.testing.assert_allclose(kp4.latency(np.array([53.125e9, 106.25e9])),
                                5440 / np.array([53.125e9, 106.25e9]) + kp4.decoder_latency)
     assert FEC_CODES["none"].latency(1e9) == 0.0

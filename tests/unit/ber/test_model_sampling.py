@@ -42,7 +42,7 @@ def test_small_cursors_fold_into_noise_with_their_variance():
     m = DecisionModel.from_cursors(c, sigma_one=0.01)
     pt = decision_point(m, m.cursor_instant, cursor_tolerance=1e-6)
     assert pt.cursors.tolist() == [0.1]
-    assert pt.folded_isi_rms == pytest.approx(np.sqrt(1e-18 + 4e-18), abs=0.0)
+    assert pt.folded_isi_rms == pytest.approx(np.sqrt(1e-18 + 4e-18), rel=1e-6, abs=0.0)
     assert pt.sigma_levels[0] ** 2 == pytest.approx(1e-4 + 5e-18)
 
 

@@ -101,7 +101,7 @@ def test_driver_levels_and_energy():
     assert (i1, i0) == pytest.approx((190e-6, 10e-6))
     i1, i0 = drive_levels(100e-6, 0.9, 1 / 3)  # settled swing halves
     assert i1 - i0 == pytest.approx(90e-6)
-    assert switching_energy_per_bit(20e-15, 0.8) == pytest.approx(6.4e-15, abs=0.0)
+    assert switching_energy_per_bit(20e-15, 0.8) == pytest.approx(6.4e-15, rel=1e-6, abs=0.0)
     d = LEDDriver()
     e = d.energy_per_bit(np.array([1e9, 4e9]))
     assert e[0] > e[1] > 0

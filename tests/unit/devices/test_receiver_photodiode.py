@@ -42,7 +42,7 @@ def test_tia_transimpedance_limit_and_noise():
     assert gbw == pytest.approx(2 * np.pi * 10e3 * 50e-15 * 4e18)
     # white part alone: sqrt(4kT/R_F * 1.1107 f0)
     n_white = rx.tia_input_noise_current(10e3, 0.0, 2e9, 1.0, 300.0, 1.0)
-    assert n_white == pytest.approx(np.sqrt(4 * BOLTZMANN * 300 / 10e3 * rx.BUTTERWORTH2_NOISE_INTEGRAL * 2e9), abs=0.0)
+    assert n_white == pytest.approx(np.sqrt(4 * BOLTZMANN * 300 / 10e3 * rx.BUTTERWORTH2_NOISE_INTEGRAL * 2e9), rel=1e-6, abs=0.0)
     # more input capacitance, more f^2 noise
     n = rx.tia_input_noise_current(10e3, np.array([10e-15, 100e-15]), 2e9, 1e-3, 300.0, 1.0)
     assert n[1] > n[0] > n_white

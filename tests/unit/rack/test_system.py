@@ -40,7 +40,7 @@ def test_nvl72_arithmetic_with_copper_stand_in(stubs):
     # charging the link ends exactly the SerDes price gives back the cited 120 kW rack
     assert non_ic + r.switch_power_w + 2592 * port == pytest.approx(120e3, rel=1e-9)
     assert r.interconnect_share == pytest.approx(r.interconnect_power_w / r.system_power_w)
-    assert r.energy_per_bit == pytest.approx(r.interconnect_power_w / (2 * 518.4e12), abs=0.0)
+    assert r.energy_per_bit == pytest.approx(r.interconnect_power_w / (2 * 518.4e12), rel=1e-6, abs=0.0)
     assert r.failures_per_day == pytest.approx(2592 * 5.0 * 24 / 1e9)
     assert r.fit_per_link == pytest.approx(10.0)
     assert r.cost_usd == pytest.approx(2592 * c.cost_per_end_usd)
