@@ -43,7 +43,7 @@ def main(
     step_time: Optional[str] = StepTimeOption,
     target_ber: Optional[float] = TargetBerOption,
     bins: int = BinsOption,
-    workers: int = WorkersOption,
+    workers: Optional[int] = WorkersOption,
     reach: bool = ReachOption,
     detail: bool = DetailOption,
     list_presets: bool = ListOption,

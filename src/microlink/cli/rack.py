@@ -24,7 +24,7 @@ GpuPowerOption = typer.Option(None, "--gpu-power", help="GPU power for the step'
 StepTimeOption = typer.Option(None, "--step-time", help="Override the workload's step time, e.g. '6 s'.")
 TargetBerOption = typer.Option(None, "--target-ber", help="BER every link must meet after FEC (default: each parameter set's).")
 BinsOption = typer.Option(4, "--bins", help="Equal-probability cable-length bins per link class (each bin median, plus the longest cable, is one link-model point).")
-WorkersOption = typer.Option(1, "--workers", "-w", help="Processes evaluating the technologies (0: one per CPU); results do not depend on it.")
+WorkersOption = typer.Option(None, "--workers", "-w", help="Processes evaluating the technologies (0: one per CPU) [default: one per CPU on Linux, else 1]; results do not depend on it.")
 ReachOption = typer.Option(False, "--solve-reach", help="Also solve each technology's maximum reach (slower).")
 DetailOption = typer.Option(False, "--detail", help="Also print one row per link class.")
 ListOption = typer.Option(False, "--list", help="List system and workload presets and exit.")
@@ -44,7 +44,7 @@ def main(
     step_time: Optional[str] = StepTimeOption,
     target_ber: Optional[float] = TargetBerOption,
     bins: int = BinsOption,
-    workers: int = WorkersOption,
+    workers: Optional[int] = WorkersOption,
     reach: bool = ReachOption,
     detail: bool = DetailOption,
     list_presets: bool = ListOption,
@@ -103,6 +103,9 @@ def run(topology, *, tech, policy, baseline, assign, workload, fill, job_days, g
     from microlink.rack.workload import load_workload
     from microlink.units import parse_quantity
 
+    from microlink.rack.links import default_workers
+
+    workers = default_workers() if workers is None else workers
     tech = ",".join(tech) if isinstance(tech, (list, tuple)) else tech  # repeatable and comma lists alike
     wl = load_workload(workload) if workload else None
     comparison = compare(

@@ -303,7 +303,7 @@ class LinkEvaluator:
 
         if workers < 0:
             raise ConfigError(f"--workers: got {workers}; allowed: 0 (one per CPU) or more")
-        workers = (os.cpu_count() or 1) if workers == 0 else workers
+        workers = usable_cpus() if workers == 0 else workers
         done: dict[str, dict[str, ClassEvaluation]] = {}
         errors: dict[str, str] = {}
         if workers <= 1 or len(parameter_sets) <= 1:
@@ -321,8 +321,11 @@ class LinkEvaluator:
 
         jobs = [(topology, name, self.bins, self.target_ber, self.solve_reach, kernels.engine())
                 for name in parameter_sets]
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
-                                 mp_context=multiprocessing.get_context(method)) as pool:
+        import signal
+
+        # the workers ignore Ctrl-C: it reaches this process alone, which stops cleanly (no worker tracebacks)
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context(method),
+                                 initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
             for name, result, calls in pool.map(_evaluate_in_worker, jobs):
                 self.link_calls += calls
                 if isinstance(result, str):
@@ -330,6 +333,22 @@ class LinkEvaluator:
                 else:
                     done[name] = result
         return done, errors
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the platform has one) [1]."""
+    import os
+
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def default_workers() -> int:
+    """Processes a command evaluates the technologies on by default: one per usable CPU where processes fork
+    (Linux), else 1 (a spawned process re-imports the package, which costs more than the work it takes over)."""
+    import multiprocessing
+    import sys
+
+    return usable_cpus() if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods() else 1
 
 
 def _evaluate_in_worker(job) -> tuple[str, object, int]:
