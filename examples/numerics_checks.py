@@ -1,6 +1,6 @@
 """Reproduce the figures of the README's "Numerics the answers rest on".
 
-    python examples/numerics_checks.py            # all three checks (~20 s on one core)
+    python examples/numerics_checks.py            # all three checks (~10 s on one core)
     python examples/numerics_checks.py pulses     # the rectangle transforms only (seconds)
     python examples/numerics_checks.py serdes     # the SerDes's sub-sample alignment only
     python examples/numerics_checks.py margins    # margin against length near the reach, and BER floors

@@ -65,9 +65,11 @@ def print_link_table(result, console: Console | None = None) -> None:
     t.add_row("BER", _fmt(r.ber, ".2e"), f"worst case {float(r.ber_worst_case):.2e}")
     t.add_row("BER after FEC", _fmt(r.ber_post_fec, ".2e"), r.fec)
     t.add_row("margin to target", _fmt(r.margin_db, ".2f", "dB"), "signal power" if unit == "mV" else "optical power")
-    near = bool(r.near_ber_floor) and not bool(r.ber_floor_above_target)
+    from microlink.link.chain import MARGIN_SEARCH_DB
+
+    near = bool(r.near_ber_floor) and not bool(r.ber_floor_above_target) and float(r.margin_db) > 0
     t.add_row("BER floor", _fmt(r.ber_floor, ".2e"), "[yellow]within a decade of the threshold: the margin rests on "
-              "it[/]" if near else "at +60 dB of power (ISI, crosstalk, RIN, jitter)")
+              "it[/]" if near else f"with {MARGIN_SEARCH_DB:g} dB more power")
     if r.max_reach is not None:
         capped = " (search limit)" if bool(r.max_reach_capped) else ""
         t.add_row("max reach at target", _fmt(r.max_reach, ".3g", "m") + capped, "")
@@ -148,7 +150,8 @@ def print_compare_summary(results: dict, *, console: Console, p_feasible: dict |
                           samples: int = 0) -> None:
     """The answer: the lowest-energy feasible technology at each reach with its margin (and, with bands, the share
     of draws over the cited ranges in which it closes), the runner-up and who cannot; then the winners that sit
-    near a cliff (small margin, close to their own max reach, or feasible in fewer than half the draws).
+    near a cliff (small margin, close to their own max reach, a BER floor within a decade of the threshold, or
+    feasible in fewer than half the draws).
 
     ``p_feasible`` maps a set to ``{reach [m]: P(feasible)}`` from ``--uncertainty``."""
     s = Table(title="Lowest-energy feasible technology at each reach", **table_style(console))
@@ -187,8 +190,9 @@ def print_compare_summary(results: dict, *, console: Console, p_feasible: dict |
         s.add_row(*row, second[1], _fmt(second[0], ".2f") if len(ok) > 1 else "-", ", ".join(bad) or "-")
     console.print(s)
     if cliffs:
-        rule = (f"margin under {CLIFF_MARGIN_DB:g} dB, beyond {CLIFF_REACH_SHARE:.0%} of its max reach, a BER floor "
-                "within a decade of the threshold") + (" or feasible in under half the draws" if p_feasible else "")
+        rule = (f"margin under {CLIFF_MARGIN_DB:g} dB, beyond {CLIFF_REACH_SHARE:.0%} of its max reach"
+                + (", a BER floor within a decade of the threshold or feasible in under half the draws" if p_feasible
+                   else " or a BER floor within a decade of the threshold"))
         console.print(f"Near a cliff ({rule}): " + "; ".join(cliffs) + ".", highlight=False)
     if p_feasible:
         console.print(f"What the ranking rests on: point values rank; P(feasible) is the share of {samples} "

@@ -30,7 +30,7 @@ def _fec_latency(code: str, codeword_rate: float) -> float:
 
 
 def assemble(link, request: Request, plan: LanePlan, attach: Attach, fec: str, dec: Decision, *, ber, ber_worst,
-             threshold, hop_ber, margin_db, floor, ber_floor=0.0, max_reach, capped, parameter_set: str,
+             threshold, hop_ber, margin_db, floor, ber_floor, max_reach, capped, parameter_set: str,
              boundary_text: str) -> LinkResult:
     """Charge energy, latency, cost and failures and build the result (arrays reshaped to the request)."""
     from microlink.link.chain import post_fec_ber, q_from_ber

@@ -240,7 +240,7 @@ def _run_flat(link, request: Request, attach: Attach, solve_reach: bool, paramet
 def _solve_margin(dec: Decision, pen, hop, threshold, ber_now):
     """Margin [dB]: largest power scale-down with BER <= threshold, penalties included."""
     n = threshold.size
-    lim = 10.0 ** (MARGIN_SEARCH_DB / 10.0)
+    lim = _margin_limit()
 
     def func(scale, idx):
         b = np.minimum(np.asarray(dec.ber_at_scale(scale * pen[idx], idx), dtype=float) + hop[idx], BER_CAP)
@@ -257,13 +257,19 @@ def _solve_margin(dec: Decision, pen, hop, threshold, ber_now):
 
 
 def _ber_floor(dec: Decision, pen, hop):
-    """Pre-FEC BER with the received signal power raised by ``MARGIN_SEARCH_DB`` [1]: the floor that the
-    impairments growing with the signal (ISI, crosstalk, echo, RIN, jitter, transmitter noise) leave, penalties
-    and the attach's hops included. Where it lies within a decade of the threshold the power margin overstates
-    how robust the link is (``LinkResult.near_ber_floor``)."""
+    """Pre-FEC BER with the received signal power raised by ``MARGIN_SEARCH_DB`` [1], the upper end of the
+    margin search: the floor left by what the chain models as growing with the signal (residual ISI, and in
+    the equalised chains crosstalk, echo, RIN, jitter and transmitter noise), plus the attach's hops. An
+    impairment a chain charges as a power penalty (the micro-LED chain's crosstalk, jitter and skew) is paid by
+    the added power and leaves no floor. Where the floor lies within a decade of the threshold the power margin
+    overstates how robust the link is (``LinkResult.near_ber_floor``)."""
     n = pen.size
-    lim = 10.0 ** (MARGIN_SEARCH_DB / 10.0)
-    return np.minimum(np.asarray(dec.ber_at_scale(pen / lim, np.arange(n)), dtype=float) + hop, BER_CAP)
+    return np.minimum(np.asarray(dec.ber_at_scale(pen / _margin_limit(), np.arange(n)), dtype=float) + hop, BER_CAP)
+
+
+def _margin_limit() -> float:
+    """Power ratio of the margin search's half-width, ``MARGIN_SEARCH_DB`` [1]."""
+    return 10.0 ** (MARGIN_SEARCH_DB / 10.0)
 
 
 #: Furthest a reach guess is extrapolated beyond the requested lengths [ratio].

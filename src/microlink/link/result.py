@@ -13,9 +13,9 @@ from microlink.units import watt_to_dbm
 #: more than any link budget carries (the eye-closure penalties report a shut eye as 60 dB).
 SHUT_EYE_PENALTY_DB = 20.0
 #: A BER floor this close to the pre-FEC threshold (a decade) flags the margin as resting on it [ratio]: a
-#: reporting rule, not a model parameter. A decade of Gaussian-tail BER is ~1.3 dB of Q at KP4's threshold
-#: (Q 3.5 -> 4.1), so over such a floor ~1.3 dB more eye closure (ISI, crosstalk, jitter) crosses the threshold
-#: whatever the power margin.
+#: reporting rule, not a model parameter. A decade of Gaussian-tail BER is ~1.4 dB of Q at KP4's threshold
+#: (Q 3.4 -> 4.0) and ~0.4 dB at 1e-12 (7.0 -> 7.3): over such a floor that much more eye closure (ISI,
+#: crosstalk, jitter) crosses the threshold whatever the power margin.
 NEAR_FLOOR_RATIO = 0.1
 
 
@@ -108,8 +108,10 @@ class LinkResult:
     ber_floor_above_target : array of bool
         True where no received power meets the pre-FEC threshold (``margin_db`` is then the search limit).
     ber_floor : array
-        Pre-FEC BER with the received power raised by the margin search's 60 dB: the floor the impairments
-        that grow with the signal (ISI, crosstalk, echo, RIN, jitter, transmitter noise) leave [1]. See
+        Pre-FEC BER with the received power raised by the margin search's half-width (60 dB) [1]: the floor
+        left by what the chain models as growing with the signal (residual ISI; in the equalised chains also
+        crosstalk, echo, RIN, jitter and transmitter noise). Impairments charged as power penalties (the
+        micro-LED chain's crosstalk, jitter and skew) are paid by the added power and leave none. See
         :attr:`near_ber_floor`.
     module_power_per_end : array
         Power of one end without the host's halves of the attach and the host FEC [W] (datasheet boundary).
@@ -361,8 +363,8 @@ class LinkResult:
 
     #: Columns a notebook shows first: the verdict and what it rests on, then everything else.
     KEY_FIGURES = ("parameter_set", "feasible", "reach_m", "max_reach_m", "margin_db", "penalty_total_db",
-                   "near_ber_floor", "ber", "ber_post_fec", "target_ber", "energy_per_bit_pj", "power_per_end_w", "attach", "fec",
-                   "infeasible_reason")
+                   "near_ber_floor", "ber", "ber_floor", "ber_post_fec", "target_ber", "energy_per_bit_pj",
+                   "power_per_end_w", "attach", "fec", "infeasible_reason")
 
     def _repr_html_(self):  # Jupyter: the one-line summary, then the key figures first
         import html

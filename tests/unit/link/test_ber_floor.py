@@ -3,9 +3,9 @@ rests on it.
 
 Near its reach the 100G AEC's cable segment sits a few dB of margin above a floor of residual ISI, crosstalk
 and transmitter noise: at 4.78 m its BER 7.4e-5 lies over a floor of 4.5e-5, a decade under KP4's threshold
-(3.6e-4), while the power margin reads 7.2 dB. One CTLE setting further (4.79 m, same slicer SNR to 0.04 dB)
-the floor is 3.0e-5 and the margin 8.4 dB: a margin over a near floor moves by dB with small changes of the
-eye, which is what the flag says.
+(3.6e-4), while the power margin reads 7.2 dB. 10 mm further the receiver samples one grid phase later (same
+CTLE setting, slicer SNR within 0.04 dB): the floor is 3.0e-5 and the margin 8.4 dB. A margin over a near floor
+moves by dB with small changes of the eye, which is what the flag says.
 """
 
 import json
@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 from microlink.cli.app import app
 from microlink.link.chain import evaluate_link
-from microlink.link.result import NEAR_FLOOR_RATIO
 from microlink.link.technologies import DEFAULT_COMPARE_SETS
 
 
@@ -28,7 +27,6 @@ def test_the_floor_lies_under_the_ber_and_follows_the_flag(name):
     assert np.all(np.isfinite(floor)) and np.all(floor >= 0.0)
     assert np.all(floor <= ber * (1.0 + 1e-12))  # more power never raises the BER
     threshold = np.asarray(r.pre_fec_threshold)
-    np.testing.assert_array_equal(r.near_ber_floor, floor >= NEAR_FLOOR_RATIO * threshold)
     # a floor above the threshold is the one no power crosses
     np.testing.assert_array_equal(np.asarray(r.ber_floor_above_target), floor > threshold)
     # one point alone reports what it reports in the batch
