@@ -72,3 +72,8 @@ def use_engine(name: str):
         yield name
     finally:
         _STATE["engine"] = before
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on: its affinity mask where the platform has one, else the CPU count [1]."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

@@ -320,6 +320,16 @@ _FAR_EXPONENT = 37.0
 
 
 @_jit
+def _pattern_shift(push, i, patterns, p):  # pragma: no cover - compiled
+    """Sum of the interferers' values in pattern ``p`` at point ``i`` [A or V] (``push``, ``patterns`` as for
+    :func:`pam_average_kernel`)."""
+    shift = 0.0
+    for j in range(patterns.shape[1]):
+        shift += push[i, j, patterns[p, j]]
+    return shift
+
+
+@_jit
 def pam_average_kernel(mu, sigma, thresholds, push, patterns, crossing_weight):  # pragma: no cover - compiled
     """Average BER over interferer patterns (see ``closed_form.pam_ber``).
 
@@ -350,15 +360,12 @@ def pam_average_kernel(mu, sigma, thresholds, push, patterns, crossing_weight): 
     n_l = mu.shape[1]
     n_t = n_l - 1
     n_pat = patterns.shape[0]
-    k_int = patterns.shape[1]
     out = np.empty(n)
     inv_sqrt2 = 1.0 / math.sqrt(2.0)
     for i in range(n):
         acc = 0.0
         for p in range(n_pat):
-            shift = 0.0
-            for j in range(k_int):
-                shift += push[i, j, patterns[p, j]]
+            shift = _pattern_shift(push, i, patterns, p)
             for lev in range(n_l):
                 x = mu[i, lev] + shift
                 c = inv_sqrt2 / sigma[i, lev]
@@ -408,34 +415,32 @@ def pam_equal_average_kernel(half, c, push, patterns, up_weight, down_weight):  
         BER [1].
     """
     n = half.shape[0]
-    n_d = up_weight.shape[0]
     n_pat = patterns.shape[0]
-    k_int = patterns.shape[1]
     out = np.empty(n)
     for i in range(n):
         acc = 0.0
-        ci = c[i]
         for p in range(n_pat):
-            shift = 0.0
-            for j in range(k_int):
-                shift += push[i, j, patterns[p, j]]
-            z_adj = 0.0
-            for d in range(n_d):  # upwards: the shift moves the level towards the thresholds above
-                z = ((2 * d + 1) * half[i] - shift) * ci
-                if d == 0:
-                    z_adj = max(z, 0.0)
-                elif z > 0.0 and z * z - z_adj * z_adj > _FAR_EXPONENT:
-                    break
-                acc += up_weight[d] * math.erfc(z)
-            for d in range(n_d):  # downwards
-                z = ((2 * d + 1) * half[i] + shift) * ci
-                if d == 0:
-                    z_adj = max(z, 0.0)
-                elif z > 0.0 and z * z - z_adj * z_adj > _FAR_EXPONENT:
-                    break
-                acc += down_weight[d] * math.erfc(z)
+            shift = _pattern_shift(push, i, patterns, p)
+            # the shift moves every level towards the thresholds above, away from those below
+            acc += _merged_tails(half[i], -shift, c[i], up_weight) + _merged_tails(half[i], shift, c[i], down_weight)
         out[i] = 0.5 * acc / n_pat
     return out
+
+
+@_jit
+def _merged_tails(half, offset, c, weight):  # pragma: no cover - compiled
+    """``sum_d weight[d] erfc(((2d+1) half + offset) c)`` outwards from the adjacent threshold, dropping the rest
+    once a tail is below 1e-16 of the adjacent one (:data:`_FAR_EXPONENT`, as :func:`pam_average_kernel`)."""
+    acc = 0.0
+    z_adj = 0.0
+    for d in range(weight.shape[0]):
+        z = ((2 * d + 1) * half + offset) * c
+        if d == 0:
+            z_adj = max(z, 0.0)
+        elif z > 0.0 and z * z - z_adj * z_adj > _FAR_EXPONENT:
+            break
+        acc += weight[d] * math.erfc(z)
+    return acc
 
 
 # --------------------------------------------------------------------------------------------------------

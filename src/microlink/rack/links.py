@@ -299,7 +299,7 @@ class LinkEvaluator:
         Returns the evaluations and, for sets whose link model rejected the request with a
         :class:`~microlink.errors.MicrolinkError`, the error text. Results are identical on every executor.
         """
-        import os
+        from microlink.kernels import usable_cpus
 
         if workers < 0:
             raise ConfigError(f"--workers: got {workers}; allowed: 0 (one per CPU) or more")
@@ -335,18 +335,13 @@ class LinkEvaluator:
         return done, errors
 
 
-def usable_cpus() -> int:
-    """CPUs this process may run on (its affinity mask where the platform has one) [1]."""
-    import os
-
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
 def default_workers() -> int:
     """Processes a command evaluates the technologies on by default: one per usable CPU where processes fork
     (Linux), else 1 (a spawned process re-imports the package, which costs more than the work it takes over)."""
     import multiprocessing
     import sys
+
+    from microlink.kernels import usable_cpus
 
     return usable_cpus() if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods() else 1
 

@@ -18,7 +18,6 @@ order and checks ``should_stop`` between chunks (Ctrl-C: stop taking new chunks,
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -58,7 +57,9 @@ def _never() -> bool:
 
 
 def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    from microlink.kernels import usable_cpus
+
+    return usable_cpus()
 
 
 class SerialExecutor:
