@@ -19,6 +19,7 @@ field, never later as a NaN deep inside NumPy.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterator
 
@@ -208,6 +209,12 @@ def param(
     return field(default=default, metadata=meta)
 
 
+@functools.lru_cache(maxsize=None)
+def numeric_fields(cls) -> tuple[str, ...]:
+    """Names of the numeric (bounded) fields of a parameter class, in declaration order."""
+    return tuple(f.name for f in dataclasses.fields(cls) if "bounds" in f.metadata)
+
+
 def field_ranges(cls) -> dict[str, Range]:
     """Ranges declared on the fields of a parameter class, keyed by field name."""
     return {f.name: f.metadata["range"] for f in dataclasses.fields(cls) if "range" in f.metadata}
@@ -305,8 +312,11 @@ class Parameters:
 
     def broadcast_shape(self) -> tuple[int, ...]:
         """Common broadcast shape of all numeric fields (``()`` for a scalar parameter set)."""
-        shapes = [np.shape(v) for _, v, m in self.items() if "bounds" in m]
-        return np.broadcast_shapes(*shapes) if shapes else ()
+        shapes = {np.shape(getattr(self, name)) for name in numeric_fields(type(self))}
+        shapes.discard(())
+        if len(shapes) <= 1:  # the solvers ask this in their loops: skip broadcasting one shape with itself
+            return shapes.pop() if shapes else ()
+        return np.broadcast_shapes(*shapes)
 
 
 def format_value(value: Any, meta: dict[str, Any]) -> str:

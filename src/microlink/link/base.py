@@ -25,13 +25,12 @@ import copy
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
 
 from microlink.errors import ParameterError
-from microlink.parameters import Parameters, check_range
+from microlink.parameters import Parameters, check_range, numeric_fields
 
 #: Attach kinds every technology may name; :mod:`microlink.link.attach` models them.
 ATTACH_KINDS = ("d2d", "xsr", "vsr", "lr")
@@ -204,12 +203,6 @@ class Decision:
     extras: dict = field(default_factory=dict)
 
 
-@lru_cache(maxsize=None)
-def _numeric_fields(cls) -> tuple[str, ...]:
-    """Names of the numeric (bounded) fields of a parameter class."""
-    return tuple(f.name for f in dataclasses.fields(cls) if "bounds" in f.metadata)
-
-
 class SectionedLink:
     """Base of every technology's parameter object: a frozen dataclass whose fields are parameter sections.
 
@@ -263,7 +256,7 @@ class SectionedLink:
         """
         new = {}
         for name, sec in self.sections().items():
-            arrays = [(f, getattr(sec, f)) for f in _numeric_fields(type(sec)) if np.ndim(getattr(sec, f))]
+            arrays = [(f, getattr(sec, f)) for f in numeric_fields(type(sec)) if np.ndim(getattr(sec, f))]
             if not arrays:
                 new[name] = sec
                 continue

@@ -681,9 +681,9 @@ def large_signal_penalty(p: MicroLEDLink, lane_rate, n):
     if not bool(p.impairments.large_signal):
         return np.zeros(n)
     from microlink.devices.led_dynamics import large_signal_penalty_db
-    from microlink.link.base import _numeric_fields
+    from microlink.parameters import numeric_fields
 
-    led_f = _numeric_fields(type(p.led))
+    led_f = numeric_fields(type(p.led))
     cols = [np.broadcast_to(np.asarray(getattr(p.led, f), dtype=float), (n,)) for f in led_f]
     drv = [np.broadcast_to(np.asarray(getattr(p.driver, f), dtype=float), (n,))
            for f in ("bias_current", "modulation_depth", "pre_emphasis", "output_resistance")]
