@@ -12,11 +12,13 @@ A second table, "equaliser kernel", times the receiver equaliser of the electric
 channels: one batched call against a loop of single-point calls over the same inputs, in the same run,
 with the largest relative difference between the two. A third, "equalised chains", times the full chain of
 each copper, VCSEL, SiPh and pluggable link (1.6 Tb/s, no reach solve) over many lengths in one call against
-scalar calls, on both kernel engines (:mod:`microlink.kernels`).
+scalar calls, on both kernel engines (:mod:`microlink.kernels`). A fourth gives the peak memory of fresh
+processes making one call of growing size (micro-LED devices, 200G DAC lengths): bounded by the chain's chunk,
+not by the points.
 
 Usage: OMP_NUM_THREADS=1 python benchmarks/link_eval.py [--points 20000] [--loop-points 300]
        [--equaliser-points 20000] [--equaliser-loop-points 300] [--chain-points 2000] [--chain-loop-points 20]
-       [--only-equaliser]
+       [--only-equaliser] [--memory-points 4096,32768]
 """
 
 from __future__ import annotations
@@ -137,6 +139,48 @@ def competitor_section(n: int, k: int):
     Console().print(t)
 
 
+_MEMORY_SCRIPT = """
+import sys
+import numpy as np
+from microlink.catalog import get_parameter_set
+from microlink.link.chain import evaluate_link
+name, n = sys.argv[1], int(sys.argv[2])
+rng = np.random.default_rng(20261202)
+if name == "lightbundle":  # distinct devices, as in the rate table
+    base = get_parameter_set(name).parameters
+    p = base.replace(led={"diameter": rng.uniform(2e-6, 8e-6, n)}, driver={"bias_current": rng.uniform(50e-6, 300e-6, n)})
+    evaluate_link(p, reach=rng.uniform(0.5, 30.0, n), lane_rate=rng.uniform(1e9, 5e9, n), solve_reach=False)
+else:
+    evaluate_link(name, aggregate_rate=1.6e12, reach=np.geomspace(0.3, 30.0, n), solve_reach=False)
+print([line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")][0])
+"""
+
+
+def memory_section(sizes):
+    """Peak resident memory of a fresh process making one call at each size: flat once a call is larger than
+    the chain's chunk (``link.chain.CHUNK_POINTS``), where it would otherwise grow with the points."""
+    import subprocess
+    import sys
+
+    from microlink.link.chain import CHUNK_POINTS
+
+    if not os.path.exists("/proc/self/status"):
+        Console().print("peak memory per call: skipped (needs /proc)")
+        return
+    t = Table(title=f"peak memory of one call (fresh process; the chain runs in chunks of {CHUNK_POINTS:,} points)")
+    for col in ("chain", "points", "peak RSS [MiB]", "vs the smallest call"):
+        t.add_column(col, justify="right")
+    for name in ("lightbundle", "dac-200g"):
+        first = None
+        for n in sizes:
+            out = subprocess.run([sys.executable, "-c", _MEMORY_SCRIPT, name, str(n)], capture_output=True,
+                                 text=True, check=True)
+            mib = int(out.stdout.split()[-1]) / 1024.0
+            first = mib if first is None else first
+            t.add_row(name, f"{n:,}", f"{mib:,.0f}", f"{mib - first:+,.0f} MiB")
+    Console().print(t)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--points", type=int, default=20_000,
@@ -149,11 +193,15 @@ def main():
     ap.add_argument("--chain-points", type=int, default=2_000, help="lengths per call of each equalised chain")
     ap.add_argument("--chain-loop-points", type=int, default=20)
     ap.add_argument("--only-equaliser", action="store_true", help="run only the equaliser and chain tables")
+    ap.add_argument("--memory-points", default="4096,32768",
+                    help="sizes of the one-call peak-memory table (comma separated; empty to skip)")
     args = ap.parse_args()
     equaliser_section(args.equaliser_points, args.equaliser_loop_points)
     competitor_section(args.chain_points, args.chain_loop_points)
     if args.only_equaliser:
         return
+    if args.memory_points:
+        memory_section([int(x) for x in args.memory_points.split(",")])
     base = get_parameter_set("lightbundle").parameters
     pts = design_points(args.points)
 

@@ -65,7 +65,7 @@ def assemble(link, request: Request, plan: LanePlan, attach: Attach, fec: str, d
 
     media, media_kind = link.media_per_end(plan)
     extras = dict(dec.extras)
-    extras["latency_breakdown_ns"] = {k: float(np.max(np.asarray(v, dtype=float))) * 1e9 for k, v in parts.items()}
+    extras["latency_breakdown_ns"] = {k: b(v) * 1e9 for k, v in parts.items()}  # per point [ns]
     extras["cost_per_gbps_usd"] = b(link.cost_per_end(request) / (agg / 1e9))
     extras["symbol_rate_bd"] = b(plan.symbol_rate)
     extras["lanes_powered"] = b(plan.lanes_powered)

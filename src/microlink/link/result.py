@@ -310,7 +310,7 @@ class LinkResult:
         if not np.ndim(self.ber):
             d["infeasible_reason"] = self.infeasible_reason
         for k, v in self.extras.items():
-            d[k] = _py(v) if not isinstance(v, (str, dict)) else v
+            d[k] = {kk: _py(vv) for kk, vv in v.items()} if isinstance(v, dict) else v if isinstance(v, str) else _py(v)
         return d
 
     def to_series(self):
