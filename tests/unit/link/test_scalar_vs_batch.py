@@ -28,3 +28,40 @@ def test_batch_points_equal_scalar_calls(name):
             assert a == pytest.approx(b, rel=1e-9, abs=1e-300), (name, length, field)
         a, b = float(single.max_reach), float(np.asarray(batch.max_reach)[i])
         assert a == pytest.approx(b, rel=2 * SOLVER_RTOL, abs=1e-9), (name, length, "max_reach")
+
+
+def _leaves(name, value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(f"{name}.{k}", v)
+    else:
+        yield name, value
+
+
+def _all_fields(result):
+    import dataclasses
+
+    for f in dataclasses.fields(result):
+        yield from _leaves(f.name, getattr(result, f.name))
+
+
+@pytest.mark.parametrize("name", list_parameter_sets())
+def test_every_reported_figure_of_a_batch_point_is_its_own(name):
+    """Not only the headline figures: every field and extra a batch reports for a point (penalties, noise,
+    bandwidths, the latency breakdown, ...) is what the point reports alone, so no figure is the batch's."""
+    batch = evaluate_link(name, aggregate_rate=1.6e12, reach=REACH, solve_reach=False)
+    fields = dict(_all_fields(batch))
+    for i, length in enumerate(REACH):
+        single = dict(_all_fields(evaluate_link(name, aggregate_rate=1.6e12, reach=length, solve_reach=False)))
+        assert single.keys() == fields.keys(), (name, length)
+        for key, a in single.items():
+            b = fields[key]
+            if a is None or isinstance(a, str):
+                assert a == b, (name, length, key)
+                continue
+            b = np.asarray(b)
+            b = b[i] if b.ndim else b
+            if np.asarray(a).dtype.kind == "b":
+                assert bool(a) == bool(b), (name, length, key)
+            else:
+                assert float(a) == pytest.approx(float(b), rel=1e-9, abs=1e-300), (name, length, key)
