@@ -271,7 +271,10 @@ def _solve_margin(dec: Decision, pen, hop, threshold, ber_now):
         return _log_gap(b, threshold[idx])
 
     q_now = q_from_ber(ber_now)
-    guess = (np.maximum(q_now, 1e-3) / np.maximum(q_from_ber(threshold), 1e-3)) ** 2  # thermal-noise scaling
+    # receiver-noise-limited scaling of Q with the power: as its square root for a voltage (copper), linearly for
+    # a photocurrent (optical power maps linearly to it)
+    power_law = 2.0 if dec.signal_unit == "V" else 1.0
+    guess = (np.maximum(q_now, 1e-3) / np.maximum(q_from_ber(threshold), 1e-3)) ** power_law
     s, below, above = solve_log(func, 1.0 / lim, lim, n, increasing=True, rtol=SOLVER_RTOL, guess=guess,
                                 feasible_side=True)
     margin = 10.0 * np.log10(s)
