@@ -45,6 +45,23 @@ def _all_fields(result):
         yield from _leaves(f.name, getattr(result, f.name))
 
 
+def _assert_point(single, fields, i, label):
+    """Every leaf of a single-point result equals point ``i`` of a batch's leaves (to rounding)."""
+    single = dict(_all_fields(single))
+    assert single.keys() == fields.keys(), label
+    for key, a in single.items():
+        b = fields[key]
+        if a is None or isinstance(a, str):
+            assert a == b, (label, key)
+            continue
+        b = np.asarray(b)
+        b = b[i] if b.ndim else b
+        if np.asarray(a).dtype.kind == "b":
+            assert bool(a) == bool(b), (label, key)
+        else:
+            assert float(a) == pytest.approx(float(b), rel=1e-9, abs=1e-300), (label, key)
+
+
 @pytest.mark.parametrize("name", list_parameter_sets())
 def test_every_reported_figure_of_a_batch_point_is_its_own(name):
     """Not only the headline figures: every field and extra a batch reports for a point (penalties, noise,
@@ -52,16 +69,23 @@ def test_every_reported_figure_of_a_batch_point_is_its_own(name):
     batch = evaluate_link(name, aggregate_rate=1.6e12, reach=REACH, solve_reach=False)
     fields = dict(_all_fields(batch))
     for i, length in enumerate(REACH):
-        single = dict(_all_fields(evaluate_link(name, aggregate_rate=1.6e12, reach=length, solve_reach=False)))
-        assert single.keys() == fields.keys(), (name, length)
-        for key, a in single.items():
-            b = fields[key]
-            if a is None or isinstance(a, str):
-                assert a == b, (name, length, key)
-                continue
-            b = np.asarray(b)
-            b = b[i] if b.ndim else b
-            if np.asarray(a).dtype.kind == "b":
-                assert bool(a) == bool(b), (name, length, key)
-            else:
-                assert float(a) == pytest.approx(float(b), rel=1e-9, abs=1e-300), (name, length, key)
+        single = evaluate_link(name, aggregate_rate=1.6e12, reach=length, solve_reach=False)
+        _assert_point(single, fields, i, (name, length))
+
+
+def test_every_figure_of_a_microled_design_point_in_a_parameter_batch_is_its_own():
+    """The same over array-valued parameters: distinct LEDs, bias currents, lane rates and lengths."""
+    from microlink.catalog import get_parameter_set
+
+    rng = np.random.default_rng(11)
+    n = 5
+    dia, bias = rng.uniform(2e-6, 8e-6, n), rng.uniform(50e-6, 300e-6, n)
+    reach, rate = rng.uniform(0.5, 30.0, n), rng.uniform(1e9, 5e9, n)
+    base = get_parameter_set("lightbundle").parameters
+    batch = evaluate_link(base.replace(led={"diameter": dia}, driver={"bias_current": bias}), reach=reach,
+                          lane_rate=rate, solve_reach=False)
+    fields = dict(_all_fields(batch))
+    for i in range(n):
+        p = base.replace(led={"diameter": float(dia[i])}, driver={"bias_current": float(bias[i])})
+        single = evaluate_link(p, reach=float(reach[i]), lane_rate=float(rate[i]), solve_reach=False)
+        _assert_point(single, fields, i, i)
