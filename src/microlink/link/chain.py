@@ -315,34 +315,45 @@ def _reach_guess(reach, gap, inverse, n_reps, bracket):
     nearest (when the gap grows between them; upwards by at most :data:`REACH_EXTRAPOLATION`), clipped to
     the bracket; the nearest requested length otherwise. The solver still brackets and converges from
     there: only the number of evaluations changes.
+
+    Returns the guesses [m] and the gap already known there (where a guess is a requested length inside the
+    bracket; NaN elsewhere), which the solver then need not evaluate again.
     """
     lo_b, hi_b = np.log(bracket[0]), np.log(bracket[1])
-    logl = np.log(np.clip(np.asarray(reach, dtype=float), bracket[0], bracket[1]))
+    given = np.asarray(reach, dtype=float)
+    inside = (given >= bracket[0]) & (given <= bracket[1])
+    logl = np.log(np.clip(given, bracket[0], bracket[1]))
     guess = np.empty(n_reps)
+    known = np.full(n_reps, np.nan)
     for r in range(n_reps):
         sel = np.flatnonzero(inverse == r)
         x, first = np.unique(logl[sel], return_index=True)
         f = gap[sel][first]
+        at = inside[sel][first]
         ok = f <= 0.0
         if ok.all():  # every requested length meets it: the reach lies beyond the longest
             i, j = x.size - 2, x.size - 1
-            g = x[j]
+            k = j
         elif not ok.any():  # none does: below the shortest
             i, j = 0, 1
-            g = x[0]
+            k = 0
         else:
             i = int(np.flatnonzero(ok)[-1])
             beyond = np.flatnonzero(~ok[i + 1:])
             j = i + 1 + int(beyond[0]) if beyond.size else i
-            g = x[i]
+            k = i
+        g = x[k]
+        if at[k]:
+            known[r] = f[k]
         if 0 <= i < j < x.size and np.isfinite(f[i]) and np.isfinite(f[j]) and f[j] > f[i]:
+            known[r] = np.nan
             g = x[i] - f[i] * (x[j] - x[i]) / (f[j] - f[i])
             if ok.all():  # an extrapolation: at most a decade beyond the longest (the gap is seldom linear)
                 g = min(max(g, x[j]), x[j] + np.log(REACH_EXTRAPOLATION))
             elif not ok.any():  # below the shortest: a lane short of it there seldom closes at all
                 g = min(g, x[i])
         guess[r] = np.exp(np.clip(g, lo_b, hi_b))
-    return guess
+    return guess, known
 
 
 def _solve_reach(stages: _Stages, hop, threshold, bracket, gap):
@@ -370,10 +381,13 @@ def _solve_reach(stages: _Stages, hop, threshold, bracket, gap):
                        else np.broadcast_to(d.ber, (pts.size,)), dtype=float)
         return _log_gap(np.minimum(b + hop[pts], BER_CAP), threshold[pts])
 
-    if stages.arrays:  # one request per point: its own length
-        guess, factor = np.clip(stages.request.reach[reps], max(bracket[0], 1.0), bracket[1]), GUESS_FACTOR
+    if stages.arrays:  # one request per point: its own length, where its gap is known
+        requested = stages.request.reach[reps]
+        guess, factor = np.clip(requested, max(bracket[0], 1.0), bracket[1]), GUESS_FACTOR
+        known = np.where(guess == requested, np.asarray(gap, dtype=float)[reps], np.nan)
     else:
-        guess, factor = _reach_guess(stages.request.reach, gap, inverse, reps.size, bracket), REACH_GUESS_FACTOR
+        (guess, known), factor = _reach_guess(stages.request.reach, gap, inverse, reps.size, bracket), \
+            REACH_GUESS_FACTOR
     # a lane that meets the threshold at none of its requested lengths is first tried at the shortest length
     # of the bracket: where it fails there too, no length closes (the BER grows with length) and one
     # evaluation settles it, instead of the solver's outward steps down to the bracket's end
@@ -389,6 +403,6 @@ def _solve_reach(stages: _Stages, hop, threshold, bracket, gap):
     if live.size:
         x[live], too_short[live], capped[live] = solve_log(
             lambda length, j: func(length, live[j]), bracket[0], bracket[1], live.size, increasing=True,
-            rtol=SOLVER_RTOL, guess=guess[live], guess_factor=factor, feasible_side=True)
+            rtol=SOLVER_RTOL, guess=guess[live], guess_factor=factor, feasible_side=True, f_guess=known[live])
     x = np.where(too_short, 0.0, x)
     return x[inverse], capped[inverse]
