@@ -187,6 +187,26 @@ class MicroLEDLink(SectionedLink):
     impairments: MicroLEDImpairments = section(MicroLEDImpairments)
     economics: MicroLEDEconomics = section(MicroLEDEconomics)
 
+    #: Whole-number fields that set the structure of a decision (how many neighbour cores the crosstalk sums,
+    #: how many FFE taps are solved): arrays of them must hold one value, since a batch is decided with one
+    #: structure; other values go to calls of their own (sweeps group such fields so).
+    structural_fields: ClassVar[tuple[str, ...]] = ("fiber.adjacent_cores", "receiver.ffe_taps",
+                                                    "receiver.ffe_pre_taps")
+
+    def check_parameters(self):
+        """Raise where a structural field (:attr:`structural_fields`) takes more than one whole value."""
+        super().check_parameters()
+        sections = self.sections()
+        for key in self.structural_fields:
+            sec, fname = key.split(".")
+            value = np.asarray(getattr(sections[sec], fname), dtype=float)
+            if value.ndim and np.unique(np.round(value)).size > 1:
+                whole = np.unique(np.round(value))
+                shown = ", ".join(f"{v:g}" for v in whole[:4]) + (", ..." if whole.size > 4 else "")
+                raise ParameterError(key, f"{value.size} values ({shown})",
+                                     "one whole number per call (it sets how the decision is built: evaluate "
+                                     "each value in a call of its own)")
+
     def decision_model(self, reach=10.0, *, lane_rate=None, samples_per_symbol=32):
         """Pulse response, amplitude, noise and crosstalk at the decision point of one lane (scalars)."""
         return microled_decision_model(self, reach, lane_rate=lane_rate, samples_per_symbol=samples_per_symbol)
