@@ -203,7 +203,13 @@ def run(link, aggregate_rate, reach, target_ber, *, lane_rate=None, solve_reach=
 
 def _in_chunks(flat, request: Request, attach: Attach, solve_reach: bool, parameter_set: str,
                options: dict) -> LinkResult:
-    """:func:`_run_flat` on consecutive chunks of at most :data:`CHUNK_POINTS` points, reassembled."""
+    """:func:`_run_flat` on consecutive chunks of at most :data:`CHUNK_POINTS` points, reassembled.
+
+    With scalar parameters the points of a lane share one reach solve (:func:`_solve_reach`): it runs once,
+    over the whole request, from the gaps of every chunk, so those points keep one maximum reach; with array
+    parameters every point is its own lane and each chunk solves its own."""
+    import dataclasses
+
     from microlink.link.result import stack_results
 
     arrays = bool(flat.parameter_shape())
@@ -211,9 +217,16 @@ def _in_chunks(flat, request: Request, attach: Attach, solve_reach: bool, parame
     for start in range(0, request.size, CHUNK_POINTS):
         idx = np.arange(start, min(start + CHUNK_POINTS, request.size))
         link = flat.flatten((request.size,), idx) if arrays else flat
-        parts.append(_run_flat(link, request.subset(idx), attach, solve_reach, parameter_set, options))
+        parts.append(_run_flat(link, request.subset(idx), attach, solve_reach and arrays, parameter_set, options))
         where.append(idx)
-    return stack_results(parts, where, request.shape)
+    result = stack_results(parts, where, request.shape)
+    if not solve_reach or arrays:
+        return result
+    _, threshold, hop, stages = _prepare(flat, request, attach, options)
+    ber = np.asarray(result.ber, dtype=float).reshape(-1)
+    max_reach, capped = _solve_reach(stages, hop, threshold, flat.reach_bracket, _log_gap(ber, threshold))
+    return dataclasses.replace(result, max_reach=max_reach.reshape(request.shape),
+                               max_reach_capped=np.asarray(capped, dtype=bool).reshape(request.shape))
 
 
 def _by_lane_rate(link, request, rates, solve_reach, attach, parameter_set, options) -> LinkResult:
@@ -229,15 +242,28 @@ def _by_lane_rate(link, request, rates, solve_reach, attach, parameter_set, opti
     return stack_results(parts, where, request.shape)
 
 
+def _hop_ber(link, plan: LanePlan, attach: Attach, n: int) -> np.ndarray:
+    """BER of the attach's two electrical hops at each point [1], one decision per distinct host symbol rate."""
+    if not attach.retimed or attach.kind == "d2d":
+        return np.zeros(n)
+    rates, inverse = np.unique(np.broadcast_to(np.asarray(link.host_lanes(plan).symbol_rate, dtype=float), (n,)),
+                               return_inverse=True)
+    return np.array([attach.hop_ber(float(r), "PAM4") for r in rates])[inverse.reshape(-1)]
+
+
+def _prepare(link, request: Request, attach: Attach, options: dict):
+    """The lane plan, pre-FEC threshold, attach-hop BER and bound stages of a flat request."""
+    plan = link.lane_plan(request, attach)
+    threshold = pre_fec_threshold(plan.fec, request.target_ber)
+    return plan, threshold, _hop_ber(link, plan, attach, request.size), _Stages(link, request, plan, attach,
+                                                                                  options)
+
+
 def _run_flat(link, request: Request, attach: Attach, solve_reach: bool, parameter_set: str,
               options: dict) -> LinkResult:
     n = request.size
-    plan = link.lane_plan(request, attach)
+    plan, threshold, hop, stages = _prepare(link, request, attach, options)
     fec = plan.fec
-    threshold = pre_fec_threshold(fec, request.target_ber)
-    hop = np.full(n, attach.hop_ber(float(np.max(link.host_lanes(plan).symbol_rate)), "PAM4")
-                  if attach.retimed and attach.kind != "d2d" else 0.0)
-    stages = _Stages(link, request, plan, attach, options)
 
     dec = stages.decide(request.reach)
     pen = _penalty_scale(dec, n)

@@ -398,20 +398,23 @@ def stack_results(parts: list, where: list, shape) -> "LinkResult":
     n = int(np.prod(shape, dtype=np.int64)) if shape else 1
     first = parts[0]
 
-    def merge(values):
+    def merge(name, values):
         sample = values[0]
         if isinstance(sample, dict):
-            return {k: merge([v[k] for v in values]) for k in sample}
-        if sample is None or isinstance(sample, str):
+            keys = set(sample)
+            if any(set(v) != keys for v in values):
+                raise ValueError(f"result field {name}: the parts carry different keys")
+            return {k: merge(f"{name}.{k}", [v[k] for v in values]) for k in sample}
+        if sample is None or isinstance(sample, (str, bool)):
+            if any(v != sample for v in values):  # one value stands for every point: the parts must agree
+                raise ValueError(f"result field {name}: the parts differ ({sample!r}, ...)")
             return sample
-        out = np.empty(n, dtype=np.asarray(sample).dtype)
+        out = np.empty(n, dtype=np.result_type(*[np.asarray(v) for v in values]))
         for v, idx in zip(values, where):
             out[idx] = np.broadcast_to(np.asarray(v), (len(idx),))
         return out.reshape(shape)
 
-    changes = {f.name: merge([getattr(p, f.name) for p in parts]) for f in dataclasses.fields(first)
-               if f.name not in ("technology", "parameter_set", "modulation", "fec", "attach", "boundary",
-                                 "media_kind", "gearbox")}
+    changes = {f.name: merge(f.name, [getattr(p, f.name) for p in parts]) for f in dataclasses.fields(first)}
     return dataclasses.replace(first, **changes)
 
 

@@ -89,3 +89,25 @@ def test_every_figure_of_a_microled_design_point_in_a_parameter_batch_is_its_own
         p = base.replace(led={"diameter": float(dia[i])}, driver={"bias_current": float(bias[i])})
         single = evaluate_link(p, reach=float(reach[i]), lane_rate=float(rate[i]), solve_reach=False)
         _assert_point(single, fields, i, i)
+
+
+@pytest.mark.parametrize("field", ["fiber.adjacent_cores", "receiver.ffe_taps", "receiver.ffe_pre_taps"])
+def test_a_structural_field_takes_one_whole_value_per_call(field):
+    """How many neighbour cores the crosstalk sums and how many FFE taps are solved set how a batch is decided:
+    arrays of several whole values are refused (one line naming the field), not decided with the largest."""
+    from microlink.catalog import get_parameter_set
+    from microlink.errors import ParameterError
+
+    base = get_parameter_set("lightbundle").parameters
+    sec, fname = field.split(".")
+    values = {"adjacent_cores": [0.0, 6.0], "ffe_taps": [0.0, 5.0], "ffe_pre_taps": [0.0, 1.0]}[fname]
+    if fname == "ffe_pre_taps":
+        base = base.replace(receiver={"ffe_taps": 5.0})
+    with pytest.raises(ParameterError, match=field.replace(".", r"\.")):
+        evaluate_link(base.replace(**{sec: {fname: np.array(values * 2)}}), reach=np.array([1.0, 2.0, 3.0, 4.0]),
+                      solve_reach=False)
+    # one whole value, given as an array, is the scalar call
+    same = evaluate_link(base.replace(**{sec: {fname: np.array([values[1]] * 2)}}), reach=np.array([1.0, 2.0]),
+                         solve_reach=False)
+    alone = evaluate_link(base.replace(**{sec: {fname: values[1]}}), reach=2.0, solve_reach=False)
+    assert float(np.asarray(same.margin_db)[1]) == pytest.approx(float(alone.margin_db), rel=1e-9, abs=0.0)
