@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
 from microlink.errors import ParameterError
-from microlink.parameters import Parameters, Source, choice, param
+from microlink.parameters import Parameters, Source, choice, numeric_fields, param
 
 __all__ = ["MarketAssumptions", "parse_value", "apply_overrides", "YEAR_UNIT"]
 
@@ -227,7 +227,7 @@ class MarketAssumptions(Parameters):
     @classmethod
     def numeric_fields(cls) -> tuple[str, ...]:
         """Names of the numeric (non-categorical) fields, in declaration order."""
-        return tuple(f.name for f in dataclasses.fields(cls) if "bounds" in f.metadata)
+        return numeric_fields(cls)
 
 
 def parse_value(name: str, value: Any) -> Any:
