@@ -167,7 +167,8 @@ class MicroLEDLink(SectionedLink):
     """Parameters of a complete micro-LED link, one frozen section per block.
 
     Use :meth:`replace` with ``section={field: value}`` dictionaries to change values, and
-    :meth:`evaluate` to run the chain. Every numeric field may be an array (design points broadcast).
+    :meth:`evaluate` to run the chain. Every numeric field may be an array (design points broadcast); the
+    whole-number :attr:`structural_fields` take one value per call.
     """
 
     technology: ClassVar[str] = "microled"
