@@ -30,24 +30,9 @@ def test_batch_points_equal_scalar_calls(name):
         assert a == pytest.approx(b, rel=2 * SOLVER_RTOL, abs=1e-9), (name, length, "max_reach")
 
 
-def _leaves(name, value):
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _leaves(f"{name}.{k}", v)
-    else:
-        yield name, value
-
-
-def _all_fields(result):
-    import dataclasses
-
-    for f in dataclasses.fields(result):
-        yield from _leaves(f.name, getattr(result, f.name))
-
-
-def _assert_point(single, fields, i, label):
+def _assert_point(result_fields, single, fields, i, label):
     """Every leaf of a single-point result equals point ``i`` of a batch's leaves (to rounding)."""
-    single = dict(_all_fields(single))
+    single = result_fields(single)
     assert single.keys() == fields.keys(), label
     for key, a in single.items():
         b = fields[key]
@@ -63,17 +48,17 @@ def _assert_point(single, fields, i, label):
 
 
 @pytest.mark.parametrize("name", list_parameter_sets())
-def test_every_reported_figure_of_a_batch_point_is_its_own(name):
+def test_every_reported_figure_of_a_batch_point_is_its_own(name, result_fields):
     """Not only the headline figures: every field and extra a batch reports for a point (penalties, noise,
     bandwidths, the latency breakdown, ...) is what the point reports alone, so no figure is the batch's."""
     batch = evaluate_link(name, aggregate_rate=1.6e12, reach=REACH, solve_reach=False)
-    fields = dict(_all_fields(batch))
+    fields = result_fields(batch)
     for i, length in enumerate(REACH):
         single = evaluate_link(name, aggregate_rate=1.6e12, reach=length, solve_reach=False)
-        _assert_point(single, fields, i, (name, length))
+        _assert_point(result_fields, single, fields, i, (name, length))
 
 
-def test_every_figure_of_a_microled_design_point_in_a_parameter_batch_is_its_own():
+def test_every_figure_of_a_microled_design_point_in_a_parameter_batch_is_its_own(result_fields):
     """The same over array-valued parameters: distinct LEDs, bias currents, lane rates and lengths."""
     from microlink.catalog import get_parameter_set
 
@@ -84,11 +69,11 @@ def test_every_figure_of_a_microled_design_point_in_a_parameter_batch_is_its_own
     base = get_parameter_set("lightbundle").parameters
     batch = evaluate_link(base.replace(led={"diameter": dia}, driver={"bias_current": bias}), reach=reach,
                           lane_rate=rate, solve_reach=False)
-    fields = dict(_all_fields(batch))
+    fields = result_fields(batch)
     for i in range(n):
         p = base.replace(led={"diameter": float(dia[i])}, driver={"bias_current": float(bias[i])})
         single = evaluate_link(p, reach=float(reach[i]), lane_rate=float(rate[i]), solve_reach=False)
-        _assert_point(single, fields, i, i)
+        _assert_point(result_fields, single, fields, i, i)
 
 
 @pytest.mark.parametrize("field", ["fiber.adjacent_cores", "receiver.ffe_taps", "receiver.ffe_pre_taps"])
