@@ -19,6 +19,10 @@ electrical noise grow as ``s``, shot noise as ``sqrt(s)``, RIN and ISI stay.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -161,6 +165,18 @@ class IMDDLane:
         z_t = np.asarray(transimpedance, dtype=float)
         return {k: np.sqrt(np.sum(np.asarray(v, dtype=float) * front, axis=-1) * df) / z_t for k, v in psds.items()}
 
+    @functools.cached_property
+    def _fixed_responses(self):
+        """What a decision needs that does not depend on the length, computed once per lane: the frequency
+        grid [Hz], the photodiode, TIA and receive-path responses, the transmitter's, and the TIA's input
+        noise PSD [A^2/Hz]."""
+        f = normalised_grid() * float(self.symbol_rate)
+        h_pd = 1.0 / (1.0 + 1j * f / self.pd_bandwidth)
+        h_tia = butterworth2_response(f, self.tia_design["bandwidth"])
+        h_rx = self.rx_response(f)
+        return {"f": f, "h_pd": h_pd, "h_tia": h_tia, "h_rx": h_rx, "h_after_pd": h_pd * h_tia * h_rx,
+                "h_tx": self.tx_response(f), "tia_psd": tia_noise_psd(f, self.tia, self.tia_design)}
+
     def decide(self, length):
         """Equalised decision at a fiber length (array) -> dict of results (see module docstring).
 
@@ -170,7 +186,8 @@ class IMDDLane:
         length = np.asarray(length, dtype=float)
         rs = float(self.symbol_rate)
         nu = normalised_grid()
-        f = nu * rs
+        fixed = self._fixed_responses
+        f = fixed["f"]
         ordered = self.levels_ordered
         levels = self.normalised_levels if ordered else None
         lv_ideal = pam_levels(self.modulation)
@@ -181,13 +198,10 @@ class IMDDLane:
         i_amp = 0.5 * (i_levels[..., -1] - i_levels[..., 0])  # half the outer swing [A]
         z_t = np.minimum(self.max_transimpedance, self.output_swing / np.maximum(2.0 * np.abs(i_amp), 1e-300))
         h_fiber = gaussian_response(f, np.asarray(self.fiber_rms(length), dtype=float)[..., None])
-        h_pd = 1.0 / (1.0 + 1j * f / self.pd_bandwidth)
-        h_tia = butterworth2_response(f, self.tia_design["bandwidth"])
-        h_rx = self.rx_response(f)
-        h_after_pd = h_pd * h_tia * h_rx
-        h_signal = (i_amp * z_t)[..., None] * self.tx_response(f) * h_fiber * h_after_pd
+        h_pd, h_tia, h_rx = fixed["h_pd"], fixed["h_tia"], fixed["h_rx"]
+        h_signal = (i_amp * z_t)[..., None] * fixed["h_tx"] * h_fiber * fixed["h_after_pd"]
         out = np.abs(h_tia * h_rx) ** 2 * (z_t**2)[..., None]
-        psd_tia = tia_noise_psd(f, self.tia, self.tia_design) * out
+        psd_tia = fixed["tia_psd"] * out
         psd_shot = 2.0 * ELEMENTARY_CHARGE * (i_avg + self.dark_current)[..., None] * np.abs(h_pd) ** 2 * out
         psd_rin = self.rin(f) * (i_avg**2)[..., None] * np.abs(h_fiber * h_pd) ** 2 * out
         eq = self.equalizer.equalize(nu, np.full(length.shape, rs), h_signal, psd_tia + psd_shot + psd_rin,
@@ -277,6 +291,36 @@ def unity(f):
 # --------------------------------------------------------------------------------------------------------
 # The stages the laser-based technologies share
 
+#: Lanes of recent decisions, keyed by the link, the host SerDes and the lane configuration's values: the margin
+#: and reach solvers decide one lane at many lengths, and all but the fiber's part is the same each time. The
+#: entries hold the link and SerDes they were built from, so those objects' ids stay theirs while cached.
+_LANES: "OrderedDict[tuple, tuple]" = OrderedDict()
+#: Lanes kept (a run needs one per lane configuration and attach).
+LANES_HELD = 16
+_LANES_LOCK = threading.Lock()
+
+
+def _lane_and_constants(link, lanes, host_serdes):
+    """``(IMDDLane, bandwidths, extras)`` of a lane configuration (:meth:`IMDDLink.imdd_lane`,
+    ``bandwidths`` and ``extra_outputs``), built once and reused while cached (:data:`LANES_HELD`)."""
+    values = tuple((f.name, getattr(lanes, f.name)) for f in dataclasses.fields(lanes))
+    cacheable = all(np.ndim(v) == 0 for _, v in values)
+    key = (id(link), id(host_serdes), tuple((k, repr(v)) for k, v in values)) if cacheable else None
+    if key is not None:
+        with _LANES_LOCK:
+            hit = _LANES.get(key)
+            if hit is not None:
+                _LANES.move_to_end(key)
+                return hit[2:]
+    built = (link.imdd_lane(lanes, host_serdes), dict(link.bandwidths(lanes, host_serdes)),
+             dict(link.extra_outputs(lanes)))
+    if key is not None:
+        with _LANES_LOCK:
+            _LANES[key] = (link, host_serdes) + built
+            while len(_LANES) > LANES_HELD:
+                _LANES.popitem(last=False)
+    return built
+
 
 class IMDDLink(CompositeLink):
     """Base of the laser-based technologies (VCSEL, SiPh CPO, pluggables): the chain stages of an
@@ -288,7 +332,7 @@ class IMDDLink(CompositeLink):
         """Equalised IM-DD decision at the lengths (see module docstring)."""
         lanes = self.lanes_for(request)
         n = request.size
-        lane = self.imdd_lane(lanes, attach.host_serdes)
+        lane, lane_bandwidths, lane_extras = _lane_and_constants(self, lanes, attach.host_serdes)
         length = np.broadcast_to(np.asarray(length, dtype=float), (n,))
         dec = lane.decide(length)
         eq, split, levels = dec["eq"], dec["split"], dec["levels"]
@@ -318,7 +362,7 @@ class IMDDLink(CompositeLink):
             return np.where(referable, slicer_sigma * to_amps, 0.0 if key is None else raw[key])
 
         pw = np.asarray(lane.level_powers, dtype=float)
-        bw = dict(self.bandwidths(lanes, attach.host_serdes))
+        bw = dict(lane_bandwidths)
         bw["fiber"] = np.minimum(GAUSSIAN_SIGMA_BANDWIDTH / np.maximum(np.asarray(lane.fiber_rms(length)), 1e-300),
                                  1e15)
         # the decision levels are an affine map of the launched ones, so their spacing ratio is that of ``pw``;
@@ -335,7 +379,7 @@ class IMDDLink(CompositeLink):
             "slicer_snr_db": eq.snr_db,
             "noise_enhancement_db": eq.noise_enhancement_db,
             "lasers_per_end": self.lasers_per_end(plan.lanes_active),
-            **self.extra_outputs(lanes),
+            **lane_extras,
         }
         return Decision(
             ber=np.minimum(dec["ber"], 0.5), ber_worst_case=np.minimum(ber_w, 0.5), ber_at_scale=ber_at_scale,
