@@ -362,13 +362,16 @@ def pam_average_kernel(mu, sigma, thresholds, push, patterns, crossing_weight): 
     n_pat = patterns.shape[0]
     out = np.empty(n)
     inv_sqrt2 = 1.0 / math.sqrt(2.0)
+    scale = np.empty(n_l)
     for i in range(n):
         acc = 0.0
+        for lev in range(n_l):  # the Gaussian scale of each level, the same in every pattern
+            scale[lev] = inv_sqrt2 / sigma[i, lev]
         for p in range(n_pat):
             shift = _pattern_shift(push, i, patterns, p)
             for lev in range(n_l):
                 x = mu[i, lev] + shift
-                c = inv_sqrt2 / sigma[i, lev]
+                c = scale[lev]
                 z_adj = 0.0
                 for t in range(lev, n_t):  # upwards
                     z = (thresholds[i, t] - x) * c
