@@ -49,9 +49,8 @@ Q_OF_ZERO_BER = 38.0
 #: Most design points the chain evaluates at once [1]; a larger request runs in chunks of this many and is
 #: reassembled, so a call's working memory is bounded by the chunk, not the number of points (measured per
 #: point: ~10 KB for the micro-LED chain, ~60 KB for the 200G DAC, i.e. <= ~250 MB a chunk). Every point's
-#: stages depend on that point alone, so a chunked result is the one-call result (tested); the reach solver's
-#: starting guesses come from the points of the same chunk, which moves a reach only within the solver
-#: tolerance.
+#: stages depend on that point alone, and a lane shared by many points has its reach solved once over the whole
+#: request (:func:`_in_chunks`), so a chunked result is the one-call result (tested).
 CHUNK_POINTS = 4096
 
 
