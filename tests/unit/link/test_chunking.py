@@ -4,6 +4,8 @@ the one-call result, field by field (dtypes included, one maximum reach per lane
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microlink.catalog import get_parameter_set
 from microlink.link import chain
@@ -103,3 +105,18 @@ def test_the_latency_breakdown_is_each_points_own(name):
         for k, v in alone.items():
             assert float(np.asarray(parts[k])[i]) == pytest.approx(float(v), rel=1e-12, abs=0.0), k
     assert np.all(np.diff(np.asarray(parts["propagation"])) > 0)  # longer fibre or cable, longer flight
+
+
+@settings(max_examples=12, deadline=None)
+@given(n=st.integers(1, 11), chunk=st.integers(1, 6), seed=st.integers(0, 2**16))
+def test_any_chunking_of_any_microled_batch_is_the_one_call_batch(n, chunk, seed):
+    """Property: however a batch is cut, the micro-LED chain returns the one-call result bitwise."""
+    from microlink.link.result import result_points
+
+    p, reach, rate = _microled_batch(n, seed)
+    whole = evaluate_link(p, reach=reach, lane_rate=rate, solve_reach=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(chain, "CHUNK_POINTS", chunk)
+        chunked = evaluate_link(p, reach=reach, lane_rate=rate, solve_reach=False)
+    for a, b in zip(result_points(whole), result_points(chunked)):
+        assert a.to_dict() == b.to_dict()
