@@ -221,7 +221,11 @@ def _in_chunks(flat, request: Request, attach: Attach, solve_reach: bool, parame
     result = stack_results(parts, where, request.shape)
     if not solve_reach or arrays:
         return result
-    _, threshold, hop, stages = _prepare(flat, request, attach, options)
+    # the chunks' thresholds and hop BERs are the whole request's: only the stages are bound anew
+    plan = flat.lane_plan(request, attach)
+    stages = _Stages(flat, request, plan, attach, options)
+    threshold = np.asarray(result.pre_fec_threshold, dtype=float).reshape(-1)
+    hop = np.asarray(result.attach_hop_ber, dtype=float).reshape(-1)
     ber = np.asarray(result.ber, dtype=float).reshape(-1)
     max_reach, capped = _solve_reach(stages, hop, threshold, flat.reach_bracket, _log_gap(ber, threshold))
     return dataclasses.replace(result, max_reach=max_reach.reshape(request.shape),

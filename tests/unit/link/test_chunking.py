@@ -12,7 +12,7 @@ from microlink.link import chain
 from microlink.link.chain import evaluate_link
 
 
-def _assert_same(fields, a, b, reach_rtol=0.0, rtol=0.0):
+def _assert_same(fields, a, b, rtol=0.0):
     left, right = fields(a), fields(b)
     assert left.keys() == right.keys()
     for name, x in left.items():
@@ -22,9 +22,7 @@ def _assert_same(fields, a, b, reach_rtol=0.0, rtol=0.0):
             continue
         x, y = np.asarray(x), np.asarray(y)
         assert x.shape == y.shape and x.dtype == y.dtype, name
-        if name == "max_reach" and reach_rtol:
-            np.testing.assert_allclose(y, x, rtol=reach_rtol, atol=0.0, err_msg=name)
-        elif rtol and x.dtype.kind == "f":
+        if rtol and x.dtype.kind == "f":
             np.testing.assert_allclose(y, x, rtol=rtol, atol=0.0, err_msg=name)
         else:
             np.testing.assert_array_equal(y, x, err_msg=name)
