@@ -18,6 +18,7 @@ field, never later as a NaN deep inside NumPy.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 from dataclasses import dataclass, field
@@ -309,6 +310,18 @@ class Parameters:
         for name, value, _ in self.items():
             out[name] = value.tolist() if isinstance(value, np.ndarray) else value
         return out
+
+    def columns(self) -> "Parameters":
+        """The section with every array-valued numeric field given a trailing axis (``[..., 1]``), so that the
+        fields of a batch of design points broadcast against a frequency or time axis ``[..., F]``; the section
+        itself when every field is a scalar. The values were validated when the section was built."""
+        arrays = [(name, getattr(self, name)) for name in numeric_fields(type(self)) if np.ndim(getattr(self, name))]
+        if not arrays:
+            return self
+        clone = copy.copy(self)
+        for name, value in arrays:
+            object.__setattr__(clone, name, np.asarray(value, dtype=float)[..., None])
+        return clone
 
     def broadcast_shape(self) -> tuple[int, ...]:
         """Common broadcast shape of all numeric fields (``()`` for a scalar parameter set)."""

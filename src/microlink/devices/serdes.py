@@ -409,13 +409,17 @@ class SerDes(Parameters):
 
     @property
     def tx_taps(self):
-        """Normalised transmit FFE ``(c-1, c0, c1)`` with ``sum |c| = 1`` (peak-constrained) [1]."""
-        pre, post = float(self.tx_pre_tap), float(self.tx_post_tap)
-        return np.array([pre, 1.0 - abs(pre) - abs(post), post])
+        """Normalised transmit FFE ``(c-1, c0, c1)`` with ``sum |c| = 1`` (peak-constrained), ``[..., 3]`` over
+        array-valued taps [1]."""
+        pre, post = np.broadcast_arrays(np.asarray(self.tx_pre_tap, dtype=float),
+                                        np.asarray(self.tx_post_tap, dtype=float))
+        return np.stack([pre, 1.0 - np.abs(pre) - np.abs(post), post], axis=-1)
 
     def transmit_response(self, normalised_frequency):
-        """Transmit FFE response times the output amplitude [cycles/UI -> V]."""
-        return self.tx_amplitude * fir_response(normalised_frequency, self.tx_taps, 1)
+        """Transmit FFE response times the output amplitude, ``[..., F]`` over array-valued fields
+        [cycles/UI -> V]."""
+        return np.asarray(self.tx_amplitude, dtype=float)[..., None] * fir_response(normalised_frequency,
+                                                                                     self.tx_taps, 1)
 
     @property
     def tx_noise_variance(self):
@@ -568,6 +572,11 @@ class ShortReachSerDes(SerDes):
 
 
 #: Names of the arrays :func:`microlink.devices._equalizer_kernels.equalize_kernel` returns, in order.
+#: Fields of a receiver that set the structure of its equaliser or its point-independent bases: one value per
+#: :func:`equalize` call (the link chains group their points by them).
+RECEIVER_STRUCTURE = ("ffe_taps", "ffe_pre_taps", "dfe_taps", "ctle_steps", "ctle_min_gain_db", "rx_bandwidth_ratio",
+                      "random_jitter", "dual_dirac_jitter")
+
 _KERNEL_OUTPUTS = ("taps", "response", "main_pos", "main", "noise", "tx", "jitter", "snr", "gain", "phase", "pulse",
                    "raw_noise")
 
@@ -653,7 +662,9 @@ def equalize(serdes: SerDes, normalised_frequency, symbol_rate, channel_response
     Parameters
     ----------
     serdes : SerDes
-        Receiver capabilities (and transmitter noise, when ``tx_noise``). Fields must be scalars.
+        Receiver capabilities (and transmitter noise, when ``tx_noise``). The :data:`RECEIVER_STRUCTURE`
+        fields take one value; ``rx_noise_density``, ``implementation_margin_db`` and ``tx_snr_db`` may be
+        arrays that broadcast with the points ``[...]``.
     normalised_frequency : ndarray [F]
         Grid from :func:`normalised_grid` [cycles/UI].
     symbol_rate : array_like [...]
@@ -704,6 +715,10 @@ def equalize(serdes: SerDes, normalised_frequency, symbol_rate, channel_response
     if chunk < 1:
         raise ParameterError("chunk_points", chunk_points, "an integer >= 1")
     shape = np.broadcast_shapes(h.shape[:-1], rs.shape, psd_in.shape[:-1] if psd_in.ndim else ())
+    for name in RECEIVER_STRUCTURE:
+        if np.ndim(getattr(serdes, name)):
+            raise ParameterError(f"{serdes.section}.{name}", "an array",
+                                 "one value per equalisation (it sets the receiver's structure or basis)")
     n_taps = int(round(float(serdes.ffe_taps)))
     n_pre = min(int(round(float(serdes.ffe_pre_taps))), n_taps - 1)
     n_dfe = int(round(float(serdes.dfe_taps)))
@@ -712,17 +727,19 @@ def equalize(serdes: SerDes, normalised_frequency, symbol_rate, channel_response
         stx = np.asarray(serdes.tx_noise_variance / (5.0 / 9.0) * sd2 if tx_noise else 0.0, dtype=float)
     else:
         stx = np.asarray(tx_noise, dtype=float)
-    shape = np.broadcast_shapes(shape, stx.shape)
+    eta0 = np.asarray(serdes.rx_noise_density, dtype=float)
+    margin_db = np.asarray(serdes.implementation_margin_db, dtype=float)
+    shape = np.broadcast_shapes(shape, stx.shape, eta0.shape, margin_db.shape)
     gains_db = serdes.ctle_gains_db
     gains = np.power(10.0, gains_db / 20.0)
     jit_coef = sd2 * (float(serdes.random_jitter) ** 2 + float(serdes.dual_dirac_jitter) ** 2)
     basis = _receiver_basis(serdes, nu, n_taps, n_sym, sps)
-    eta0 = float(serdes.rx_noise_density)
 
     flat_shape = shape if shape else (1,)
     total = int(np.prod(flat_shape, dtype=np.int64))
     hb = np.broadcast_to(h, flat_shape + (n_f,))
     psd_b = np.broadcast_to(psd_in if psd_in.ndim else np.full(n_f, float(psd_in)), flat_shape + (n_f,))
+    eta0_b = np.broadcast_to(eta0, flat_shape)
     rs_b = np.broadcast_to(rs, flat_shape)
     stx_b = np.broadcast_to(stx, flat_shape)
     n_l = n_sym + n_taps - 1
@@ -741,7 +758,7 @@ def equalize(serdes: SerDes, normalised_frequency, symbol_rate, channel_response
         pulse_b = np.fft.irfft(hc * basis.spectrum_b, n=n_t, axis=-1)
         # the largest excursion: a transmit FFE whose pre-cursor outweighs its main inverts the received pulse
         out["raw_main"][sel] = np.abs(np.fft.irfft(hc * basis.spectrum, n=n_t, axis=-1)).max(axis=-1)
-        res = equalize_kernel(pulse_a, pulse_b, eta0 + psd_b[idx], np.ascontiguousarray(rs_b[idx]), basis.noise, gains,
+        res = equalize_kernel(pulse_a, pulse_b, eta0_b[idx][:, None] + psd_b[idx], np.ascontiguousarray(rs_b[idx]), basis.noise, gains,
                               sd2, np.ascontiguousarray(stx_b[idx], dtype=float), jit_coef, n_pre, n_dfe, sps, offsets,
                               bool(keep_pulse))
         for key, value in zip(_KERNEL_OUTPUTS, res):
@@ -778,7 +795,8 @@ def equalize(serdes: SerDes, normalised_frequency, symbol_rate, channel_response
         unequalized_main=b(raw_main),
         pulse=b(out["pulse"]) if keep_pulse else None,
         samples_per_symbol=sps,
-        implementation_margin_db=float(serdes.implementation_margin_db),
+        implementation_margin_db=b(np.broadcast_to(margin_db, flat_shape)) if margin_db.ndim
+        else float(margin_db),
     )
 
 

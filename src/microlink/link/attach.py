@@ -130,27 +130,34 @@ class Attach:
         if self.kind == "d2d":
             return 2.0 * D2D_LATENCY
         engine = self.engine_serdes.latency if self.engine_serdes is not None else 0.0  # else in the module's
-        return float(self.host_serdes.latency + engine)
+        return np.asarray(self.host_serdes.latency + engine, dtype=float)
 
     def channel_delay(self) -> float:
         """Propagation delay of the hop's channel, both ends [s]."""
-        return 0.0 if self.channel is None else 2.0 * float(self.channel.delay())
+        return 0.0 if self.channel is None else 2.0 * np.asarray(self.channel.delay(), dtype=float)
 
     # ---- errors -----------------------------------------------------------------------------------------
-    def hop_ber(self, symbol_rate: float, modulation: str) -> float:
-        """BER added by the two electrical hops of a retimed attach (0 for d2d or a linear hop) [1]."""
+    def hop_ber(self, symbol_rate, modulation: str):
+        """BER added by the two electrical hops of a retimed attach (0 for d2d or a linear hop), elementwise over
+        ``symbol_rate`` and the points of array-valued attach sections [Bd -> 1]."""
+        rs = np.asarray(symbol_rate, dtype=float)
         if not self.retimed or self.kind == "d2d":
-            return 0.0
+            return np.zeros(rs.shape)
         from microlink.link.copper import segment_decision
 
-        rs = np.asarray(float(symbol_rate))
         plug = TwinaxCable()
-        zero = np.asarray(0.0)
+        zero = np.zeros(rs.shape)
         out = segment_decision(self.host_serdes, self.engine_receiver, self.channel, None, plug, self.channel, rs,
                                zero, modulation)["ber"]
         back = segment_decision(self.engine_receiver, self.host_serdes, None, self.channel, plug, self.channel, rs,
                                 zero, modulation)["ber"]
-        return float(out + back)
+        return np.asarray(out + back, dtype=float)
+
+    @property
+    def per_point(self) -> bool:
+        """True when a section of the attach holds array-valued fields (one value per design point)."""
+        return any(s is not None and s.broadcast_shape()
+                   for s in (self.host_serdes, self.engine_serdes, self.engine_receiver, self.channel))
 
 
 def resolve_attach(link, requested: str = "native") -> Attach:

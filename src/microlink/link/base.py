@@ -210,13 +210,23 @@ class SectionedLink:
 
     * ``technology`` — family name in results;
     * ``supports_parameter_arrays`` — True when its stages broadcast over array-valued parameter fields
-      (the chain then evaluates per design point); False when parameters must be scalars;
+      (one decision decides every design point with its own values); False when they take scalars;
+    * ``grouped_fields`` — with ``supports_parameter_arrays``, the fields (``"section.field"``) a decision
+      takes one value of (whole numbers that set its structure, values its lane plan or host attach casts);
+    * ``vectorises_lane_rate`` — True when a per-point lane rate is decided in one batch;
     * ``reach_bracket`` — search interval of the maximum reach [m];
     * ``attaches`` — host attach kinds it can use, the first being what the product ships with.
+
+    Every technology takes array-valued parameters: what its stages do not broadcast over (every numeric
+    field without ``supports_parameter_arrays``, the ``grouped_fields`` with it, a lane rate without
+    ``vectorises_lane_rate``) the chain evaluates one distinct value (combination) at a time and
+    reassembles, so a design point's figures never depend on the other points of its batch.
     """
 
     technology: ClassVar[str] = "custom"
     supports_parameter_arrays: ClassVar[bool] = False
+    grouped_fields: ClassVar[tuple[str, ...]] = ()
+    vectorises_lane_rate: ClassVar[bool] = False
     reach_bracket: ClassVar[tuple[float, float]] = (1e-3, 1e5)
     attaches: ClassVar[tuple[str, ...]] = ("lr",)
 
@@ -267,15 +277,22 @@ class SectionedLink:
             new[name] = clone
         return dataclasses.replace(self, **new)
 
-    def check_parameters(self):
-        """Raise when array-valued parameters are given to a technology that needs scalars."""
+    def grouped_keys(self) -> tuple[tuple[str, str], ...]:
+        """``(section, field)`` of every numeric field the stages take one value of (see the class docstring)."""
         if self.supports_parameter_arrays:
-            return
-        for name, sec in self.sections().items():
-            if sec.broadcast_shape():
-                raise ParameterError(name, "array-valued fields",
-                                     f"scalar parameters for {self.technology} links (sweep the request: "
-                                     "aggregate_rate, reach, target_ber, lane_rate)")
+            return tuple(tuple(key.split(".")) for key in self.grouped_fields)
+        return tuple((name, f) for name, sec in self.sections().items() for f in numeric_fields(type(sec)))
+
+    def with_values(self, values: dict[tuple[str, str], Any]):
+        """The link with fields set to already-validated values, ``{(section, field): value}`` (no checks:
+        the chain uses it to give a group of design points its one value of a grouped field)."""
+        new = {}
+        sections = self.sections()
+        for (name, fname), value in values.items():
+            if name not in new:
+                new[name] = copy.copy(sections[name])
+            object.__setattr__(new[name], fname, value)
+        return dataclasses.replace(self, **new) if new else self
 
     # ---- entry point -----------------------------------------------------------------------------------
     def evaluate(self, aggregate_rate=1.6e12, reach=1.0, target_ber=1e-12, *, lane_rate=None, solve_reach=True,

@@ -107,8 +107,12 @@ class _Stages:
     def decide(self, length, index=None) -> Decision:
         if index is None:
             return self.link.decide(self.request, self.plan, self.attach, length, **self.options)
-        link = self.link.flatten((self.request.size,), index) if self.arrays else self.link
-        return link.decide(self.request.subset(index), self.plan.subset(index), self.attach, length, **self.options)
+        if not self.arrays:
+            return self.link.decide(self.request.subset(index), self.plan.subset(index), self.attach, length,
+                                    **self.options)
+        link = self.link.flatten((self.request.size,), index)  # the attach's sections are the link's: index both
+        return link.decide(self.request.subset(index), self.plan.subset(index), resolve_attach(link, self.attach.kind),
+                           length, **self.options)
 
 
 def _resolve(link: Any):
@@ -185,22 +189,81 @@ def run(link, aggregate_rate, reach, target_ber, *, lane_rate=None, solve_reach=
             raise ParameterError(key, options[key], "an option of " + link.label() + " links: "
                                  + (", ".join(allowed) if allowed else "none"))
     options = {**allowed, **options}
-    link.check_parameters()
     if not isinstance(solve_reach, (bool, np.bool_)):
         raise ParameterError("solve_reach", solve_reach, "True or False")
     request = Request.build(aggregate_rate, reach, target_ber, lane_rate, link.parameter_shape())
-    att = resolve_attach(link, attach)
-    if request.lane_rate is not None and not link.supports_parameter_arrays:
-        rates = np.unique(request.lane_rate)
-        if rates.size > 1:  # scalar-parameter technologies: one run per lane rate, then reassembled
-            return _by_lane_rate(link, request, rates, solve_reach, attach, parameter_set, options)
+    resolve_attach(link, attach)  # an attach the technology cannot use is refused before any work
     flat = link.flatten(request.shape) if link.parameter_shape() else link
+    keys, rows, inverse = _groups(flat, request)
+    if rows is None:
+        return _run_request(flat, request, attach, solve_reach, parameter_set, options)
+    if len(rows) == 1:
+        return _run_request(flat.with_values(_values(keys, rows[0])), request, attach, solve_reach, parameter_set,
+                            options)
+    return _by_groups(flat, request, keys, rows, inverse, attach, solve_reach, parameter_set, options)
+
+
+def _run_request(flat, request: Request, attach: str, solve_reach: bool, parameter_set: str,
+                 options: dict) -> LinkResult:
     if request.size <= CHUNK_POINTS:
-        return _run_flat(flat, request, att, solve_reach, parameter_set, options)
-    return _in_chunks(flat, request, att, solve_reach, parameter_set, options)
+        return _run_flat(flat, request, attach, solve_reach, parameter_set, options)
+    return _in_chunks(flat, request, attach, solve_reach, parameter_set, options)
 
 
-def _in_chunks(flat, request: Request, attach: Attach, solve_reach: bool, parameter_set: str,
+def _groups(flat, request: Request):
+    """The values a flat link's stages take one of (:meth:`~microlink.link.base.SectionedLink.grouped_keys`,
+    and the lane rate where it is not vectorised) that vary over the request: ``(keys, rows, inverse)``,
+    ``rows[g]`` the values of group ``g`` (in ``keys`` order) and ``inverse`` each point's group; ``rows`` is
+    None when nothing varies."""
+    sections = flat.sections()
+    keys, columns = [], []
+    for sec, fname in flat.grouped_keys():
+        value = getattr(sections[sec], fname)
+        if np.ndim(value):
+            keys.append((sec, fname))
+            columns.append(np.asarray(value, dtype=float))
+    if request.lane_rate is not None and not flat.vectorises_lane_rate:
+        keys.append(_LANE_RATE)
+        columns.append(request.lane_rate)
+    if not columns:
+        return keys, None, None
+    table = np.stack(columns, axis=1)
+    if np.all(table == table[:1]):
+        return keys, table[:1], np.zeros(request.size, dtype=np.int64)
+    rows, inverse = np.unique(table, axis=0, return_inverse=True)
+    return keys, rows, inverse.reshape(-1)
+
+
+#: Key of the lane rate among a request's group values (not a parameter field).
+_LANE_RATE = ("", "lane_rate")
+
+
+def _values(keys, row) -> dict:
+    """A group's parameter values, ``{(section, field): float}`` (the lane rate left to the request)."""
+    return {key: float(v) for key, v in zip(keys, row) if key != _LANE_RATE}
+
+
+def _by_groups(flat, request: Request, keys, rows, inverse, attach: str, solve_reach: bool, parameter_set: str,
+               options: dict) -> LinkResult:
+    """:func:`_run_request` on each group of points that share their grouped values, reassembled."""
+    from microlink.link.result import stack_results
+
+    arrays = bool(flat.parameter_shape())
+    parts, where = [], []
+    for g, row in enumerate(rows):
+        idx = np.flatnonzero(inverse == g)
+        link = (flat.flatten((request.size,), idx) if arrays else flat).with_values(_values(keys, row))
+        parts.append(_run_request(link, request.subset(idx), attach, solve_reach, parameter_set, options))
+        where.append(idx)
+    try:
+        return stack_results(parts, where, request.shape)
+    except ValueError as err:  # a figure that stands for a whole result differs between the groups
+        shown = ", ".join(k[1] if k == _LANE_RATE else ".".join(k) for k in keys)
+        raise ParameterError(shown, f"{len(rows)} distinct values", f"values whose results can be stacked ({err}); "
+                             "evaluate them in calls of their own") from None
+
+
+def _in_chunks(flat, request: Request, attach: str, solve_reach: bool, parameter_set: str,
                options: dict) -> LinkResult:
     """:func:`_run_flat` on consecutive chunks of at most :data:`CHUNK_POINTS` points, reassembled.
 
@@ -222,8 +285,9 @@ def _in_chunks(flat, request: Request, attach: Attach, solve_reach: bool, parame
     if not solve_reach or arrays:
         return result
     # the chunks' thresholds and hop BERs are the whole request's: only the stages are bound anew
-    plan = flat.lane_plan(request, attach)
-    stages = _Stages(flat, request, plan, attach, options)
+    att = resolve_attach(flat, attach)
+    plan = flat.lane_plan(request, att)
+    stages = _Stages(flat, request, plan, att, options)
     threshold = np.asarray(result.pre_fec_threshold, dtype=float).reshape(-1)
     hop = np.asarray(result.attach_hop_ber, dtype=float).reshape(-1)
     ber = np.asarray(result.ber, dtype=float).reshape(-1)
@@ -232,26 +296,16 @@ def _in_chunks(flat, request: Request, attach: Attach, solve_reach: bool, parame
                                max_reach_capped=np.asarray(capped, dtype=bool).reshape(request.shape))
 
 
-def _by_lane_rate(link, request, rates, solve_reach, attach, parameter_set, options) -> LinkResult:
-    from microlink.link.result import stack_results
-
-    parts, where = [], []
-    for rate in rates:
-        idx = np.flatnonzero(request.lane_rate == rate)
-        sub = request.subset(idx)
-        parts.append(run(link, sub.aggregate_rate, sub.reach, sub.target_ber, lane_rate=float(rate),
-                         solve_reach=solve_reach, attach=attach, parameter_set=parameter_set, **options))
-        where.append(idx)
-    return stack_results(parts, where, request.shape)
-
-
 def _hop_ber(link, plan: LanePlan, attach: Attach, n: int) -> np.ndarray:
-    """BER of the attach's two electrical hops at each point [1], one decision per distinct host symbol rate."""
+    """BER of the attach's two electrical hops at each point [1]: one decision per distinct host symbol rate, or
+    one per point where the attach's sections hold per-point values."""
     if not attach.retimed or attach.kind == "d2d":
         return np.zeros(n)
-    rates, inverse = np.unique(np.broadcast_to(np.asarray(link.host_lanes(plan).symbol_rate, dtype=float), (n,)),
-                               return_inverse=True)
-    return np.array([attach.hop_ber(float(r), "PAM4") for r in rates])[inverse.reshape(-1)]
+    rates = np.broadcast_to(np.asarray(link.host_lanes(plan).symbol_rate, dtype=float), (n,))
+    if attach.per_point:  # the hops' SerDes or channel differ from point to point
+        return np.broadcast_to(attach.hop_ber(rates, "PAM4"), (n,)).copy()
+    rates, inverse = np.unique(rates, return_inverse=True)
+    return np.array([float(attach.hop_ber(r, "PAM4")) for r in rates])[inverse.reshape(-1)]
 
 
 def _prepare(link, request: Request, attach: Attach, options: dict):
@@ -262,9 +316,12 @@ def _prepare(link, request: Request, attach: Attach, options: dict):
                                                                                   options)
 
 
-def _run_flat(link, request: Request, attach: Attach, solve_reach: bool, parameter_set: str,
+def _run_flat(link, request: Request, attach: str, solve_reach: bool, parameter_set: str,
               options: dict) -> LinkResult:
+    """The chain on a flat request with the host attach ``attach`` (a kind) of ``link`` itself, so that the
+    attach's sections are this link's points."""
     n = request.size
+    attach = resolve_attach(link, attach)
     plan, threshold, hop, stages = _prepare(link, request, attach, options)
     fec = plan.fec
 

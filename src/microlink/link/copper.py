@@ -1,6 +1,7 @@
 """Copper links: passive direct-attach twinax (DAC) and active electrical cables with retimers (AEC).
 
-Chain for one lane (vectorised over reach and request)::
+Chain for one lane (vectorised over the request and every parameter but the lanes and the receivers'
+structure, :attr:`DACLink.grouped_fields`)::
 
     host SerDes TX (amplitude, 3-tap FFE, SNR_TX)
       -> host channel (package + PCB + connector) -> twinax cable assembly (skin + dielectric loss,
@@ -25,6 +26,7 @@ import numpy as np
 from microlink.ber.closed_form import pam_ber, pam_levels, symbol_variance
 from microlink.channels.copper import HostChannel, TwinaxCable, minimum_phase_response
 from microlink.devices.serdes import (
+    RECEIVER_STRUCTURE,
     ChipToModuleSerDes,
     SerDes,
     butterworth_response,
@@ -83,6 +85,12 @@ class DACLink(CompositeLink):
     """Passive direct-attach copper link between two hosts' long-reach SerDes."""
 
     technology: ClassVar[str] = "dac"
+    supports_parameter_arrays: ClassVar[bool] = True
+    #: What one decision takes one value of: the lanes (they set the symbol rate and the frequency grid) and
+    #: the receiver structure of the SerDes (:data:`~microlink.devices.serdes.RECEIVER_STRUCTURE`).
+    grouped_fields: ClassVar[tuple[str, ...]] = (
+        ("lanes.payload_rate", "lanes.transcoding_overhead", "lanes.fec_codeword_rate")
+        + tuple(f"serdes.{name}" for name in RECEIVER_STRUCTURE))
     reach_bracket: ClassVar[tuple[float, float]] = REACH_SEARCH
     attaches: ClassVar[tuple[str, ...]] = ("lr",)
     host_serdes_section: ClassVar[str] = "serdes"
@@ -143,7 +151,8 @@ class DACLink(CompositeLink):
                 "transmitter": eq.sigma_tx * to_volts,
                 "jitter": eq.sigma_jitter * to_volts,
             },
-            crosstalk=10.0 ** (max(self.host_channel.next_coupling_db, self.host_channel.fext_coupling_db) / 10.0),
+            crosstalk=10.0 ** (np.maximum(self.host_channel.next_coupling_db, self.host_channel.fext_coupling_db)
+                               / 10.0),
             bandwidth={"receiver_front_end": attach.host_serdes.rx_bandwidth_ratio * rs, "nyquist": 0.5 * rs},
             extras={
                 "channel_loss_at_nyquist_db": seg["nyquist_loss_db"],
@@ -220,6 +229,8 @@ class AECLink(DACLink):
 
     technology: ClassVar[str] = "aec"
     engine_receiver_section: ClassVar[str | None] = "host_side_serdes"
+    grouped_fields: ClassVar[tuple[str, ...]] = DACLink.grouped_fields + tuple(
+        f"{sec}.{name}" for sec in ("line_serdes", "host_side_serdes") for name in RECEIVER_STRUCTURE)
 
     line_serdes: SerDes = section(SerDes)
     host_side_serdes: SerDes = section(ChipToModuleSerDes)
@@ -282,6 +293,10 @@ def segment_decision(tx: SerDes, rx: SerDes, host_tx: HostChannel | None, host_r
     rs = np.asarray(symbol_rate, dtype=float)
     nu, f = _grid_frequencies(rs)
     length = np.asarray(length, dtype=float)[..., None]
+    # array-valued fields (one value per point) broadcast against the frequency axis
+    cable, xt = cable.columns(), xt.columns()
+    host_tx = host_tx.columns() if host_tx is not None else None
+    host_rx = host_rx.columns() if host_rx is not None else None
     bulk = cable.bulk_loss_db(f, length)
     loss_cable = cable.loss_db(f, length)
     loss_tx = host_tx.loss_db(f) if host_tx is not None else np.zeros_like(f)
@@ -308,13 +323,13 @@ def segment_decision(tx: SerDes, rx: SerDes, host_tx: HostChannel | None, host_r
         echo = channel.echo_power(f)
     psd_echo = aggressor * echo * np.abs(h_channel) ** 2
     noise_psd = psd_next + psd_fext + psd_echo
-    tx_noise = float(tx.tx_noise_variance) / (5.0 / 9.0) * sd2  # the sending transmitter's SNR_TX
+    tx_noise = np.asarray(tx.tx_noise_variance, dtype=float) / (5.0 / 9.0) * sd2  # the sending transmitter's SNR_TX
     eq = rx.equalize(nu, rs, h_signal, noise_psd, symbol_variance_=sd2, tx_noise=tx_noise)
     ber = pam_ber(eq.main, eq.residual_isi, 1.0, eq.sigma, levels=levels)
     # Split of the slicer noise for the margin solver: receiver noise (fixed) vs. crosstalk/echo (scale with
     # the signal), apportioned by their powers through the receiver front end.
     front = np.abs(butterworth_response(f, rx.rx_bandwidth_ratio * rs[..., None], 4)) ** 2
-    rx_power = np.sum(rx.rx_noise_density * front, axis=-1)
+    rx_power = np.sum(np.asarray(rx.rx_noise_density, dtype=float)[..., None] * front, axis=-1)
     xt_power = np.sum(noise_psd * front, axis=-1)
     frac_rx = rx_power / np.maximum(rx_power + xt_power, 1e-300)
     return {

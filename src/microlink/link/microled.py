@@ -168,7 +168,7 @@ class MicroLEDLink(SectionedLink):
 
     Use :meth:`replace` with ``section={field: value}`` dictionaries to change values, and
     :meth:`evaluate` to run the chain. Every numeric field may be an array (design points broadcast); the
-    whole-number :attr:`structural_fields` take one value per call.
+    whole-number :attr:`grouped_fields` are decided one value at a time.
     """
 
     technology: ClassVar[str] = "microled"
@@ -189,24 +189,10 @@ class MicroLEDLink(SectionedLink):
     economics: MicroLEDEconomics = section(MicroLEDEconomics)
 
     #: Whole-number fields that set the structure of a decision (how many neighbour cores the crosstalk sums,
-    #: how many FFE taps are solved): arrays of them must hold one value, since a batch is decided with one
-    #: structure; other values go to calls of their own (sweeps group such fields so).
-    structural_fields: ClassVar[tuple[str, ...]] = ("fiber.adjacent_cores", "receiver.ffe_taps",
-                                                    "receiver.ffe_pre_taps")
-
-    def check_parameters(self):
-        """Raise where a structural field (:attr:`structural_fields`) takes more than one whole value."""
-        super().check_parameters()
-        sections = self.sections()
-        for key in self.structural_fields:
-            sec, fname = key.split(".")
-            value = np.asarray(getattr(sections[sec], fname), dtype=float)
-            if value.ndim and np.unique(np.round(value)).size > 1:
-                whole = np.unique(np.round(value))
-                shown = ", ".join(f"{v:g}" for v in whole[:4]) + (", ..." if whole.size > 4 else "")
-                raise ParameterError(key, f"{value.size} values ({shown})",
-                                     "one whole number per call (it sets how the decision is built: evaluate "
-                                     "each value in a call of its own)")
+    #: how many FFE taps are solved): the chain decides each distinct value in a batch of its own.
+    grouped_fields: ClassVar[tuple[str, ...]] = ("fiber.adjacent_cores", "receiver.ffe_taps",
+                                                 "receiver.ffe_pre_taps")
+    vectorises_lane_rate: ClassVar[bool] = True
 
     def decision_model(self, reach=10.0, *, lane_rate=None, samples_per_symbol=32):
         """Pulse response, amplitude, noise and crosstalk at the decision point of one lane (scalars)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from microlink.catalog import list_parameter_sets
+from microlink.catalog import get_parameter_set, list_parameter_sets
 from microlink.link.chain import SOLVER_RTOL, evaluate_link
 
 REACH = [0.5, 2.0, 10.0]
@@ -77,22 +77,101 @@ def test_every_figure_of_a_microled_design_point_in_a_parameter_batch_is_its_own
 
 
 @pytest.mark.parametrize("field", ["fiber.adjacent_cores", "receiver.ffe_taps", "receiver.ffe_pre_taps"])
-def test_a_structural_field_takes_one_whole_value_per_call(field):
-    """How many neighbour cores the crosstalk sums and how many FFE taps are solved set how a batch is decided:
-    arrays of several whole values are refused (one line naming the field), not decided with the largest."""
+def test_a_structural_field_is_decided_one_whole_value_at_a_time(field):
+    """How many neighbour cores the crosstalk sums and how many FFE taps are solved set how a decision is built:
+    a batch of several whole values gives each point its own structure (not the batch's largest)."""
     from microlink.catalog import get_parameter_set
-    from microlink.errors import ParameterError
 
     base = get_parameter_set("lightbundle").parameters
     sec, fname = field.split(".")
     values = {"adjacent_cores": [0.0, 6.0], "ffe_taps": [0.0, 5.0], "ffe_pre_taps": [0.0, 1.0]}[fname]
     if fname == "ffe_pre_taps":
         base = base.replace(receiver={"ffe_taps": 5.0})
-    with pytest.raises(ParameterError, match=field.replace(".", r"\.")):
-        evaluate_link(base.replace(**{sec: {fname: np.array(values * 2)}}), reach=np.array([1.0, 2.0, 3.0, 4.0]),
-                      solve_reach=False)
-    # one whole value, given as an array, is the scalar call
-    same = evaluate_link(base.replace(**{sec: {fname: np.array([values[1]] * 2)}}), reach=np.array([1.0, 2.0]),
-                         solve_reach=False)
-    alone = evaluate_link(base.replace(**{sec: {fname: values[1]}}), reach=2.0, solve_reach=False)
-    assert float(np.asarray(same.margin_db)[1]) == pytest.approx(float(alone.margin_db), rel=1e-9, abs=0.0)
+    reach = np.array([1.0, 2.0, 3.0, 4.0])
+    batch = evaluate_link(base.replace(**{sec: {fname: np.array(values * 2)}}), reach=reach, solve_reach=False)
+    margins = [float(evaluate_link(base.replace(**{sec: {fname: v}}), reach=float(r), solve_reach=False).margin_db)
+               for v, r in zip(values * 2, reach)]
+    assert len({round(m, 6) for m in margins}) == 4  # the structures differ, so the test can fail
+    np.testing.assert_allclose(np.asarray(batch.margin_db), margins, rtol=1e-9, atol=0.0)
+
+
+def _perturbed(value, meta):
+    """A value of a field near its default and inside its bounds: one step for a whole number, 3 % else."""
+    v = float(value)
+    lo, hi = meta["bounds"]
+    if v == 0.0:
+        return v
+    if isinstance(value, (int, np.integer)):
+        return v + 1.0 if v + 1.0 <= hi else v - 1.0
+    return v * 1.03 if lo <= v * 1.03 <= hi else v * 0.97
+
+
+def _three_points(base, skip=()):
+    """Every numeric field (but ``skip``) as an array over three points, the defaults, every field moved and
+    every other field moved: ``(columns, [scalar changes of each point])``."""
+    from microlink.parameters import numeric_fields
+
+    columns, alone = {}, [{}, {}, {}]
+    k = 0
+    for sec_name, sec in base.sections().items():
+        info = type(sec).field_info()
+        for fname in numeric_fields(type(sec)):
+            if (sec_name, fname) in skip:
+                continue
+            v = getattr(sec, fname)
+            moved = _perturbed(v, info[fname])
+            row = [float(v), moved, moved if k % 2 else float(v)]
+            columns.setdefault(sec_name, {})[fname] = np.array(row)
+            for i in range(3):
+                alone[i].setdefault(sec_name, {})[fname] = row[i]
+            k += 1
+    return columns, alone
+
+
+@pytest.mark.parametrize("name", list_parameter_sets())
+def test_every_numeric_parameter_as_an_array_gives_each_point_its_scalar_result(name, result_fields):
+    """Every numeric field of every section an array over three points. Each point reports every figure its
+    scalar call reports: what the stages broadcast over is decided per point, what they take one value of
+    (grouped fields, scalar-only stages) is run one value at a time by the chain."""
+    from microlink.catalog import get_parameter_set
+
+    base = get_parameter_set(name).parameters
+    columns, alone = _three_points(base)
+    reach = np.array([0.5, 0.6, 0.7])
+    batch = evaluate_link(base.replace(**columns), reach=reach, solve_reach=False)
+    fields = result_fields(batch)
+    for i in range(3):
+        single = evaluate_link(base.replace(**alone[i]), reach=float(reach[i]), solve_reach=False)
+        _assert_point(result_fields, single, fields, i, (name, i))
+
+
+@pytest.mark.parametrize("name", [n for n in list_parameter_sets()
+                                  if type(get_parameter_set(n).parameters).supports_parameter_arrays])
+def test_a_vectorised_technology_decides_distinct_parameters_in_one_batch(name, result_fields, monkeypatch):
+    """Where a technology broadcasts over its parameters, three points whose every field but the grouped ones
+    differ run as one batch (one pass of the chain, reach solved), and each point is still its scalar call
+    (the maximum reach to the solver's tolerance)."""
+    from microlink.link import chain
+
+    base = get_parameter_set(name).parameters
+    columns, alone = _three_points(base, skip=set(base.grouped_keys()))
+    calls = []
+    run_flat = chain._run_flat
+
+    def spy(link, request, *args):
+        calls.append(request.size)
+        return run_flat(link, request, *args)
+
+    monkeypatch.setattr(chain, "_run_flat", spy)
+    reach = np.array([0.5, 0.6, 0.7])
+    batch = evaluate_link(base.replace(**columns), reach=reach)
+    assert calls == [3]
+    monkeypatch.setattr(chain, "_run_flat", run_flat)
+    fields = result_fields(batch)
+    reaches = fields.pop("max_reach")
+    for i in range(3):
+        single = evaluate_link(base.replace(**alone[i]), reach=float(reach[i]))
+        assert float(single.max_reach) == pytest.approx(float(reaches[i]), rel=2 * SOLVER_RTOL), (name, i)
+        one = result_fields(single)
+        one.pop("max_reach")
+        _assert_point(lambda r: r, one, fields, i, (name, i))
