@@ -139,6 +139,55 @@ def competitor_section(n: int, k: int):
     Console().print(t)
 
 
+def parameter_section(n: int, k: int, seed: int = 20261202):
+    """Points/s over distinct designs: ``n`` Latin-hypercube draws of each set's ranged fields (catalog
+    ranges), each at its own length, in one call (reach solved) against ``k`` scalar calls of the same draws;
+    the largest relative difference of margin and reach between the two."""
+    from microlink.catalog import get_parameter_set
+    from microlink.link.chain import evaluate_link
+    from microlink.uncertainty import draw
+
+    rows = []
+    for name in PARAMETER_SETS:
+        ps = get_parameter_set(name)
+        values = draw(ps.ranges, n, seed).values
+        lengths = np.random.default_rng(seed).uniform(0.3, 3.0, n)
+
+        def design(i=None):
+            changes = {}
+            for key, v in values.items():
+                sec, fname = key.split(".")
+                changes.setdefault(sec, {})[fname] = v if i is None else float(v[i])
+            return ps.parameters.replace(**changes)
+
+        with np.errstate(all="ignore"):
+            evaluate_link(design(0), aggregate_rate=1.6e12, reach=float(lengths[0]))  # warm
+            t0 = time.perf_counter()
+            batch = evaluate_link(design(), aggregate_rate=1.6e12, reach=lengths)
+            t_batch = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            singles = [evaluate_link(design(i), aggregate_rate=1.6e12, reach=float(lengths[i])) for i in range(k)]
+            t_loop = time.perf_counter() - t0
+        diff = 0.0
+        for i, one in enumerate(singles):
+            for field in ("margin_db", "max_reach"):
+                a, b = float(getattr(one, field)), float(np.asarray(getattr(batch, field))[i])
+                diff = max(diff, abs(a - b) / max(abs(a), 1e-12))
+        native = type(ps.parameters).supports_parameter_arrays
+        rows.append((name, "one batch" if native else "one group per design", k / t_loop, n / t_batch, diff))
+    t = Table(title=f"distinct designs (catalog ranges), one core, {n:,} per call, reach solved")
+    for col in ("chain", "how the call runs", "scalar calls [pts/s]", "one call [pts/s]", "vs loop",
+                "max rel. diff (margin, reach)"):
+        t.add_column(col, justify="right")
+    for name, how, loop_rate, rate, diff in rows:
+        t.add_row(name, how, f"{loop_rate:,.1f}", f"{rate:,.1f}", f"{rate / loop_rate:,.1f}x", f"{diff:.1e}")
+    Console().print(t)
+
+
+#: Sets timed by :func:`parameter_section` (each has catalog ranges).
+PARAMETER_SETS = ("dac-200g", "aec-200g", "vcsel-npo", "siph-cpo", "lpo-800g", "dsp-pluggable-1.6t")
+
+
 _MEMORY_SCRIPT = """
 import sys
 import numpy as np
@@ -192,12 +241,17 @@ def main():
     ap.add_argument("--equaliser-loop-points", type=int, default=300)
     ap.add_argument("--chain-points", type=int, default=2_000, help="lengths per call of each equalised chain")
     ap.add_argument("--chain-loop-points", type=int, default=20)
+    ap.add_argument("--design-points", type=int, default=200,
+                    help="distinct designs per call of each equalised chain (0 to skip)")
+    ap.add_argument("--design-loop-points", type=int, default=10)
     ap.add_argument("--only-equaliser", action="store_true", help="run only the equaliser and chain tables")
     ap.add_argument("--memory-points", default="4096,32768",
                     help="sizes of the one-call peak-memory table (comma separated; empty to skip)")
     args = ap.parse_args()
     equaliser_section(args.equaliser_points, args.equaliser_loop_points)
     competitor_section(args.chain_points, args.chain_loop_points)
+    if args.design_points:
+        parameter_section(args.design_points, args.design_loop_points)
     if args.only_equaliser:
         return
     if args.memory_points:

@@ -180,7 +180,8 @@ class VCSEL(Parameters):
     def junction_temperature(self, current, iterations=8):
         """Self-consistent junction temperature [A -> K]."""
         i = np.asarray(current, dtype=float)
-        t = np.full(np.broadcast_shapes(i.shape, np.shape(self.temperature)), float(self.temperature)) * 1.0
+        t = np.broadcast_to(np.asarray(self.temperature, dtype=float),
+                            np.broadcast_shapes(i.shape, np.shape(self.temperature))) * 1.0
         for _ in range(iterations):
             p = self._power_at(i, t)
             t = self.temperature + self.thermal_impedance * np.maximum(i * self.voltage(i) - p, 0.0)

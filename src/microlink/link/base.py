@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -252,6 +253,12 @@ class SectionedLink:
 
     def parameter_shape(self) -> tuple:
         """Broadcast shape of the array-valued parameter fields (``()`` when all are scalars)."""
+        return self._parameter_shape
+
+    @functools.cached_property
+    def _parameter_shape(self) -> tuple:
+        # a link's sections are fixed once it is built (changes make a new link), and the chain and the
+        # solvers ask for this at every decision
         shapes = [s.broadcast_shape() for s in self.sections().values()]
         try:
             return np.broadcast_shapes(*shapes) if shapes else ()

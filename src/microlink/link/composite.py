@@ -132,7 +132,7 @@ class Economics(Parameters):
 
 
 class CompositeLink(SectionedLink):
-    """Base of the serial-lane technologies: scalar parameters, lanes from :class:`Lanes`, one host SerDes.
+    """Base of the serial-lane technologies: lanes from :class:`Lanes` (one value per decision), one host SerDes.
 
     Subclasses name their host SerDes section in ``host_serdes_section`` and, when they retime the host hop,
     their module-side SerDes in ``engine_receiver_section``; they supply ``decide``, ``energy``, ``latency``,

@@ -42,6 +42,12 @@ from microlink.link.composite import CompositeLink
 from microlink.units import BOLTZMANN, ELEMENTARY_CHARGE, SPEED_OF_LIGHT, watt_to_dbm
 
 
+def trailing_axis(x):
+    """A per-point array given a trailing axis to broadcast against frequencies or levels; a scalar as it is."""
+    x = np.asarray(x, dtype=float)
+    return x[..., None] if x.ndim else x
+
+
 def loss_db_of(response):
     """Insertion loss of a magnitude response, for minimum-phase reconstruction [1 -> dB]."""
     return -20.0 * np.log10(np.maximum(np.abs(response), 1e-300))
@@ -75,7 +81,11 @@ def level_noise(penalty, split, scale=1.0):
 
 @dataclass(frozen=True, eq=False)
 class IMDDLane:
-    """Everything one IM/DD lane needs, with the reach-dependent parts as callables (scalar parameters).
+    """Everything one IM/DD lane needs, with the reach-dependent parts as callables.
+
+    A lane built from per-point parameters holds per-point values: ``[...]`` below is ``()`` for one design
+    point and ``[N]`` for a batch (decided at ``N`` lengths, point by point); the symbol rate and the
+    equaliser's structure are one value.
 
     Attributes
     ----------
@@ -83,34 +93,35 @@ class IMDDLane:
         [Bd].
     modulation : str
         ``"NRZ"`` or ``"PAM4"``.
-    level_powers : ndarray [M]
+    level_powers : ndarray [..., M]
         Optical power of each level at the launch point [W], increasing.
-    tx_response : callable f [Hz] -> complex [..., F]
+    tx_response : callable f [F] [Hz] -> complex [..., F]
         Electrical + E/O response of the transmitter, normalised to the settled level [1].
-    tx_noise : float
+    tx_noise : array_like [...]
         Transmitter electrical noise variance relative to a unit symbol [1].
-    rin : callable f -> [..., F]
+    rin : callable f [F] -> [..., F]
         One-sided RIN spectrum of the source [1/Hz].
-    transmission : callable length [m] -> [...]
+    transmission : callable length [m] [...] -> [...]
         Launch point to photodiode power transmission [1].
-    fiber_rms : callable length [m] -> [...]
+    fiber_rms : callable length [m] [...] -> [...]
         Gaussian rms impulse width of the fiber [s].
-    responsivity : float
+    responsivity : array_like [...]
         [A/W].
-    pd_bandwidth : float
+    pd_bandwidth : array_like [...]
         Photodiode transit-time pole [Hz].
-    dark_current : float
+    dark_current : array_like [...]
         [A].
     tia : Receiver
-        TIA core parameters; ``tia_design`` its design at this symbol rate.
-    output_swing : float
+        TIA core parameters; ``tia_design`` its design at this symbol rate (values [...]).
+    output_swing : array_like [...]
         AGC target: differential peak-to-peak swing between the outer levels at the TIA output [V].
-    max_transimpedance : float
+    max_transimpedance : array_like [...]
         Largest TIA + AGC gain [ohm].
-    rx_response : callable f -> complex [..., F]
+    rx_response : callable f [F] -> complex [..., F]
         Electrical path from the TIA output to the equaliser input [1].
     equalizer : SerDes
-        The receiver that equalises and decides.
+        The receiver that equalises and decides (its :data:`~microlink.devices.serdes.RECEIVER_STRUCTURE`
+        fields one value).
     """
 
     symbol_rate: float
@@ -132,8 +143,9 @@ class IMDDLane:
     equalizer: SerDes
 
     @property
-    def levels_ordered(self) -> bool:
-        """True where the launched levels are finite and strictly increase in drive order, so a PAM eye can open.
+    def levels_ordered(self):
+        """True where the launched levels are finite and strictly increase in drive order, so a PAM eye can open
+        (a bool, or an array over the points of a lane with per-point parameters).
 
         False for no light (a laser switched off, a VCSEL below threshold at every level), no modulation (no
         drive swing, a ring without a notch) and a transfer curve that folds the levels (an over-driven MZM, a
@@ -141,17 +153,32 @@ class IMDDLane:
         levels that are not distinct or not in order, the eye is closed and the lane is a coin toss.
         """
         p = np.asarray(self.level_powers, dtype=float)
-        return bool(np.all(np.isfinite(p)) and np.all(np.diff(p) > 0.0))
+        ordered = np.all(np.isfinite(p), axis=-1) & np.all(np.diff(p, axis=-1) > 0.0, axis=-1)
+        return bool(ordered) if p.ndim == 1 else ordered
 
     @property
     def normalised_levels(self):
-        """Levels mapped so the outer ones are -1 and +1 [1] (defined where :attr:`levels_ordered`)."""
+        """Levels mapped so the outer ones are -1 and +1, ``[..., M]`` [1] (defined where
+        :attr:`levels_ordered`; raises naming the levels where any point's are not)."""
         p = np.asarray(self.level_powers, dtype=float)
-        if not self.levels_ordered:
-            raise ParameterError("transmitter levels", [float(x) for x in p * 1e3],
+        ordered = np.asarray(self.levels_ordered)
+        if not np.all(ordered):
+            bad = p if p.ndim == 1 else p[np.flatnonzero(~ordered.reshape(-1))[0]]
+            raise ParameterError("transmitter levels", [float(x) for x in bad * 1e3],
                                  "distinct optical levels [mW] in drive order (this lane's eye is closed: no light, "
                                  "no modulation, or a transfer curve that folds the levels)")
-        return (p - 0.5 * (p[-1] + p[0])) / (0.5 * (p[-1] - p[0]))
+        return self._levels_where(ordered)
+
+    def _levels_where(self, ordered):
+        """Normalised levels where ``ordered``, the ideal PAM levels elsewhere (a placeholder for points whose
+        eye is closed at the source and whose BER is 0.5) ``[..., M]`` [1]."""
+        p = np.asarray(self.level_powers, dtype=float)
+        if p.ndim == 1:
+            return (p - 0.5 * (p[-1] + p[0])) / (0.5 * (p[-1] - p[0])) if ordered else pam_levels(self.modulation)
+        ok = np.asarray(ordered)[..., None]
+        half = np.where(ok, 0.5 * (p[..., -1:] - p[..., :1]), 1.0)
+        mid = np.where(ok, 0.5 * (p[..., -1:] + p[..., :1]), 0.0)
+        return np.where(ok, (np.where(ok, p, 0.0) - mid) / half, pam_levels(self.modulation))
 
     def input_noise(self, psds, transimpedance):
         """RMS noise currents at the photodiode of the unequalised receiver [V^2/Hz at the equaliser input -> A].
@@ -171,11 +198,12 @@ class IMDDLane:
         grid [Hz], the photodiode, TIA and receive-path responses, the transmitter's, and the TIA's input
         noise PSD [A^2/Hz]."""
         f = normalised_grid() * float(self.symbol_rate)
-        h_pd = 1.0 / (1.0 + 1j * f / self.pd_bandwidth)
-        h_tia = butterworth2_response(f, self.tia_design["bandwidth"])
+        h_pd = 1.0 / (1.0 + 1j * f / trailing_axis(self.pd_bandwidth))
+        h_tia = butterworth2_response(f, trailing_axis(self.tia_design["bandwidth"]))
         h_rx = self.rx_response(f)
+        design = {k: trailing_axis(v) for k, v in self.tia_design.items()}
         return {"f": f, "h_pd": h_pd, "h_tia": h_tia, "h_rx": h_rx, "h_after_pd": h_pd * h_tia * h_rx,
-                "h_tx": self.tx_response(f), "tia_psd": tia_noise_psd(f, self.tia, self.tia_design)}
+                "h_tx": self.tx_response(f), "tia_psd": tia_noise_psd(f, self.tia.columns(), design)}
 
     def decide(self, length):
         """Equalised decision at a fiber length (array) -> dict of results (see module docstring).
@@ -189,11 +217,12 @@ class IMDDLane:
         fixed = self._fixed_responses
         f = fixed["f"]
         ordered = self.levels_ordered
-        levels = self.normalised_levels if ordered else None
+        per_point = np.ndim(ordered) > 0
+        levels = self._levels_where(ordered) if (per_point or ordered) else None
         lv_ideal = pam_levels(self.modulation)
         sd2 = symbol_variance(lv_ideal)
         gain = np.asarray(self.transmission(length), dtype=float)  # [...]
-        i_levels = self.responsivity * gain[..., None] * np.asarray(self.level_powers, dtype=float)  # [..., M]
+        i_levels = trailing_axis(self.responsivity) * gain[..., None] * np.asarray(self.level_powers, dtype=float)  # [..., M]
         i_avg = np.mean(i_levels, axis=-1)
         i_amp = 0.5 * (i_levels[..., -1] - i_levels[..., 0])  # half the outer swing [A]
         z_t = np.minimum(self.max_transimpedance, self.output_swing / np.maximum(2.0 * np.abs(i_amp), 1e-300))
@@ -216,7 +245,8 @@ class IMDDLane:
         referable = (i_amp > 0.0) & (np.asarray(eq.main, dtype=float) > 0.0)
         is_open = referable & ordered
         ber = self.ber(eq, split, levels, 1.0, is_open)
-        eta0 = np.full(f.shape, float(self.equalizer.rx_noise_density))
+        eta0 = np.asarray(self.equalizer.rx_noise_density, dtype=float)
+        eta0 = np.full(f.shape, float(eta0)) if eta0.ndim == 0 else eta0[..., None] * np.ones(f.shape)
         return {"eq": eq, "ber": ber, "split": split, "levels": levels, "i_levels": i_levels, "i_avg": i_avg,
                 "i_amp": i_amp, "transimpedance": z_t, "gain": gain, "v_tia": slicer_noise_variance(
                     self.equalizer, eq, nu, np.full(length.shape, rs), psd_tia),
@@ -261,16 +291,21 @@ def laser_imdd_lane(link, lanes, level_powers, tx_response, tx_noise_variance, r
     on the laser, fiber, photodiode, TIA and TIA stages of ``link`` are assembled here once."""
     rs = float(lanes.symbol_rate())
     design = link.tia.design(rs, link.photodiode.capacitance)
-    rin = 10.0 ** (link.laser.rin_db_per_hz / 10.0)
+    rin = np.asarray(10.0 ** (link.laser.rin_db_per_hz / 10.0), dtype=float)
     width = modulated_spectral_width(rs, link.laser.wavelength)
+
+    def flat_rin(f):
+        return np.full(np.shape(f), float(rin)) if rin.ndim == 0 else rin[..., None] * np.ones(np.shape(f))
+
     return IMDDLane(
         symbol_rate=rs, modulation=lanes.modulation, level_powers=level_powers, tx_response=tx_response,
-        tx_noise=float(tx_noise_variance) * (1.0 if lanes.modulation == "PAM4" else 9.0 / 5.0),
-        rin=lambda f: np.full(np.shape(f), rin),
+        tx_noise=np.asarray(tx_noise_variance, dtype=float) * (1.0 if lanes.modulation == "PAM4" else 9.0 / 5.0),
+        rin=flat_rin,
         transmission=link.fiber.transmission,
         fiber_rms=lambda length: link.fiber.rms_spread(length, link.laser.wavelength, width),
-        responsivity=float(link.photodiode.responsivity(link.laser.wavelength)),
-        pd_bandwidth=float(link.photodiode.transit_bandwidth), dark_current=float(link.photodiode.dark_current),
+        responsivity=np.asarray(link.photodiode.responsivity(link.laser.wavelength), dtype=float),
+        pd_bandwidth=np.asarray(link.photodiode.transit_bandwidth, dtype=float),
+        dark_current=np.asarray(link.photodiode.dark_current, dtype=float),
         tia=link.tia, tia_design=design, output_swing=link.tia_stages.output_swing,
         max_transimpedance=link.tia_stages.transimpedance, rx_response=rx_response, equalizer=equalizer,
     )
@@ -279,7 +314,8 @@ def laser_imdd_lane(link, lanes, level_powers, tx_response, tx_noise_variance, r
 def electrical_response(loss_db_function):
     """A callable f -> minimum-phase response of an electrical path given its loss function [dB]."""
     def response(f):
-        return minimum_phase_response(np.broadcast_to(loss_db_function(f), np.shape(f)))
+        loss = loss_db_function(f)
+        return minimum_phase_response(np.broadcast_to(loss, np.broadcast_shapes(np.shape(loss), np.shape(f))))
     return response
 
 
@@ -304,7 +340,9 @@ def _lane_and_constants(link, lanes, host_serdes):
     """``(IMDDLane, bandwidths, extras)`` of a lane configuration (:meth:`IMDDLink.imdd_lane`,
     ``bandwidths`` and ``extra_outputs``), built once and reused while cached (:data:`LANES_HELD`)."""
     values = tuple((f.name, getattr(lanes, f.name)) for f in dataclasses.fields(lanes))
-    cacheable = all(np.ndim(v) == 0 for _, v in values)
+    # a link with per-point parameters is flattened anew for every subset the solvers decide, and its lane
+    # holds [points, F] responses: it is built each time, not held
+    cacheable = all(np.ndim(v) == 0 for _, v in values) and not link.parameter_shape()
     key = (id(link), id(host_serdes), tuple((k, repr(v)) for k, v in values)) if cacheable else None
     if key is not None:
         with _LANES_LOCK:
@@ -346,9 +384,12 @@ class IMDDLink(CompositeLink):
 
         is_open = np.broadcast_to(dec["open"], (n,))
 
+        per_point_levels = levels is not None and np.ndim(levels) > 1
+
         def ber_at_scale(scale, idx):
             sub = {k: v[idx] for k, v in parts.items()}
-            return lane_ber(main[idx], isi[idx], levels, level_noise(penalty[idx], sub, scale), is_open[idx])
+            return lane_ber(main[idx], isi[idx], levels[idx] if per_point_levels else levels,
+                            level_noise(penalty[idx], sub, scale), is_open[idx])
 
         sig_w = lane.level_sigma(eq, split)
         ber_w = lane_ber(eq.main, eq.residual_isi, levels, sig_w, dec["open"], method="worst")
@@ -367,10 +408,13 @@ class IMDDLink(CompositeLink):
                                  1e15)
         # the decision levels are an affine map of the launched ones, so their spacing ratio is that of ``pw``;
         # closed at the source: no light (0 dB, -inf dBm), no modulation, or folded levels (spacing <= 0)
-        steps = np.diff(pw)
-        er_db = 10.0 * np.log10(max(pw[-1], 1e-300) / max(pw[0], 1e-300)) if np.max(pw) > 0 else 0.0
-        oma_dbm = watt_to_dbm(abs(pw[-1] - pw[0]))
-        spacing = np.min(steps) / np.max(steps) if np.max(steps) > 0 else 0.0
+        steps = np.diff(pw, axis=-1)
+        top, bottom = pw[..., -1], pw[..., 0]
+        er_db = np.where(np.max(pw, axis=-1) > 0,
+                         10.0 * np.log10(np.maximum(top, 1e-300) / np.maximum(bottom, 1e-300)), 0.0)
+        oma_dbm = watt_to_dbm(np.abs(top - bottom))
+        widest = np.max(steps, axis=-1)
+        spacing = np.where(widest > 0, np.min(steps, axis=-1) / np.where(widest > 0, widest, 1.0), 0.0)
         extras = {
             "extinction_ratio_db": er_db,
             "launched_oma_dbm": oma_dbm,
@@ -392,7 +436,7 @@ class IMDDLink(CompositeLink):
                 "transmitter": noise_amps(eq.sigma_tx),
                 "jitter": noise_amps(eq.sigma_jitter),
             },
-            crosstalk=0.0, bandwidth=bw, launched_power=np.mean(pw), received_power=dec["i_avg"] / resp,
+            crosstalk=0.0, bandwidth=bw, launched_power=np.mean(pw, axis=-1), received_power=dec["i_avg"] / resp,
             received_oma=2.0 * amp / resp, extras=extras,
         )
 

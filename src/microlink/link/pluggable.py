@@ -35,7 +35,7 @@ from microlink.devices.module_electronics import (
     ModuleOverhead,
 )
 from microlink.devices.photodetector import GermaniumPhotodetector
-from microlink.devices.serdes import ChipToModuleSerDes, SerDes
+from microlink.devices.serdes import RECEIVER_STRUCTURE, ChipToModuleSerDes, SerDes
 from microlink.link.composite import Economics, Lanes
 from microlink.link.optical import (
     IMDDLane,
@@ -43,6 +43,7 @@ from microlink.link.optical import (
     electrical_response,
     laser_imdd_lane,
     loss_db_of,
+    trailing_axis,
 )
 from microlink.parameters import Parameters, Source, choice, param, section
 from microlink.units import INCH
@@ -101,6 +102,13 @@ class PluggableLink(IMDDLink):
     """A pluggable single-mode link (SiPh MZM DR8-style), DSP-retimed or linear (LPO)."""
 
     technology: ClassVar[str] = "pluggable"
+    supports_parameter_arrays: ClassVar[bool] = True
+    #: What one decision takes one value of: the lanes (symbol rate, frequency grid) and the structure of each
+    #: SerDes that equalises (host, module DSP line side, its host side on the retimed hop).
+    grouped_fields: ClassVar[tuple[str, ...]] = (
+        ("lanes.payload_rate", "lanes.transcoding_overhead", "lanes.fec_codeword_rate")
+        + tuple(f"{sec}.{name}" for sec in ("host_serdes", "dsp_line_side", "dsp_host_side")
+                for name in RECEIVER_STRUCTURE))
     reach_bracket: ClassVar[tuple[float, float]] = (0.1, 1e5)
 
     lanes: Lanes = section(Lanes)
@@ -143,14 +151,17 @@ class PluggableLink(IMDDLink):
         rs = float(lanes.symbol_rate())
         lv = pam_levels(lanes.modulation)
         p_in = self.distribution.per_modulator(self.laser.output_power)
-        powers = p_in * np.asarray(self.modulator.transmission_levels(lv), dtype=float)
-        host = electrical_response(self.host_channel.loss_db)
-        electrode = electrical_response(lambda f: loss_db_of(self.modulator.electrode_response(f)))
+        # per-point fields with a trailing axis, to broadcast against the levels and the frequency grid
+        modulator = self.modulator.columns()
+        powers = trailing_axis(p_in) * np.asarray(modulator.transmission_levels(lv), dtype=float)  # [..., M]
+        host = electrical_response(self.host_channel.columns().loss_db)
+        electrode = electrical_response(lambda f: loss_db_of(modulator.electrode_response(f)))
         tx = self.dsp_line_side if self.retimed else host_serdes
         eq = self.dsp_line_side if self.retimed else host_serdes
 
         def tx_response(f):
-            h = tx.transmit_response(f / rs) / tx.tx_amplitude * electrode(f) / (1.0 + 1j * f / self.driver.bandwidth)
+            h = tx.transmit_response(f / rs) / trailing_axis(tx.tx_amplitude) * electrode(f) / (
+                1.0 + 1j * f / trailing_axis(self.driver.bandwidth))
             return h if self.retimed else h * host(f)
 
         def rx_response(f):
@@ -161,8 +172,8 @@ class PluggableLink(IMDDLink):
     def bandwidths(self, lanes: Lanes, host_serdes=None):
         rs = float(lanes.symbol_rate())
         f = np.linspace(0.0, 2.0 * rs, 2001)
-        h = np.abs(self.modulator.electrode_response(f))
-        electrode_bw = f[np.argmax(h < 1.0 / np.sqrt(2.0))] if np.any(h < 1.0 / np.sqrt(2.0)) else f[-1]
+        below = np.abs(self.modulator.columns().electrode_response(f)) < 1.0 / np.sqrt(2.0)  # [..., 2001]
+        electrode_bw = np.where(np.any(below, axis=-1), f[np.argmax(below, axis=-1)], f[-1])
         return {"mzm_electrode": electrode_bw, "driver": self.driver.bandwidth,
                 "photodiode_transit": self.photodiode.transit_bandwidth,
                 "tia": self.tia.design(rs, self.photodiode.capacitance)["bandwidth"]}
@@ -183,7 +194,7 @@ class PluggableLink(IMDDLink):
             "tia": self.tia.design(rs, self.photodiode.capacitance)["power"],
             "tia_stages": self.tia_stages.power(),
         }
-        out = {k: float(v) / payload for k, v in lane_load.items()}
+        out = {k: np.asarray(v, dtype=float) / payload for k, v in lane_load.items()}
         lasers = np.ceil(np.asarray(n_lanes, dtype=float) / self.distribution.split_ratio - 1e-9)
         out["laser"] = lasers * self.laser.electrical_power() / aggregate_rate
         static = 0.0

@@ -40,7 +40,7 @@ from microlink.devices.module_electronics import (
     ModuleOverhead,
 )
 from microlink.devices.photodetector import GermaniumPhotodetector
-from microlink.devices.serdes import ChipToModuleSerDes, SerDes
+from microlink.devices.serdes import RECEIVER_STRUCTURE, ChipToModuleSerDes, SerDes
 from microlink.link.composite import Economics, Lanes
 from microlink.link.optical import (
     IMDDLane,
@@ -49,6 +49,7 @@ from microlink.link.optical import (
     laser_imdd_lane,
     loss_db_of,
     optical_decision_model,
+    trailing_axis,
 )
 from microlink.parameters import Parameters, Source, param, section
 
@@ -119,6 +120,12 @@ class SiPhCPOLink(IMDDLink):
     """
 
     technology: ClassVar[str] = "siph_cpo"
+    supports_parameter_arrays: ClassVar[bool] = True
+    #: What one decision takes one value of: the lanes (symbol rate, frequency grid) and the structure of the
+    #: host SerDes that equalises the lane.
+    grouped_fields: ClassVar[tuple[str, ...]] = (
+        ("lanes.payload_rate", "lanes.transcoding_overhead", "lanes.fec_codeword_rate")
+        + tuple(f"host_serdes.{name}" for name in RECEIVER_STRUCTURE))
     reach_bracket: ClassVar[tuple[float, float]] = (0.1, 1e5)
     attaches: ClassVar[tuple[str, ...]] = ("vsr", "xsr", "lr")
 
@@ -149,9 +156,10 @@ class SiPhCPOLink(IMDDLink):
         """Small-signal response of modulator and its driver [Hz -> 1]."""
         if self.uses_rings:
             bw = self.modulator.bandwidths()
-            return 1.0 / ((1.0 + 1j * f / bw["photon_lifetime"]) * (1.0 + 1j * f / bw["rc"]))
-        electrode = electrical_response(lambda x: loss_db_of(self.modulator.electrode_response(x)))
-        return electrode(f) / (1.0 + 1j * f / self.mzm_driver.bandwidth)
+            return 1.0 / ((1.0 + 1j * f / trailing_axis(bw["photon_lifetime"])) * (1.0 + 1j * f / trailing_axis(bw["rc"])))
+        modulator = self.modulator.columns()  # per-point fields broadcast against the frequencies
+        electrode = electrical_response(lambda x: loss_db_of(modulator.electrode_response(x)))
+        return electrode(f) / (1.0 + 1j * f / trailing_axis(self.mzm_driver.bandwidth))
 
     def ring_input_power(self):
         """CW power reaching each modulator [W]."""
@@ -163,12 +171,13 @@ class SiPhCPOLink(IMDDLink):
     def imdd_lane(self, lanes: Lanes, host_serdes: SerDes) -> IMDDLane:
         rs = float(lanes.symbol_rate())
         lv = pam_levels(lanes.modulation)
-        powers = self.ring_input_power() * np.asarray(self.modulator.transmission_levels(lv), dtype=float)
-        host = electrical_response(self.host_channel.loss_db)
+        powers = trailing_axis(self.ring_input_power()) * np.asarray(self.modulator.columns().transmission_levels(lv),
+                                                            dtype=float)  # [..., M]
+        host = electrical_response(self.host_channel.columns().loss_db)
         s = host_serdes
 
         def tx_response(f):
-            return s.transmit_response(f / rs) / s.tx_amplitude * host(f) * self.modulator_response(f)
+            return s.transmit_response(f / rs) / trailing_axis(s.tx_amplitude) * host(f) * self.modulator_response(f)
 
         return laser_imdd_lane(self, lanes, powers, tx_response, s.tx_noise_variance, host, s)
 
@@ -207,7 +216,7 @@ class SiPhCPOLink(IMDDLink):
             "tia": self.tia.design(rs, self.photodiode.capacitance)["power"],
             "tia_stages": self.tia_stages.power(),
         }
-        out = {k: float(v) / payload for k, v in lane_load.items()}
+        out = {k: np.asarray(v, dtype=float) / payload for k, v in lane_load.items()}
         # lasers come in whole units: charge ceil(lanes / split) lasers per end
         lasers = np.ceil(np.asarray(n_lanes, dtype=float) / self.distribution.split_ratio - 1e-9)
         out["laser"] = lasers * self.laser.electrical_power() / aggregate_rate

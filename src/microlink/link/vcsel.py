@@ -31,10 +31,10 @@ from microlink.devices.module_electronics import (
     ModuleOverhead,
 )
 from microlink.devices.photodetector import Photodetector
-from microlink.devices.serdes import ChipToModuleSerDes, SerDes
+from microlink.devices.serdes import RECEIVER_STRUCTURE, ChipToModuleSerDes, SerDes
 from microlink.devices.vcsel import VCSEL
 from microlink.link.composite import Economics, Lanes
-from microlink.link.optical import IMDDLane, IMDDLink, electrical_response
+from microlink.link.optical import IMDDLane, IMDDLink, electrical_response, trailing_axis
 from microlink.parameters import Parameters, Source, choice, param, section
 from microlink.units import INCH
 
@@ -101,6 +101,13 @@ class VCSELLink(IMDDLink):
     """A VCSEL + multimode-fiber link (near-packaged optics)."""
 
     technology: ClassVar[str] = "vcsel"
+    supports_parameter_arrays: ClassVar[bool] = True
+    #: What one decision takes one value of: the lanes (symbol rate, frequency grid) and the structure of each
+    #: SerDes that equalises (host, module DSP line side, its host side on the retimed hop).
+    grouped_fields: ClassVar[tuple[str, ...]] = (
+        ("lanes.payload_rate", "lanes.transcoding_overhead", "lanes.fec_codeword_rate")
+        + tuple(f"{sec}.{name}" for sec in ("host_serdes", "dsp_line_side", "dsp_host_side")
+                for name in RECEIVER_STRUCTURE))
     reach_bracket: ClassVar[tuple[float, float]] = (0.1, 5000.0)
 
     lanes: Lanes = section(Lanes, payload_rate=100e9)
@@ -147,22 +154,24 @@ class VCSELLink(IMDDLink):
         from microlink.ber.closed_form import pam_levels
 
         lv = pam_levels(lanes.modulation)
-        return self.drive.bias_current + 0.5 * self.drive.modulation_current * lv
+        return trailing_axis(self.drive.bias_current) + 0.5 * trailing_axis(self.drive.modulation_current) * lv
 
     def imdd_lane(self, lanes: Lanes, host_serdes: SerDes) -> IMDDLane:
         rs = float(lanes.symbol_rate())
-        currents = self.drive_currents(lanes)
-        powers = np.asarray(self.vcsel.optical_power(currents), dtype=float)
-        bias = self.drive.bias_current
+        currents = self.drive_currents(lanes)  # [..., M]
+        # per-point fields with a trailing axis, to broadcast against the levels and the frequency grid
+        vcsel = self.vcsel.columns()
+        powers = np.asarray(vcsel.optical_power(currents), dtype=float)
+        bias = trailing_axis(self.drive.bias_current)
         tx_serdes = self.dsp_line_side if self.retimed else host_serdes
         rx_eq = self.dsp_line_side if self.retimed else host_serdes
-        host = electrical_response(self.host_channel.loss_db)
+        host = electrical_response(self.host_channel.columns().loss_db)
 
         def tx_response(f):
-            h = tx_serdes.transmit_response(f / rs) / tx_serdes.tx_amplitude
+            h = tx_serdes.transmit_response(f / rs) / trailing_axis(tx_serdes.tx_amplitude)
             if not self.retimed:
                 h = h * host(f)
-            return h * self.vcsel.response(f, bias) / (1.0 + 1j * f / self.driver.bandwidth)
+            return h * vcsel.response(f, bias) / (1.0 + 1j * f / trailing_axis(self.driver.bandwidth))
 
         def rx_response(f):
             return np.ones(np.shape(f), dtype=complex) if self.retimed else host(f)
@@ -170,13 +179,14 @@ class VCSELLink(IMDDLink):
         design = self.tia.design(rs, self.photodiode.capacitance)
         return IMDDLane(
             symbol_rate=rs, modulation=lanes.modulation, level_powers=powers, tx_response=tx_response,
-            tx_noise=float(tx_serdes.tx_noise_variance / (5.0 / 9.0)) * (5.0 / 9.0 if lanes.modulation == "PAM4"
-                                                                          else 1.0),
-            rin=lambda f: self.vcsel.rin(f, bias),
+            tx_noise=np.asarray(tx_serdes.tx_noise_variance / (5.0 / 9.0), dtype=float)
+            * (5.0 / 9.0 if lanes.modulation == "PAM4" else 1.0),
+            rin=lambda f: vcsel.rin(f, bias),
             transmission=self.fiber.transmission,
             fiber_rms=lambda L: self.fiber.rms_spread(L, self.vcsel.wavelength, self.vcsel.spectral_width_rms),
-            responsivity=float(self.photodiode.responsivity(self.vcsel.wavelength)),
-            pd_bandwidth=float(self.photodiode.transit_bandwidth), dark_current=float(self.photodiode.dark_current),
+            responsivity=np.asarray(self.photodiode.responsivity(self.vcsel.wavelength), dtype=float),
+            pd_bandwidth=np.asarray(self.photodiode.transit_bandwidth, dtype=float),
+            dark_current=np.asarray(self.photodiode.dark_current, dtype=float),
             tia=self.tia, tia_design=design, output_swing=self.tia_stages.output_swing,
             max_transimpedance=self.tia_stages.transimpedance, rx_response=rx_response, equalizer=rx_eq,
         )
@@ -203,14 +213,15 @@ class VCSELLink(IMDDLink):
         payload = lanes.payload_rate
         over = line / payload
         currents = self.drive_currents(lanes)
-        vcsel_power = float(np.mean(currents * self.vcsel.voltage(currents)))
-        driver_rail = float(self.driver.vcsel_power(self.drive.bias_current, self.drive.modulation_current))
-        tia_core = float(self.tia.design(rs, self.photodiode.capacitance)["power"])
+        vcsel_power = np.mean(currents * self.vcsel.columns().voltage(currents), axis=-1)
+        driver_rail = np.asarray(self.driver.vcsel_power(self.drive.bias_current, self.drive.modulation_current),
+                                 dtype=float)
+        tia_core = np.asarray(self.tia.design(rs, self.photodiode.capacitance)["power"], dtype=float)
         lane_load = {  # W per lane and direction (one TX at one end, one RX at the other)
             "vcsel": vcsel_power,
-            "vcsel_driver": max(driver_rail - vcsel_power, 0.0),
+            "vcsel_driver": np.maximum(driver_rail - vcsel_power, 0.0),
             "tia": tia_core,
-            "tia_stages": float(self.tia_stages.power()),
+            "tia_stages": np.asarray(self.tia_stages.power(), dtype=float),
         }
         out = {k: v / payload for k, v in lane_load.items()}
         if self.retimed:

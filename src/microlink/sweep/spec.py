@@ -35,9 +35,11 @@ Sampling:
 
 Grid points are numbered in C order (the last axis varies fastest) and chunk ``c`` holds points
 ``c * chunk_size ..``; categorical and integer parameter fields (which a model may use structurally) are
-evaluated once per distinct value inside a chunk, and so are all parameter fields of technologies whose
-chain vectorises the request only (``LinkEvaluator.array_parameters``): list such axes first in a grid and
-the request (``reach``, ``aggregate_rate``, ...) last, so that each chunk holds few combinations. ``chunk_size`` and ``seed`` are part of the spec's identity (its hash): changing either starts a
+evaluated once per distinct value inside a chunk, and so are all parameter fields of a technology that
+declares no parameter arrays (``LinkEvaluator.array_parameters``; every catalog technology declares them, and
+the chain decides the fields a technology names in ``grouped_fields``, such as its lane rate and receiver
+structure, one value at a time): list such axes first in a grid and the request (``reach``,
+``aggregate_rate``, ...) last, so that each chunk holds few combinations. ``chunk_size`` and ``seed`` are part of the spec's identity (its hash): changing either starts a
 new run instead of resuming.
 
 Inputs: the ``link`` evaluator accepts the request (``aggregate_rate``, ``reach``, ``target_ber``,
