@@ -5,6 +5,9 @@ Questions, each printed as a row of one table with a peer or a limit beside it:
 1. Points per second per core, serial executor, micro-LED grid (LightBundle-like link, full chain without
    the reach solve), in memory and into DuckDB; beside it a plain Python loop calling the same chain one
    scalar point at a time (a subset, its rate extrapolated).
+   Then a Latin hypercube of 200G DAC designs (cable and host-channel physics, length), whose chunks the chain
+   decides in one batch, beside its first tenth evaluated one group per distinct design (as a technology
+   without parameter arrays is swept), with the largest margin difference between the two.
 2. Speed-up of the Dask executor with 2 workers over 1 worker (LocalCluster of single-threaded worker
    processes, results stored in DuckDB by the client; best of alternating repeats, since other processes
    on a shared machine take cores away); target >= 1.7x on a 2-core machine. Beside it, the bounds the
@@ -21,7 +24,7 @@ Questions, each printed as a row of one table with a peer or a limit beside it:
 Peak memory is VmHWM of a fresh process (Linux ``ru_maxrss`` would carry over the parent's peak).
 
 Usage: OMP_NUM_THREADS=1 python benchmarks/sweep.py [--serial-points 40000] [--loop-points 200]
-       [--dask-points 60000] [--memory-points 100000,400000] [--engine-points 1000000,10000000]
+       [--copper-points 2000] [--dask-points 60000] [--memory-points 100000,400000] [--engine-points 1000000,10000000]
        [--chunk-size 4096]
 """
 
@@ -93,6 +96,53 @@ def serial_rates(n_points: int, chunk_size: int, loop_points: int, workdir: Path
                       lane_rate=float(p["lane_rate"][0]), solve_reach=False)
     loop = len(pts) / (time.perf_counter() - t)
     return {"points": spec.n_points, "memory": memory, "stored": stored, "loop": loop, "loop_points": len(pts)}
+
+
+def copper_mapping(n_points: int, chunk_size: int) -> dict:
+    """A Latin hypercube of ``n_points`` 200G DAC designs: cable and host-channel physics over their catalog
+    ranges, and the length."""
+    return {
+        "name": f"bench-dac-{n_points}", "preset": "dac-200g", "seed": 2, "chunk_size": chunk_size,
+        "sampling": "lhs", "samples": n_points,
+        "fixed": {"aggregate_rate": "1.6 Tb/s", "target_ber": 1e-12},
+        "parameters": {
+            "cable.conductor_excess": {"min": 1.0, "max": 1.3},
+            "cable.end_reflection": {"min": 0.05, "max": 0.2},
+            "host_channel.pcb_length": {"min": "2 inch", "max": "4 inch"},
+            "host_channel.next_coupling_db": {"min": -50.0, "max": -40.0},
+            "reach": {"min": "0.3 m", "max": "3 m"},
+        },
+    }
+
+
+def copper_rates(n_points: int, chunk_size: int) -> dict:
+    """Points/s of a 200G DAC design sweep (serial, in memory): the chain deciding each chunk's distinct
+    designs in one batch, against its first tenth evaluated one group per distinct design (how a technology
+    without parameter arrays is swept), in the same run; the largest relative margin difference of the two."""
+    from microlink.sweep import run_sweep, spec_from_mapping
+    from microlink.sweep.evaluators import LinkEvaluator
+
+    run_sweep(spec_from_mapping(copper_mapping(64, 64)))  # warm
+    spec = spec_from_mapping(copper_mapping(n_points, chunk_size))
+    t = time.perf_counter()
+    batched = run_sweep(spec).dataset()
+    t_batch = time.perf_counter() - t
+    k = max(1, n_points // 10)
+    points = spec.space(spec.seed).points(0, k)
+    evaluator = spec.evaluator
+    original = LinkEvaluator.array_parameters
+    LinkEvaluator.array_parameters = lambda self: False
+    try:
+        t = time.perf_counter()
+        grouped = evaluator.evaluate(points, np.random.default_rng(0))
+        t_group = time.perf_counter() - t
+    finally:
+        LinkEvaluator.array_parameters = original
+    a = np.asarray(batched["margin_db"].values)[:k]
+    b = np.asarray(grouped["margin_db"])
+    diff = float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-12)))
+    return {"points": spec.n_points, "rate": spec.n_points / t_batch, "peer_points": k, "peer_rate": k / t_group,
+            "diff": diff}
 
 
 # ------------------------------------------------------------------------------------------------ 2. dask
@@ -240,6 +290,8 @@ def main():
     ap.add_argument("--serial-points", type=int, default=40_000)
     ap.add_argument("--loop-points", type=int, default=200)
     ap.add_argument("--dask-points", type=int, default=60_000)
+    ap.add_argument("--copper-points", type=int, default=2_000,
+                    help="points of the 200G DAC design sweep (0: skip)")
     ap.add_argument("--memory-points", default="100000,400000", help="comma-separated micro-LED sweep sizes")
     ap.add_argument("--memory-small-chunk", type=int, default=1024,
                     help="also run the first memory size with this chunk size (0: skip)")
@@ -269,6 +321,12 @@ def main():
                      f"{s['loop_points']} points)"))
         rows.append(("serial, into DuckDB", f"{s['points']:,} points", f"{s['stored']:,.0f} points/s/core",
                      f"store overhead {100 * (1 - s['stored'] / s['memory']):.0f} %"))
+        if args.copper_points:
+            c = copper_rates(args.copper_points, args.chunk_size)
+            rows.append(("serial, 200G DAC designs (LHS)", f"{c['points']:,} points",
+                         f"{c['rate']:,.0f} points/s/core",
+                         f"one group per design: {c['peer_rate']:,.0f} points/s ({c['rate'] / c['peer_rate']:.1f}x "
+                         f"slower; {c['peer_points']:,} points); margins agree to {c['diff']:.0e}"))
         d = dask_speedup(args.dask_points, args.chunk_size, work)
         ok = "meets" if d["speedup"] >= TARGET_SPEEDUP else "BELOW"
         rows.append((f"Dask 1 worker -> 2 workers (best of {d['repeats']})", f"{d['points']:,} points",
