@@ -25,3 +25,19 @@ def _result_fields(result):
 def result_fields():
     """:func:`_result_fields`, to compare results field by field."""
     return _result_fields
+
+
+@pytest.fixture
+def run_flat_sizes(monkeypatch):
+    """The sizes of the flat requests ``chain._run_flat`` runs during the test (a spy that still runs them)."""
+    from microlink.link import chain
+
+    sizes = []
+    run_flat = chain._run_flat
+
+    def spy(link, request, *args):
+        sizes.append(request.size)
+        return run_flat(link, request, *args)
+
+    monkeypatch.setattr(chain, "_run_flat", spy)
+    return sizes

@@ -58,19 +58,11 @@ def test_a_chunked_request_with_its_reach_solved_is_the_one_call_request(monkeyp
         assert np.unique(np.asarray(chunked.max_reach)).size == 1
 
 
-def test_a_request_runs_in_chunks_of_chunk_points(monkeypatch):
-    sizes = []
-    run_flat = chain._run_flat
-
-    def spy(link, request, *args):
-        sizes.append(request.size)
-        return run_flat(link, request, *args)
-
-    monkeypatch.setattr(chain, "_run_flat", spy)
+def test_a_request_runs_in_chunks_of_chunk_points(monkeypatch, run_flat_sizes):
     monkeypatch.setattr(chain, "CHUNK_POINTS", 5)
     p, reach, rate = _microled_batch(23)
     evaluate_link(p, reach=reach, lane_rate=rate, solve_reach=False)
-    assert sizes == [5, 5, 5, 5, 3]
+    assert run_flat_sizes == [5, 5, 5, 5, 3]
 
 
 def test_a_request_larger_than_one_chunk_is_the_one_call_request(monkeypatch, result_fields):
