@@ -173,8 +173,9 @@ def parameter_section(n: int, k: int, seed: int = 20261202):
             for field in ("margin_db", "max_reach"):
                 a, b = float(getattr(one, field)), float(np.asarray(getattr(batch, field))[i])
                 diff = max(diff, abs(a - b) / max(abs(a), 1e-12))
-        native = type(ps.parameters).supports_parameter_arrays
-        rows.append((name, "one batch" if native else "one group per design", k / t_loop, n / t_batch, diff))
+        grouped = sorted({".".join(key) for key in ps.parameters.grouped_keys()} & set(values))
+        how = "one batch" if not grouped else "one group per value of " + ", ".join(grouped)
+        rows.append((name, how, k / t_loop, n / t_batch, diff))
     t = Table(title=f"distinct designs (catalog ranges), one core, {n:,} per call, reach solved (each solve "
                     f"stops within {SOLVER_RTOL:g} of its root)")
     for col in ("chain", "how the call runs", "scalar calls [pts/s]", "one call [pts/s]", "vs loop",

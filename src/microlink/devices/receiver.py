@@ -130,7 +130,8 @@ class Receiver(Parameters):
         0, unit="1", bounds=(0, 15),
         source=Source("short receive FFE of optical NRZ links: 3-5 taps (e.g. 802.3 short-reach receivers)",
                       "assumption", "off (0) by default: the micro-LED receiver is a bare TIA and slicer; "
-                      "1-15 taps turns on an MMSE FFE at the TIA output (a whole number, scalar)"),
+                      "1-15 taps turns on an MMSE FFE at the TIA output (a whole number; arrays of it are decided "
+                                    "one value at a time)"),
     )
     ffe_pre_taps: float = param(
         1, unit="1", bounds=(0, 7),

@@ -571,12 +571,12 @@ class ShortReachSerDes(SerDes):
 # Equalisation of a channel
 
 
-#: Names of the arrays :func:`microlink.devices._equalizer_kernels.equalize_kernel` returns, in order.
 #: Fields of a receiver that set the structure of its equaliser or its point-independent bases: one value per
 #: :func:`equalize` call (the link chains group their points by them).
 RECEIVER_STRUCTURE = ("ffe_taps", "ffe_pre_taps", "dfe_taps", "ctle_steps", "ctle_min_gain_db", "rx_bandwidth_ratio",
                       "random_jitter", "dual_dirac_jitter")
 
+#: Names of the arrays :func:`microlink.devices._equalizer_kernels.equalize_kernel` returns, in order.
 _KERNEL_OUTPUTS = ("taps", "response", "main_pos", "main", "noise", "tx", "jitter", "snr", "gain", "phase", "pulse",
                    "raw_noise")
 

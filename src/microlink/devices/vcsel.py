@@ -72,17 +72,31 @@ def rin_spectrum(frequency, relaxation_frequency_, damping, rin_low_frequency):
     return np.asarray(rin_low_frequency, dtype=float) * (g * g + f * f) * fr**4 / (g * g * np.maximum(den, 1e-300))
 
 
+#: Design points whose -3 dB bandwidth :func:`modulation_bandwidth` searches at once (bounds its working memory
+#: to ~16 MB: each point's fine grid holds 4001 complex values and their temporaries).
+BANDWIDTH_CHUNK = 256
+
+
 def modulation_bandwidth(relaxation_frequency_, damping, parasitic_bandwidth):
-    """-3 dB (electrical) bandwidth of intrinsic response x parasitic pole, found on a fine grid [Hz, 1/s, Hz -> Hz]."""
-    fr = np.asarray(relaxation_frequency_, dtype=float)
+    """-3 dB (electrical) bandwidth of intrinsic response x parasitic pole, found on a fine grid [Hz, 1/s, Hz -> Hz].
+
+    Elementwise over the broadcast inputs; points are searched :data:`BANDWIDTH_CHUNK` at a time, each on its
+    own grid, so a point's bandwidth does not depend on its batch."""
+    fr, gamma, fp = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in
+                                          (relaxation_frequency_, damping, parasitic_bandwidth)))
+    shape = fr.shape
+    fr, gamma, fp = (x.reshape(-1) for x in (fr, gamma, fp))
     grid = np.linspace(0.0, 4.0, 4001)  # in units of f_r
-    f = fr[..., None] * grid
-    h = intrinsic_response(f, fr[..., None], np.asarray(damping, dtype=float)[..., None]) / (
-        1.0 + 1j * f / np.asarray(parasitic_bandwidth, dtype=float)[..., None])
-    below = np.abs(h) ** 2 >= 0.5
-    # first grid point where the response has dropped below -3 dB for good
-    last = grid.size - 1 - np.argmax(below[..., ::-1], axis=-1)
-    return fr * grid[np.minimum(last, grid.size - 1)]
+    out = np.empty(fr.shape)
+    for start in range(0, fr.size, BANDWIDTH_CHUNK):
+        sl = slice(start, start + BANDWIDTH_CHUNK)
+        f = fr[sl, None] * grid
+        h = intrinsic_response(f, fr[sl, None], gamma[sl, None]) / (1.0 + 1j * f / fp[sl, None])
+        below = np.abs(h) ** 2 >= 0.5
+        # first grid point where the response has dropped below -3 dB for good
+        last = grid.size - 1 - np.argmax(below[:, ::-1], axis=-1)
+        out[sl] = fr[sl] * grid[np.minimum(last, grid.size - 1)]
+    return out.reshape(shape)[()]
 
 
 @dataclass(frozen=True, eq=False)

@@ -125,15 +125,15 @@ class Attach:
         eng = self.engine_serdes.energy_per_bit(symbol_rate, bits_per_symbol)
         return host_e, (eng["tx"] + eng["rx"] + eng["clock"]) * o
 
-    def latency(self) -> float:
-        """One-way latency of the attach: every crossing of a direction [s]."""
+    def latency(self):
+        """One-way latency of the attach: every crossing of a direction, ``[...]`` over per-point sections [s]."""
         if self.kind == "d2d":
             return 2.0 * D2D_LATENCY
         engine = self.engine_serdes.latency if self.engine_serdes is not None else 0.0  # else in the module's
         return np.asarray(self.host_serdes.latency + engine, dtype=float)
 
-    def channel_delay(self) -> float:
-        """Propagation delay of the hop's channel, both ends [s]."""
+    def channel_delay(self):
+        """Propagation delay of the hop's channel, both ends, ``[...]`` over per-point sections [s]."""
         return 0.0 if self.channel is None else 2.0 * np.asarray(self.channel.delay(), dtype=float)
 
     # ---- errors -----------------------------------------------------------------------------------------

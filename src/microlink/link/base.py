@@ -284,6 +284,14 @@ class SectionedLink:
             new[name] = clone
         return dataclasses.replace(self, **new)
 
+    def require_one_point(self, purpose: str = "a decision model"):
+        """Raise :class:`ParameterError` unless every parameter field is a scalar: ``purpose`` describes one
+        design point (the chain itself takes array-valued fields)."""
+        shape = self.parameter_shape()
+        if shape:
+            raise ParameterError("parameters", f"array-valued fields of shape {shape}",
+                                 f"scalar parameters: {purpose} is one design point (evaluate_link takes arrays)")
+
     def grouped_keys(self) -> tuple[tuple[str, str], ...]:
         """``(section, field)`` of every numeric field the stages take one value of (see the class docstring)."""
         if self.supports_parameter_arrays:

@@ -375,6 +375,7 @@ def copper_decision_model(p: DACLink, reach=1.0, *, lane_rate=None, channel=None
     """:class:`~microlink.ber.model.DecisionModel` of the cable segment of one lane (scalar reach)."""
     from microlink.ber.model import DecisionModel
 
+    p.require_one_point()
     if np.ndim(reach):
         raise ParameterError("reach", reach, "a scalar length for a decision model")
     reach = Request.build(1e9, reach, 1e-12).reach.reshape(())

@@ -755,8 +755,10 @@ def microled_decision_model(p: MicroLEDLink, reach=10.0, *, lane_rate=None, samp
     from microlink.ber.model import DecisionModel
     from microlink.ber.pulse import nrz_pulse
 
-    if p.led.broadcast_shape() or p.fiber.broadcast_shape() or np.ndim(reach) or np.ndim(lane_rate):
-        raise ParameterError("reach", reach, "scalar parameters for a decision model (one design point)")
+    p.require_one_point()
+    if np.ndim(reach) or np.ndim(lane_rate):
+        raise ParameterError("reach" if np.ndim(reach) else "lane_rate", reach if np.ndim(reach) else lane_rate,
+                             "a scalar for a decision model (one design point)")
     check_range("reach", reach, 0.0, 1e5, "m")
     lr = float(p.lanes.lane_rate if lane_rate is None else check_range("lane_rate", lane_rate, 1e6, 1e12, "b/s"))
     tx = transmitter(p, lr)

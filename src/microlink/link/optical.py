@@ -128,17 +128,17 @@ class IMDDLane:
     modulation: str
     level_powers: Any
     tx_response: Callable
-    tx_noise: float
+    tx_noise: Any
     rin: Callable
     transmission: Callable
     fiber_rms: Callable
-    responsivity: float
-    pd_bandwidth: float
-    dark_current: float
+    responsivity: Any
+    pd_bandwidth: Any
+    dark_current: Any
     tia: Receiver
     tia_design: dict
-    output_swing: float
-    max_transimpedance: float
+    output_swing: Any
+    max_transimpedance: Any
     rx_response: Callable
     equalizer: SerDes
 
@@ -209,7 +209,8 @@ class IMDDLane:
         """Equalised decision at a fiber length (array) -> dict of results (see module docstring).
 
         ``open`` [...] says where the eye can open (levels in order, a swing and a main cursor at the slicer);
-        elsewhere the BER is 0.5 and ``levels`` is None when the launched levels are not in order.
+        elsewhere the BER is 0.5. ``levels`` [..., M] are the normalised launched levels; a point whose levels
+        are not in order has the ideal PAM levels in their place, and a lane of one design point None.
         """
         length = np.asarray(length, dtype=float)
         rs = float(self.symbol_rate)
@@ -248,8 +249,11 @@ class IMDDLane:
         eta0 = np.asarray(self.equalizer.rx_noise_density, dtype=float)
         eta0 = np.full(f.shape, float(eta0)) if eta0.ndim == 0 else eta0[..., None] * np.ones(f.shape)
         return {"eq": eq, "ber": ber, "split": split, "levels": levels, "i_levels": i_levels, "i_avg": i_avg,
-                "i_amp": i_amp, "transimpedance": z_t, "gain": gain, "v_tia": slicer_noise_variance(
-                    self.equalizer, eq, nu, np.full(length.shape, rs), psd_tia),
+                "i_amp": i_amp, "transimpedance": z_t, "gain": gain,
+                "v_tia": slicer_noise_variance(self.equalizer, eq, nu, np.full(length.shape, rs), psd_tia),
+                # the equaliser's own eta_0, taken directly (as the rest of the fixed noise less the TIA's it
+                # would be a difference of nearly equal numbers where RIN or shot noise dominate)
+                "v_electrical": slicer_noise_variance(self.equalizer, eq, nu, np.full(length.shape, rs), eta0),
                 "open": is_open, "referable": referable,
                 "input_noise": self.input_noise({"tia": psd_tia, "shot": psd_shot, "rin": psd_rin,
                                                  "electrical": eta0}, z_t)}
@@ -432,7 +436,7 @@ class IMDDLink(CompositeLink):
                 "tia": noise_amps(np.sqrt(dec["v_tia"]), "tia"),
                 "shot": noise_amps(np.sqrt(split["shot"]), "shot"),
                 "rin": noise_amps(np.sqrt(split["rin"]), "rin"),
-                "electrical": noise_amps(np.sqrt(np.maximum(split["fixed"] - dec["v_tia"], 0.0)), "electrical"),
+                "electrical": noise_amps(np.sqrt(dec["v_electrical"]), "electrical"),
                 "transmitter": noise_amps(eq.sigma_tx),
                 "jitter": noise_amps(eq.sigma_jitter),
             },
@@ -465,6 +469,7 @@ def optical_decision_model(p, reach, *, lane_rate=None):
     from microlink.errors import ParameterError
     from microlink.link.copper import with_dfe_feedback
 
+    p.require_one_point()
     if np.ndim(reach):
         raise ParameterError("reach", reach, "a scalar length for a decision model")
     lanes = p.lanes if lane_rate is None else p.lanes.replace(payload_rate=float(lane_rate))
