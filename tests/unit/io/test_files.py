@@ -107,7 +107,10 @@ documents = st.dictionaries(keys, st.recursive(scalars, lambda inner: st.lists(i
 @settings(max_examples=200, deadline=500)
 @given(documents)
 def test_what_is_written_is_what_is_read(doc):
-    assert parse_mapping(yaml.safe_dump(doc, allow_unicode=True), source="t") == doc
+    # written as microlink writes YAML (calibrate.led): PyYAML's default escapes non-ASCII text. With
+    # allow_unicode=True its emitter puts a NEL (U+0085) raw into a single-quoted scalar, where any YAML reader
+    # folds it to a space, so that writer cannot round-trip such text at all.
+    assert parse_mapping(yaml.safe_dump(doc), source="t") == doc
 
 
 @settings(max_examples=300, deadline=500)
