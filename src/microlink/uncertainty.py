@@ -86,6 +86,15 @@ def supports_parameter_arrays(parameters) -> bool:
     return bool(type(parameters).supports_parameter_arrays)
 
 
+def runs_per_sample(parameters, ranges) -> bool:
+    """Whether samples over ``ranges`` (``"section.field"`` keys) are evaluated one at a time: the link takes
+    no parameter arrays, or a ranged field is one its stages take one value of (``grouped_fields``)."""
+    if not supports_parameter_arrays(parameters):
+        return True
+    grouped = {".".join(key) for key in parameters.grouped_keys()}
+    return bool(grouped & set(ranges or ()))
+
+
 # ------------------------------------------------------------------------------------------------ resolving
 
 

@@ -151,3 +151,15 @@ def test_array_support_is_the_declared_class_attribute():
 
     assert u.supports_parameter_arrays(Stand()) is False
     assert u.supports_parameter_arrays("lightbundle") is False
+
+
+def test_samples_run_one_at_a_time_only_where_a_ranged_field_is_grouped():
+    from microlink.catalog import get_parameter_set, list_parameter_sets
+    from microlink.uncertainty import runs_per_sample
+
+    for name in list_parameter_sets():  # every catalog range is a field the stages broadcast over
+        ps = get_parameter_set(name)
+        assert runs_per_sample(ps.parameters, ps.ranges) is False, name
+    dac = get_parameter_set("dac-200g")
+    assert runs_per_sample(dac.parameters, {**dac.ranges, "serdes.random_jitter": None}) is True
+    assert runs_per_sample("not a link", {}) is True

@@ -49,9 +49,10 @@ def run_link_uncertainty(parameter_set: Any, *, samples: int, tornado: bool, see
                          executor: str = "serial") -> None:
     """``microlink link --uncertainty N``: bands (and tornado/Sobol'), as a table or JSON, and a figure."""
     from microlink.cli.options import print_json, run_meta
-    from microlink.uncertainty import link_bands, supports_parameter_arrays
+    from microlink.uncertainty import link_bands, runs_per_sample
 
-    slow = samples >= 64 and not supports_parameter_arrays(getattr(parameter_set, "parameters", parameter_set))
+    slow = samples >= 64 and runs_per_sample(getattr(parameter_set, "parameters", parameter_set),
+                                             getattr(parameter_set, "ranges", None))
     callback, bar = _progress_bar(samples, slow and fmt != OutputFormat.json)
     try:
         result = link_bands(parameter_set, samples=samples, seed=seed, aggregate_rate=aggregate_rate, reach=reach,
