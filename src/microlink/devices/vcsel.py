@@ -72,31 +72,34 @@ def rin_spectrum(frequency, relaxation_frequency_, damping, rin_low_frequency):
     return np.asarray(rin_low_frequency, dtype=float) * (g * g + f * f) * fr**4 / (g * g * np.maximum(den, 1e-300))
 
 
-#: Design points whose -3 dB bandwidth :func:`modulation_bandwidth` searches at once (bounds its working memory
-#: to ~16 MB: each point's fine grid holds 4001 complex values and their temporaries).
-BANDWIDTH_CHUNK = 256
+#: Upper end of the -3 dB search, in units of the relaxation frequency (a response still above -3 dB there
+#: reports this bandwidth).
+BANDWIDTH_SEARCH_LIMIT = 4.0
 
 
 def modulation_bandwidth(relaxation_frequency_, damping, parasitic_bandwidth):
-    """-3 dB (electrical) bandwidth of intrinsic response x parasitic pole, found on a fine grid [Hz, 1/s, Hz -> Hz].
+    """-3 dB (electrical) bandwidth of intrinsic response x parasitic pole [Hz, 1/s, Hz -> Hz], elementwise.
 
-    Elementwise over the broadcast inputs; points are searched :data:`BANDWIDTH_CHUNK` at a time, each on its
-    own grid, so a point's bandwidth does not depend on its batch."""
+    ``|H|^2 = f_r^4 / ((f_r^2 - f^2)^2 + (f gamma / 2 pi)^2) / (1 + f^2 / f_p^2)`` falls to 1/2 where the cubic
+    in ``y = f^2 / f_r^2``, ``(f_r/f_p)^2 y^3 + (1 + (g^2 - 2 f_r^2) / f_p^2) y^2 + (g^2 / f_r^2 - 2 + (f_r/f_p)^2)
+    y - 1 = 0`` (``g = gamma / 2 pi``), has its largest real root: the last crossing, past which the response
+    stays below -3 dB. The roots are the eigenvalues of the cubic's companion matrices, point by point; the
+    bandwidth is capped at :data:`BANDWIDTH_SEARCH_LIMIT` x ``f_r``.
+    """
     fr, gamma, fp = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in
                                           (relaxation_frequency_, damping, parasitic_bandwidth)))
     shape = fr.shape
     fr, gamma, fp = (x.reshape(-1) for x in (fr, gamma, fp))
-    grid = np.linspace(0.0, 4.0, 4001)  # in units of f_r
-    out = np.empty(fr.shape)
-    for start in range(0, fr.size, BANDWIDTH_CHUNK):
-        sl = slice(start, start + BANDWIDTH_CHUNK)
-        f = fr[sl, None] * grid
-        h = intrinsic_response(f, fr[sl, None], gamma[sl, None]) / (1.0 + 1j * f / fp[sl, None])
-        below = np.abs(h) ** 2 >= 0.5
-        # first grid point where the response has dropped below -3 dB for good
-        last = grid.size - 1 - np.argmax(below[:, ::-1], axis=-1)
-        out[sl] = fr[sl] * grid[np.minimum(last, grid.size - 1)]
-    return out.reshape(shape)[()]
+    ca = (fr / fp) ** 2
+    gb = (gamma / (2.0 * np.pi) / fr) ** 2  # (g / f_r)^2
+    c3, c2, c1, c0 = ca, 1.0 + ca * (gb - 2.0), gb - 2.0 + ca, -np.ones_like(ca)
+    companion = np.zeros((fr.size, 3, 3))
+    companion[:, 0, :] = -np.stack([c2, c1, c0], axis=-1) / c3[:, None]
+    companion[:, 1, 0] = companion[:, 2, 1] = 1.0
+    roots = np.linalg.eigvals(companion)
+    real = np.where(np.abs(roots.imag) <= 1e-9 * np.maximum(np.abs(roots.real), 1.0), roots.real, -np.inf)
+    y = np.clip(np.max(real, axis=-1), 0.0, BANDWIDTH_SEARCH_LIMIT**2)  # P(0) = -1 < 0: a positive root exists
+    return (fr * np.sqrt(y)).reshape(shape)[()]
 
 
 @dataclass(frozen=True, eq=False)

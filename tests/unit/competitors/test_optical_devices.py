@@ -97,3 +97,23 @@ def test_fibers():
     assert smf.rms_spread(1000.0, 1310e-9, 0.1e-9) < 1e-12
     with pytest.raises(ParameterError, match="fiber.grade"):
         MultimodeFiber(grade="OM9")
+
+
+def test_vcsel_bandwidth_root_agrees_with_a_fine_frequency_scan():
+    """Two methods: the cubic's largest root against the last point of a 0.001 f_r scan still at -3 dB or above.
+    The scan can only fall short of the crossing, by less than one step."""
+    from microlink.devices.vcsel import modulation_bandwidth
+
+    rng = np.random.default_rng(5)
+    fr, gamma, fp = rng.uniform(5e9, 40e9, 300), rng.uniform(1e9, 3e11, 300), rng.uniform(1e9, 1e11, 300)
+    grid = np.linspace(0.0, 4.0, 4001)
+    f = fr[:, None] * grid
+    h2 = np.abs(intrinsic_response(f, fr[:, None], gamma[:, None]) / (1.0 + 1j * f / fp[:, None])) ** 2
+    last = grid.size - 1 - np.argmax((h2 >= 0.5)[:, ::-1], axis=-1)
+    scan = fr * grid[last]
+    root = modulation_bandwidth(fr, gamma, fp)
+    step = fr * (grid[1] - grid[0])
+    assert np.all(root >= scan) and np.all(root - scan < step)
+    # at the root the response is -3 dB
+    h_root = np.abs(intrinsic_response(root, fr, gamma) / (1.0 + 1j * root / fp)) ** 2
+    np.testing.assert_allclose(h_root, 0.5, rtol=1e-9)
