@@ -141,6 +141,11 @@ class PluggableLink(IMDDLink):
     def engine_receiver_section(self):
         return "dsp_host_side" if self.retimed else None
 
+    def grouped_keys(self):
+        """The grouped fields; a linear module has no DSP, so its DSP sections' fields are not decided on."""
+        keys = super().grouped_keys()
+        return keys if self.retimed else tuple(k for k in keys if k[0] not in ("dsp_line_side", "dsp_host_side"))
+
     def label(self) -> str:
         return "dsp_pluggable" if self.retimed else "lpo"
 

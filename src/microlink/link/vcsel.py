@@ -144,6 +144,11 @@ class VCSELLink(IMDDLink):
     def engine_receiver_section(self):
         return "dsp_host_side" if self.retimed else None
 
+    def grouped_keys(self):
+        """The grouped fields; a linear module has no DSP, so its DSP sections' fields are not decided on."""
+        keys = super().grouped_keys()
+        return keys if self.retimed else tuple(k for k in keys if k[0] not in ("dsp_line_side", "dsp_host_side"))
+
     def attach_limitation(self) -> str:
         return ("a DSP-retimed VCSEL module is built around its chip-to-module host interface" if self.retimed
                 else "a linear VCSEL engine needs a host SerDes to drive and equalise it; a die-to-die bus has none")

@@ -123,3 +123,14 @@ def test_a_technology_whose_stages_take_scalars_runs_one_group_per_design(result
     singles = [evaluate_link(_designs(base, changes, i), reach=float(reach[i])) for i in range(3)]
     _assert_points(result_fields, batch, singles)
     _assert_points(result_fields, native, singles)
+
+
+@pytest.mark.parametrize("name", ["vcsel-npo", "lpo-800g"])
+def test_the_unused_dsp_of_a_linear_module_does_not_split_a_batch(name, run_flat_sizes):
+    base = get_parameter_set(name).parameters
+    assert not base.retimed
+    p = base.replace(dsp_line_side={"ffe_taps": np.array([24.0, 12.0, 8.0])})
+    batch = evaluate_link(p, reach=np.array([2.0, 5.0, 10.0]), solve_reach=False)
+    assert run_flat_sizes == [3]
+    alone = evaluate_link(base, reach=np.array([2.0, 5.0, 10.0]), solve_reach=False)
+    np.testing.assert_array_equal(np.asarray(batch.margin_db), np.asarray(alone.margin_db))
