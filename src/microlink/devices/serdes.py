@@ -576,6 +576,10 @@ class ShortReachSerDes(SerDes):
 RECEIVER_STRUCTURE = ("ffe_taps", "ffe_pre_taps", "dfe_taps", "ctle_steps", "ctle_min_gain_db", "rx_bandwidth_ratio",
                       "random_jitter", "dual_dirac_jitter")
 
+#: Fields of a SerDes that set only its energy and latency: what it decides does not depend on them.
+ACCOUNTING_FIELDS = ("driver_supply", "tx_logic_energy", "rx_frontend_energy", "adc_enob", "adc_walden_fom",
+                     "ffe_tap_energy", "dfe_energy", "clock_energy", "latency")
+
 #: Names of the arrays :func:`microlink.devices._equalizer_kernels.equalize_kernel` returns, in order.
 _KERNEL_OUTPUTS = ("taps", "response", "main_pos", "main", "noise", "tx", "jitter", "snr", "gain", "phase", "pulse",
                    "raw_noise")

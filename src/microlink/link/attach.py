@@ -33,10 +33,10 @@ import numpy as np
 
 from microlink.channels.copper import HostChannel, TwinaxCable
 from microlink.devices.host_interface import ATTACH_DESCRIPTIONS, D2D_ENERGY_PER_BIT, D2D_LATENCY, D2D_SOURCE
-from microlink.devices.serdes import ChipToModuleSerDes, SerDes, ShortReachSerDes
+from microlink.devices.serdes import ACCOUNTING_FIELDS, ChipToModuleSerDes, SerDes, ShortReachSerDes
 from microlink.errors import ParameterError
 from microlink.link.base import ATTACH_KINDS
-from microlink.parameters import Source
+from microlink.parameters import Source, numeric_fields
 
 #: Default SerDes of each attach kind (host side; a retimed engine's side uses the same class).
 ATTACH_SERDES = {"xsr": ShortReachSerDes, "vsr": ChipToModuleSerDes, "lr": SerDes}
@@ -155,9 +155,16 @@ class Attach:
 
     @property
     def per_point(self) -> bool:
-        """True when a section of the attach holds array-valued fields (one value per design point)."""
-        return any(s is not None and s.broadcast_shape()
-                   for s in (self.host_serdes, self.engine_serdes, self.engine_receiver, self.channel))
+        """True when what the hops decide differs from point to point: a field of the hops' SerDes other than
+        their energy and latency (:data:`~microlink.devices.serdes.ACCOUNTING_FIELDS`), or of the channel,
+        holds an array."""
+
+        def varies(sec, skip=()):
+            return sec is not None and any(np.ndim(getattr(sec, f)) for f in numeric_fields(type(sec))
+                                           if f not in skip)
+
+        return (varies(self.host_serdes, ACCOUNTING_FIELDS) or varies(self.engine_receiver, ACCOUNTING_FIELDS)
+                or varies(self.channel))
 
 
 def resolve_attach(link, requested: str = "native") -> Attach:

@@ -134,3 +134,29 @@ def test_the_unused_dsp_of_a_linear_module_does_not_split_a_batch(name, run_flat
     assert run_flat_sizes == [3]
     alone = evaluate_link(base, reach=np.array([2.0, 5.0, 10.0]), solve_reach=False)
     np.testing.assert_array_equal(np.asarray(batch.margin_db), np.asarray(alone.margin_db))
+
+
+def test_the_attach_hops_are_decided_per_point_only_where_what_they_decide_varies(monkeypatch, result_fields):
+    """An AEC's retimed attach: arrays of its SerDes' energies leave one hop decision per symbol rate; an array
+    of the host channel's loss decides the hops per point. Either way each point is its scalar call."""
+    from microlink.link.attach import Attach
+
+    calls = []
+    hop_ber = Attach.hop_ber
+
+    def spy(self, symbol_rate, modulation):
+        calls.append(np.size(symbol_rate))
+        return hop_ber(self, symbol_rate, modulation)
+
+    monkeypatch.setattr(Attach, "hop_ber", spy)
+    base = get_parameter_set("aec-200g").parameters
+    reach = np.array([1.0, 2.0, 3.0])
+    for changes, sizes in (({"serdes": {"clock_energy": np.array([0.4e-12, 0.5e-12, 0.6e-12]),
+                                        "latency": np.array([8e-9, 10e-9, 12e-9])}}, [1]),
+                           ({"host_channel": {"transition_loss_db": np.array([1.0, 1.5, 2.0])}}, [3])):
+        del calls[:]
+        batch = evaluate_link(base.replace(**changes), reach=reach, solve_reach=False)
+        assert calls == sizes
+        singles = [evaluate_link(_designs(base, changes, i), reach=float(reach[i]), solve_reach=False)
+                   for i in range(3)]
+        _assert_points(result_fields, batch, singles)
