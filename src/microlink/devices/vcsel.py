@@ -84,14 +84,16 @@ def modulation_bandwidth(relaxation_frequency_, damping, parasitic_bandwidth):
     in ``y = f^2 / f_r^2``, ``(f_r/f_p)^2 y^3 + (1 + (g^2 - 2 f_r^2) / f_p^2) y^2 + (g^2 / f_r^2 - 2 + (f_r/f_p)^2)
     y - 1 = 0`` (``g = gamma / 2 pi``), has its largest real root: the last crossing, past which the response
     stays below -3 dB. The roots are the eigenvalues of the cubic's companion matrices, point by point; the
-    bandwidth is capped at :data:`BANDWIDTH_SEARCH_LIMIT` x ``f_r``.
+    bandwidth is capped at :data:`BANDWIDTH_SEARCH_LIMIT` x ``f_r``, and 0 where ``f_r`` is (no lasing).
     """
     fr, gamma, fp = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in
                                           (relaxation_frequency_, damping, parasitic_bandwidth)))
     shape = fr.shape
     fr, gamma, fp = (x.reshape(-1) for x in (fr, gamma, fp))
-    ca = (fr / fp) ** 2
-    gb = (gamma / (2.0 * np.pi) / fr) ** 2  # (g / f_r)^2
+    lasing = fr > 0.0  # below threshold there is no relaxation oscillation and no modulation bandwidth
+    fr_safe = np.where(lasing, fr, 1.0)
+    ca = (fr_safe / fp) ** 2
+    gb = (gamma / (2.0 * np.pi) / fr_safe) ** 2  # (g / f_r)^2
     c3, c2, c1, c0 = ca, 1.0 + ca * (gb - 2.0), gb - 2.0 + ca, -np.ones_like(ca)
     companion = np.zeros((fr.size, 3, 3))
     companion[:, 0, :] = -np.stack([c2, c1, c0], axis=-1) / c3[:, None]
@@ -99,7 +101,7 @@ def modulation_bandwidth(relaxation_frequency_, damping, parasitic_bandwidth):
     roots = np.linalg.eigvals(companion)
     real = np.where(np.abs(roots.imag) <= 1e-9 * np.maximum(np.abs(roots.real), 1.0), roots.real, -np.inf)
     y = np.clip(np.max(real, axis=-1), 0.0, BANDWIDTH_SEARCH_LIMIT**2)  # P(0) = -1 < 0: a positive root exists
-    return (fr * np.sqrt(y)).reshape(shape)[()]
+    return np.where(lasing, fr * np.sqrt(y), 0.0).reshape(shape)[()]
 
 
 @dataclass(frozen=True, eq=False)
