@@ -17,3 +17,9 @@ link = get_parameter_set("lightbundle").parameters.replace(led={"measured_bandwi
 batch = ml.evaluate_link(link, reach=np.array([1.0, 5.0, 10.0, 20.0]), lane_rate=np.array([[2e9], [3.3e9]]),
                          solve_reach=False)
 print(batch.to_dataframe()[["lane_rate_bps", "reach_m", "ber", "energy_per_bit_pj"]].to_string(index=False))
+
+# Distinct designs of any technology in one call: three cable gauges of a 200G DAC, each with its own reach.
+dac = get_parameter_set("dac-200g").parameters.replace(cable={"awg": np.array([30.0, 28.0, 26.0])})
+gauges = ml.evaluate_link(dac, aggregate_rate=1.6e12, reach=1.0)
+for awg, reach in zip((30, 28, 26), np.asarray(gauges.max_reach)):
+    print(f"  {awg} AWG: reaches {reach:.2f} m at 1.6 Tb/s")
