@@ -8,9 +8,10 @@ Signal model at the decision instant (A or V, relative to the mid level)::
 undistorted eye; unequal spacing models compressed transfer curves), ``h0`` the main cursor, ``h_k`` residual
 ISI cursors (the interfering symbols take the same levels), ``a_m`` in ``{-1, +1}`` binary crosstalk
 aggressors of relative size ``g_m``, and ``n`` Gaussian noise whose rms ``sigma_j`` may differ per level
-(shot and intensity noise grow with the optical level). Thresholds are given, or Q-optimal between adjacent
-levels (the two Gaussians cross at equal Q): ``th = (mu_j sigma_{j+1} + mu_{j+1} sigma_j) /
-(sigma_j + sigma_{j+1})``.
+(shot and intensity noise grow with the optical level). Thresholds are given, or set where the tails of the
+inner edges of adjacent levels are equal (each level pushed towards its neighbour by the enumerated
+interferers' closure ``c``): ``th = (lo sigma_{j+1} + hi sigma_j) / (sigma_j + sigma_{j+1})`` with
+``lo = mu_j + c``, ``hi = mu_{j+1} - c`` (:func:`~microlink.ber.model.decision_thresholds`).
 
 Two estimates (``method``):
 
@@ -35,7 +36,7 @@ import numpy as np
 from scipy import special
 
 from microlink import kernels
-from microlink.ber.model import MODULATIONS, bit_errors_table, optimal_thresholds
+from microlink.ber.model import MODULATIONS, bit_errors_table, decision_thresholds
 from microlink.errors import ParameterError
 from microlink.units import ber_to_q, q_to_ber
 
@@ -198,7 +199,9 @@ def pam_ber(main, interferers, amplitude, sigma=None, *, levels=PAM4_LEVELS, lev
     level_sigma : array_like [..., M], optional
         RMS noise per level, bottom to top [A or V]; replaces ``sigma`` (one of the two is required).
     thresholds : array_like [..., M-1], optional
-        Decision thresholds, increasing [A or V]; Q-optimal between adjacent levels when omitted.
+        Decision thresholds, increasing [A or V]; when omitted, the tails of the inner edges of adjacent levels
+        are equalised (:func:`~microlink.ber.model.decision_thresholds`, the closure counting the
+        enumerated interferers).
     aggressors : array_like [..., G], optional
         Binary (+-1) crosstalk interferers relative to ``A`` [1].
     method : {"average", "worst"}
@@ -247,6 +250,7 @@ def pam_ber(main, interferers, amplitude, sigma=None, *, levels=PAM4_LEVELS, lev
     if method == "worst":
         closure = np.abs(h).sum(axis=-1) * np.max(np.abs(lv), axis=-1) + np.abs(g).sum(axis=-1)
         s_eff = sig
+        closure_isi = a * closure
     else:
         k_c = min(int(exact_terms), h.shape[-1])
         k_a = min(g.shape[-1], int(np.floor(np.log2(max_patterns / m**k_c) + 1e-9)))
@@ -254,10 +258,12 @@ def pam_ber(main, interferers, amplitude, sigma=None, *, levels=PAM4_LEVELS, lev
         gc, gr = _largest(g, k_a)
         extra = (a * a) * (mean_sq * np.sum(hr * hr, axis=-1) + np.sum(gr * gr, axis=-1))
         s_eff = np.sqrt(sig * sig + np.asarray(extra)[..., None])
+        # how far the enumerated interferers can push a level (the rest is in the Gaussian s_eff)
+        closure_isi = a * (np.abs(hc).sum(axis=-1) * np.max(np.abs(lv), axis=-1) + np.abs(gc).sum(axis=-1))
     mu = (a * h0)[..., None] * lv  # [..., M]
     s_eff = np.broadcast_to(s_eff, np.broadcast_shapes(s_eff.shape, mu.shape))
     if thresholds is None:
-        th = optimal_thresholds(mu, s_eff)
+        th = decision_thresholds(mu, s_eff, closure_isi)
     else:
         th = np.asarray(thresholds, dtype=float)
         if th.ndim == 0 or th.shape[-1] != m - 1 or np.any(np.diff(th, axis=-1) <= 0):
@@ -388,7 +394,8 @@ def nrz_ber(main, interferers, amplitude, sigma_one, sigma_zero, *, method="aver
     """NRZ BER with binary interferers and level-dependent noise: :func:`pam_ber` with two levels.
 
     ``interferers`` [..., K] are ISI cursors and crosstalk aggressors alike (binary for NRZ) [1];
-    ``sigma_one`` / ``sigma_zero`` the noise rms on a one / a zero [A or V]; the threshold is Q-optimal.
+    ``sigma_one`` / ``sigma_zero`` the noise rms on a one / a zero [A or V]; the threshold equalises the tails
+    of the inner eye's edges (:func:`~microlink.ber.model.decision_thresholds`).
     """
     s1 = np.asarray(sigma_one, dtype=float)
     s0 = np.asarray(sigma_zero, dtype=float)

@@ -140,7 +140,8 @@ def estimate_ber(model, method: str = "statistical", *, target_ber: float = 1e-1
         Sampling instant [UI from the pulse-window start]; the engine's choice when omitted (largest
         worst-case eye opening, see :func:`microlink.ber.model.select_phase`).
     thresholds : array_like, optional
-        Decision thresholds [A or V]; Q-optimal between ideal levels when omitted.
+        Decision thresholds [A or V]; the inner edges' tails equalised when omitted
+        (:func:`microlink.ber.model.decision_thresholds`).
     precision : float
         Importance sampling stops at this relative half-width of the interval [1].
     confidence : float

@@ -29,7 +29,7 @@ import numpy as np
 from microlink.errors import ParameterError
 
 __all__ = ["DecisionModel", "DecisionPoint", "decision_point", "MODULATIONS", "select_phase", "bit_errors_table",
-           "optimal_thresholds"]
+           "optimal_thresholds", "decision_thresholds"]
 
 #: Symbol values (relative to the outer level) and Gray labels of each modulation.
 MODULATIONS: dict[str, tuple[np.ndarray, np.ndarray]] = {
@@ -352,6 +352,31 @@ def optimal_thresholds(ideal_levels, sigma_levels) -> np.ndarray:
     return np.where(tot > 0, (lo * shi + hi * slo) / safe, 0.5 * (lo + hi))
 
 
+def decision_thresholds(ideal_levels, sigma_levels, closure) -> np.ndarray:
+    """Decision thresholds of a receiver that sets each one where the Gaussian tails of the two levels' inner
+    edges are equal [A, A, A -> A].
+
+    Each level is pushed towards its neighbour by ``closure [...]``, how far the interferers can move it (the
+    worst-case ISI and crosstalk); between the inner edges ``lo = mu_j + closure`` and ``hi = mu_{j+1} -
+    closure`` the threshold is ``(lo sigma_{j+1} + hi sigma_j) / (sigma_j + sigma_{j+1})``, the Q-equalising
+    rule of optical receivers (I_D = (sigma_0 I_1 + sigma_1 I_0) / (sigma_0 + sigma_1); G. P. Agrawal,
+    *Fiber-Optic Communication Systems*, receiver sensitivity) applied to the eye the interferers leave. It
+    stays inside that eye, so the BER falls to zero with the noise wherever the eye is open; the same rule on
+    the ideal levels (:func:`optimal_thresholds`) can fall outside it when the noises differ (shot noise and
+    RIN grow with the signal) and the closure is large, and every worst-case pattern then errs however small
+    the noise. Where the interferers close an eye (``hi <= lo``) the ideal levels' threshold is kept. With
+    equal noises both rules give the midpoint. Levels run along the last axis (``[..., L] -> [..., L-1]``).
+    """
+    mu, s = np.broadcast_arrays(np.asarray(ideal_levels, dtype=float), np.asarray(sigma_levels, dtype=float))
+    c = np.asarray(closure, dtype=float)[..., None]
+    lo, hi = mu[..., :-1] + c, mu[..., 1:] - c
+    slo, shi = s[..., :-1], s[..., 1:]
+    tot = slo + shi
+    safe = np.where(tot > 0, tot, 1.0)
+    inner = np.where(tot > 0, (lo * shi + hi * slo) / safe, 0.5 * (lo + hi))
+    return np.where(hi > lo, inner, optimal_thresholds(mu, s))
+
+
 def select_phase(model: DecisionModel) -> float:
     """Sampling phase that maximises the worst-case (inner) eye opening [UI from the window start].
 
@@ -383,7 +408,8 @@ def decision_point(model: DecisionModel, phase=None, *, thresholds=None,
         :func:`select_phase` when omitted. (A value in ``[0, 1)`` is taken within the UI of the largest
         pulse sample.)
     thresholds : array_like [L-1], optional
-        Decision thresholds [A or V]; Q-optimal between adjacent ideal levels when omitted.
+        Decision thresholds [A or V]; when omitted, the inner edges' tails equalised
+        (:func:`decision_thresholds`, the closure counting the kept cursors and the aggressors).
     cursor_tolerance : float
         Cursors smaller than this fraction of the main cursor are folded into the Gaussian noise (their
         variance is kept exactly) [1]; 0 keeps every cursor.
@@ -433,7 +459,9 @@ def decision_point(model: DecisionModel, phase=None, *, thresholds=None,
     sig = _level_sigmas(model, levels, extra)
     a = float(model.amplitude)
     if thresholds is None:
-        th = optimal_thresholds(a * main * levels, sig)
+        closure = a * (np.sum(np.abs(all_c[keep])) * np.max(np.abs(levels))
+                       + np.sum(np.abs(np.asarray(model.aggressors, dtype=float))))
+        th = decision_thresholds(a * main * levels, sig, closure)
     else:
         th = np.asarray(thresholds, dtype=float).reshape(-1)
         if th.size != levels.size - 1 or np.any(np.diff(th) <= 0) or not np.all(np.isfinite(th)):

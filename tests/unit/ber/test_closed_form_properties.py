@@ -14,7 +14,9 @@ from microlink.units import q_to_ber
 def test_pam_ber_nrz_equals_nrz_ber():
     h = np.array([0.2, -0.1, 0.05, 0.03])
     s1, s0 = 0.12, 0.1
-    th = 1.0 * (s0 - s1) / (s0 + s1)
+    closure = np.sum(np.abs(h))  # the inner edges' tails are equalised (model.decision_thresholds)
+    lo, hi = -1.0 + closure, 1.0 - closure
+    th = (lo * s1 + hi * s0) / (s0 + s1)
     got = pam_ber(1.0, h, 1.0, levels="NRZ", level_sigma=[s0, s1], thresholds=[th], exact_terms=4)
     assert got == pytest.approx(nrz_ber(1.0, h, 1.0, s1, s0, exact_terms=12), rel=1e-12, abs=0.0)
 
@@ -128,3 +130,21 @@ def test_bad_closed_form_input_names_the_field():
         pam_ber(1.0, [0.0], 1.0, 0.1, exact_terms=7)
     with pytest.raises(ParameterError, match="sigma"):
         pam_ber(1.0, [0.0], 1.0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.floats(-0.3, 0.3), min_size=1, max_size=4), st.floats(1.0, 4.0), st.sampled_from(["NRZ", "PAM4"]),
+       st.booleans())
+def test_noise_far_below_an_open_inner_eye_leaves_no_errors(isi, ratio, modulation, top_noisier):
+    """Whatever the interferers and however the noise differs between levels, the default thresholds lie
+    inside the eye the interferers leave: noise a hundredth of that eye leaves a BER below 1e-15."""
+    from microlink.ber.closed_form import pam_levels
+
+    lv = pam_levels(modulation)
+    h = np.asarray(isi)
+    half_gap = 0.5 * np.min(np.diff(lv))
+    inner = half_gap - np.sum(np.abs(h)) * np.max(np.abs(lv))  # half of the narrowest inner eye (main 1)
+    assume(inner > 0.05)
+    s = 0.01 * inner * np.linspace(1.0, ratio, lv.size)  # noise growing with the level (or falling)
+    ber = pam_ber(1.0, h, 1.0, levels=modulation, level_sigma=s if top_noisier else s[::-1], exact_terms=5)
+    assert ber < 1e-15

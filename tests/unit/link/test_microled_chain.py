@@ -203,7 +203,8 @@ def test_nrz_ber_exact_average_matches_brute_force():
     rng = np.random.default_rng(1)
     h = rng.normal(0, 0.08, 5)
     a, s1, s0 = 1.0, 0.12, 0.10
-    th = a * (s0 - s1) / (s0 + s1)
+    lo, hi = -a + a * np.sum(np.abs(h)), a - a * np.sum(np.abs(h))  # the inner edges' tails equalised
+    th = (lo * s1 + hi * s0) / (s0 + s1)
     pats = sign_patterns(5)
     isi = pats @ h
     brute = 0.5 * np.mean(q_to_ber((a + a * isi - th) / s1) + q_to_ber((a + th - a * isi) / s0))
