@@ -357,24 +357,26 @@ def decision_thresholds(ideal_levels, sigma_levels, closure) -> np.ndarray:
     edges are equal [A, A, A -> A].
 
     Each level is pushed towards its neighbour by ``closure [...]``, how far the interferers can move it (the
-    worst-case ISI and crosstalk); between the inner edges ``lo = mu_j + closure`` and ``hi = mu_{j+1} -
-    closure`` the threshold is ``(lo sigma_{j+1} + hi sigma_j) / (sigma_j + sigma_{j+1})``, the Q-equalising
-    rule of optical receivers (I_D = (sigma_0 I_1 + sigma_1 I_0) / (sigma_0 + sigma_1); G. P. Agrawal,
-    *Fiber-Optic Communication Systems*, receiver sensitivity) applied to the eye the interferers leave. It
-    stays inside that eye, so the BER falls to zero with the noise wherever the eye is open; the same rule on
-    the ideal levels (:func:`optimal_thresholds`) can fall outside it when the noises differ (shot noise and
-    RIN grow with the signal) and the closure is large, and every worst-case pattern then errs however small
-    the noise. Where the interferers close an eye (``hi <= lo``) the ideal levels' threshold is kept. With
-    equal noises both rules give the midpoint. Levels run along the last axis (``[..., L] -> [..., L-1]``).
+    worst-case ISI and crosstalk), at most to the middle of the gap; between the inner edges
+    ``lo = mu_j + c`` and ``hi = mu_{j+1} - c`` the threshold is ``(lo sigma_{j+1} + hi sigma_j) / (sigma_j +
+    sigma_{j+1})``, the Q-equalising rule of optical receivers (I_D = (sigma_0 I_1 + sigma_1 I_0) / (sigma_0 +
+    sigma_1); G. P. Agrawal, *Fiber-Optic Communication Systems*, receiver sensitivity) applied to the eye the
+    interferers leave. It stays inside that eye, so the BER falls to zero with the noise wherever the eye is
+    open; the same rule on the ideal levels (:func:`optimal_thresholds`) can fall outside it when the noises
+    differ (shot noise and RIN grow with the signal) and the closure is large, and every worst-case pattern
+    then errs however small the noise. As the closure reaches half the gap (the worst-case eye closes) the
+    threshold moves continuously to the midpoint, and stays there. With equal noises it is the midpoint. A
+    noise is floored at 1e-9 of the gap, so a noiseless level keeps its worst pattern on its side. Levels run
+    along the last axis (``[..., L] -> [..., L-1]``).
     """
     mu, s = np.broadcast_arrays(np.asarray(ideal_levels, dtype=float), np.asarray(sigma_levels, dtype=float))
-    c = np.asarray(closure, dtype=float)[..., None]
+    gap = mu[..., 1:] - mu[..., :-1]
+    c = np.clip(np.asarray(closure, dtype=float)[..., None], 0.0, 0.5 * np.maximum(gap, 0.0))
     lo, hi = mu[..., :-1] + c, mu[..., 1:] - c
-    slo, shi = s[..., :-1], s[..., 1:]
+    floor = 1e-9 * np.abs(gap)
+    slo, shi = np.maximum(s[..., :-1], floor), np.maximum(s[..., 1:], floor)
     tot = slo + shi
-    safe = np.where(tot > 0, tot, 1.0)
-    inner = np.where(tot > 0, (lo * shi + hi * slo) / safe, 0.5 * (lo + hi))
-    return np.where(hi > lo, inner, optimal_thresholds(mu, s))
+    return np.where(tot > 0, (lo * shi + hi * slo) / np.where(tot > 0, tot, 1.0), 0.5 * (lo + hi))
 
 
 def select_phase(model: DecisionModel) -> float:

@@ -114,3 +114,29 @@ def test_decision_point_rejects_bad_phase_and_thresholds():
         decision_point(m, 100.0)
     with pytest.raises(ParameterError, match="thresholds"):
         decision_point(m, thresholds=[0.1, 0.2])
+
+
+def test_decision_thresholds_move_continuously_to_the_midpoint_as_the_worst_case_eye_closes():
+    from microlink.ber.model import decision_thresholds
+
+    mu, sigma = np.array([-1.0, 1.0]), np.array([0.1, 0.3])
+    closure = np.linspace(0.0, 1.5, 3001)
+    th = decision_thresholds(mu, sigma, closure)[..., 0]
+    assert th[0] == pytest.approx(float(optimal_thresholds(mu, sigma)[0]), rel=1e-12)  # no interferers: as before
+    assert np.max(np.abs(np.diff(th))) < 1e-3  # no jump anywhere (steps of 5e-4 in the closure)
+    assert np.all(th[closure >= 1.0] == 0.0)  # a closed worst-case eye: the midpoint
+    inner_lo, inner_hi = mu[0] + closure, mu[1] - closure
+    open_ = closure < 1.0
+    assert np.all((th[open_] > inner_lo[open_]) & (th[open_] < inner_hi[open_]))  # inside the open inner eye
+    # tails equal at the inner edges
+    z_lo, z_hi = (th[open_] - inner_lo[open_]) / sigma[0], (inner_hi[open_] - th[open_]) / sigma[1]
+    np.testing.assert_allclose(z_lo, z_hi, rtol=1e-12)
+
+
+def test_a_noiseless_level_keeps_its_worst_pattern_on_its_side():
+    from microlink.ber.closed_form import pam_ber
+
+    h = [0.3]
+    avg = pam_ber(1.0, h, 1.0, levels="NRZ", level_sigma=[0.0, 0.1])
+    worst = pam_ber(1.0, h, 1.0, levels="NRZ", level_sigma=[0.0, 0.1], method="worst")
+    assert avg <= worst and worst < 1e-10
