@@ -2,6 +2,8 @@
 
 import dataclasses
 
+import numpy as np
+
 import pytest
 
 
@@ -25,6 +27,31 @@ def _result_fields(result):
 def result_fields():
     """:func:`_result_fields`, to compare results field by field."""
     return _result_fields
+
+
+def _assert_batch_point(single, batch, i, label, reach_rtol=1e-9):
+    """Every leaf of a single-point result equals point ``i`` of a batch result: to rounding (1e-9), the
+    maximum reach to ``reach_rtol`` (two root solves, each within the solver's tolerance of the root)."""
+    one, fields = _result_fields(single), _result_fields(batch)
+    assert one.keys() == fields.keys(), label
+    for key, a in one.items():
+        b = fields[key]
+        if a is None or isinstance(a, str):
+            assert a == b, (label, key)
+            continue
+        b = np.asarray(b)
+        b = b[i] if b.ndim else b
+        if np.asarray(a).dtype.kind == "b":
+            assert bool(a) == bool(b), (label, key)
+        else:
+            rtol = reach_rtol if key == "max_reach" else 1e-9
+            assert float(a) == pytest.approx(float(b), rel=rtol, abs=1e-300), (label, key)
+
+
+@pytest.fixture
+def assert_batch_point():
+    """:func:`_assert_batch_point`: a batch's point ``i`` is the single-point result, every field."""
+    return _assert_batch_point
 
 
 @pytest.fixture

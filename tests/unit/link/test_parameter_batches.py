@@ -17,24 +17,9 @@ from microlink.link import chain
 from microlink.link.chain import SOLVER_RTOL, evaluate_link
 
 
-def _assert_points(result_fields, batch, singles):
-    """Every leaf of point ``i`` of ``batch`` is ``singles[i]``'s (the reach to twice the solver's rtol)."""
-    fields = result_fields(batch)
+def _assert_points(assert_batch_point, batch, singles):
     for i, single in enumerate(singles):
-        one = result_fields(single)
-        assert one.keys() == fields.keys()
-        for key, a in one.items():
-            b = fields[key]
-            if a is None or isinstance(a, str):
-                assert a == b, (i, key)
-                continue
-            b = np.asarray(b)
-            b = b[i] if b.ndim else b
-            rtol = 2 * SOLVER_RTOL if key == "max_reach" else 1e-9
-            if np.asarray(a).dtype.kind == "b":
-                assert bool(a) == bool(b), (i, key)
-            else:
-                assert float(a) == pytest.approx(float(b), rel=rtol, abs=1e-300), (i, key)
+        assert_batch_point(single, batch, i, i, reach_rtol=2 * SOLVER_RTOL)
 
 
 def _designs(base, changes, i):
@@ -42,7 +27,7 @@ def _designs(base, changes, i):
     return base.replace(**{sec: {f: float(v[i]) for f, v in fields.items()} for sec, fields in changes.items()})
 
 
-def test_a_chunked_batch_of_distinct_vcsel_designs_is_each_design_alone(monkeypatch, result_fields,
+def test_a_chunked_batch_of_distinct_vcsel_designs_is_each_design_alone(monkeypatch, assert_batch_point,
                                                                          run_flat_sizes):
     monkeypatch.setattr(chain, "CHUNK_POINTS", 2)
     base = get_parameter_set("vcsel-npo").parameters
@@ -52,10 +37,10 @@ def test_a_chunked_batch_of_distinct_vcsel_designs_is_each_design_alone(monkeypa
     batch = evaluate_link(base.replace(**changes), reach=reach)
     assert run_flat_sizes == [2, 2, 1]
     singles = [evaluate_link(_designs(base, changes, i), reach=float(reach[i])) for i in range(5)]
-    _assert_points(result_fields, batch, singles)
+    _assert_points(assert_batch_point, batch, singles)
 
 
-def test_grouped_and_broadcast_fields_together_run_one_batch_per_group(result_fields, run_flat_sizes):
+def test_grouped_and_broadcast_fields_together_run_one_batch_per_group(assert_batch_point, run_flat_sizes):
     base = get_parameter_set("dac-200g").parameters
     changes = {"serdes": {"ffe_taps": np.array([24.0, 20.0, 24.0, 20.0])},
                "cable": {"conductor_excess": np.array([1.0, 1.1, 1.2, 1.3])}}
@@ -63,22 +48,22 @@ def test_grouped_and_broadcast_fields_together_run_one_batch_per_group(result_fi
     batch = evaluate_link(base.replace(**changes), reach=reach)
     assert sorted(run_flat_sizes) == [2, 2]
     singles = [evaluate_link(_designs(base, changes, i), reach=float(reach[i])) for i in range(4)]
-    _assert_points(result_fields, batch, singles)
+    _assert_points(assert_batch_point, batch, singles)
 
 
 @pytest.mark.parametrize("name, attach", [("vcsel-npo", "xsr"), ("vcsel-npo", "vsr"), ("siph-cpo", "lr"),
                                           ("siph-cpo", "xsr")])
-def test_a_batch_of_designs_at_a_non_native_attach_is_each_design_alone(name, attach, result_fields):
+def test_a_batch_of_designs_at_a_non_native_attach_is_each_design_alone(name, attach, assert_batch_point):
     base = get_parameter_set(name).parameters
     changes = {"host_channel": {"transition_loss_db": np.array([0.5, 1.0, 1.5])},
                "economics": {"module_cost_per_gbps": np.array([0.5, 0.6, 0.7])}}
     reach = np.array([2.0, 10.0, 30.0])
     batch = evaluate_link(base.replace(**changes), reach=reach, attach=attach)
     singles = [evaluate_link(_designs(base, changes, i), reach=float(reach[i]), attach=attach) for i in range(3)]
-    _assert_points(result_fields, batch, singles)
+    _assert_points(assert_batch_point, batch, singles)
 
 
-def test_a_batch_of_cables_over_a_tabulated_channel_is_each_cable_alone(result_fields):
+def test_a_batch_of_cables_over_a_tabulated_channel_is_each_cable_alone(assert_batch_point):
     from microlink.link.copper import analytic_channel
 
     base = get_parameter_set("dac-200g").parameters
@@ -87,10 +72,10 @@ def test_a_batch_of_cables_over_a_tabulated_channel_is_each_cable_alone(result_f
                "host_channel": {"next_coupling_db": np.array([-50.0, -45.0, -40.0])}}
     batch = evaluate_link(base.replace(**changes), reach=np.array([1.0, 1.0, 1.0]), channel=channel)
     singles = [evaluate_link(_designs(base, changes, i), reach=1.0, channel=channel) for i in range(3)]
-    _assert_points(result_fields, batch, singles)
+    _assert_points(assert_batch_point, batch, singles)
 
 
-def test_four_pam4_designs_one_with_no_modulation_are_each_decided_alone(result_fields):
+def test_four_pam4_designs_one_with_no_modulation_are_each_decided_alone(assert_batch_point):
     """Four points (as many as PAM4 has levels, where a missing axis would broadcast by accident); the second
     has no modulation current, so its levels coincide and its eye is closed at the source: BER 0.5 there,
     every other point decided as if alone."""
@@ -102,10 +87,10 @@ def test_four_pam4_designs_one_with_no_modulation_are_each_decided_alone(result_
     assert float(np.asarray(batch.ber)[1]) == 0.5
     assert np.all(np.asarray(batch.ber)[[0, 2, 3]] < 1e-3)
     singles = [evaluate_link(_designs(base, changes, i), reach=float(reach[i])) for i in range(4)]
-    _assert_points(result_fields, batch, singles)
+    _assert_points(assert_batch_point, batch, singles)
 
 
-def test_a_technology_whose_stages_take_scalars_runs_one_group_per_design(result_fields, run_flat_sizes):
+def test_a_technology_whose_stages_take_scalars_runs_one_group_per_design(assert_batch_point, run_flat_sizes):
     from microlink.link.copper import DACLink
 
     @dataclasses.dataclass(frozen=True, eq=False)
@@ -121,8 +106,8 @@ def test_a_technology_whose_stages_take_scalars_runs_one_group_per_design(result
     native = evaluate_link(DACLink().replace(**changes), reach=reach)
     assert run_flat_sizes == [3]
     singles = [evaluate_link(_designs(base, changes, i), reach=float(reach[i])) for i in range(3)]
-    _assert_points(result_fields, batch, singles)
-    _assert_points(result_fields, native, singles)
+    _assert_points(assert_batch_point, batch, singles)
+    _assert_points(assert_batch_point, native, singles)
 
 
 @pytest.mark.parametrize("name", ["vcsel-npo", "lpo-800g"])
@@ -136,7 +121,7 @@ def test_the_unused_dsp_of_a_linear_module_does_not_split_a_batch(name, run_flat
     np.testing.assert_array_equal(np.asarray(batch.margin_db), np.asarray(alone.margin_db))
 
 
-def test_the_attach_hops_are_decided_per_point_only_where_what_they_decide_varies(monkeypatch, result_fields):
+def test_the_attach_hops_are_decided_per_point_only_where_what_they_decide_varies(monkeypatch, assert_batch_point):
     """An AEC's retimed attach: arrays of its SerDes' energies leave one hop decision per symbol rate; an array
     of the host channel's loss decides the hops per point. Either way each point is its scalar call."""
     from microlink.link.attach import Attach
@@ -159,4 +144,4 @@ def test_the_attach_hops_are_decided_per_point_only_where_what_they_decide_varie
         assert calls == sizes
         singles = [evaluate_link(_designs(base, changes, i), reach=float(reach[i]), solve_reach=False)
                    for i in range(3)]
-        _assert_points(result_fields, batch, singles)
+        _assert_points(assert_batch_point, batch, singles)
