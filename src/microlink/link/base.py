@@ -179,6 +179,14 @@ class Decision:
         Optical powers per lane [W] (0 for electrical lanes).
     q_worst_case : ndarray or None
         Q of the worst-case eye when the technology computes it directly [1].
+    signal_unit : str
+        ``"V"`` or ``"A"``: what ``signal_amplitude`` and ``noise`` are in.
+    q_power_law : float or None
+        Where the receiver's own noise dominates, Q falls as ``scale ** (-1 / q_power_law)`` with the power
+        scale-down (2: a voltage, whose amplitude goes as the square root of the power; 1: a photocurrent,
+        proportional to the optical power). Declared, the margin solver steps by this law in log Q from its
+        first guess; None (noise that grows with the signal, as RIN and shot noise do) leaves the generic
+        solve in log BER.
     penalties_db : dict[str, ndarray]
         Named power penalties the link budget must also cover [dB]; the chain applies them to the BER,
         the margin and the reach.
@@ -200,6 +208,7 @@ class Decision:
     received_oma: Any = 0.0
     q_worst_case: Any = None
     signal_unit: str = "A"
+    q_power_law: Any = None
     penalties_db: dict = field(default_factory=dict)
     extras: dict = field(default_factory=dict)
 

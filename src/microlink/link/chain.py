@@ -46,6 +46,12 @@ BER_FLOOR = 1e-300
 BER_CAP = 0.5
 #: Q reported for a BER of exactly 0 (above any double-precision BER).
 Q_OF_ZERO_BER = 38.0
+#: Smallest Q the margin solver's gap takes the log of (BER 0.5 has Q = 0) [1].
+Q_GAP_FLOOR = 1e-12
+#: How far the margin solver's first step from its guess overshoots the power law's step to the root [ratio].
+MARGIN_STEP_OVERSHOOT = 1.2
+#: Largest first step of the margin solver [log of the scale]: e^20, beyond the +-60 dB search.
+MARGIN_STEP_LIMIT = 20.0
 #: Most design points the chain evaluates at once [1]; a larger request runs in chunks of this many and is
 #: reassembled, so a call's working memory is bounded by the chunk, not the number of points (measured per
 #: point: ~10 KB for the micro-LED chain, ~60 KB for the 200G DAC, i.e. <= ~250 MB a chunk). Every point's
@@ -351,18 +357,37 @@ def _solve_margin(dec: Decision, pen, hop, threshold, ber_now):
     """Margin [dB]: largest power scale-down with BER <= threshold, penalties included."""
     n = threshold.size
     lim = _margin_limit()
+    law = dec.q_power_law
+    log_q_threshold = np.log(q_from_ber(threshold))
+
+    def ber_at(scale, idx):
+        return np.minimum(np.asarray(dec.ber_at_scale(scale * pen[idx], idx), dtype=float) + hop[idx], BER_CAP)
 
     def func(scale, idx):
-        b = np.minimum(np.asarray(dec.ber_at_scale(scale * pen[idx], idx), dtype=float) + hop[idx], BER_CAP)
-        return _log_gap(b, threshold[idx])
+        if law is None:
+            return _log_gap(ber_at(scale, idx), threshold[idx])
+        # with a declared law the gap is taken in log Q, near linear in log scale where the law holds (the root
+        # is the same: Q = Q(threshold) where BER = threshold)
+        q = q_from_ber(np.maximum(ber_at(scale, idx), BER_FLOOR))
+        return log_q_threshold[idx] - np.log(np.maximum(q, Q_GAP_FLOOR))
 
     q_now = q_from_ber(ber_now)
     # receiver-noise-limited scaling of Q with the power: as its square root for a voltage (copper), linearly for
     # a photocurrent (optical power maps linearly to it)
-    power_law = 2.0 if dec.signal_unit == "V" else 1.0
+    power_law = (2.0 if dec.signal_unit == "V" else 1.0) if law is None else float(law)
     guess = (np.maximum(q_now, 1e-3) / np.maximum(q_from_ber(threshold), 1e-3)) ** power_law
-    s, below, above = solve_log(func, 1.0 / lim, lim, n, increasing=True, rtol=SOLVER_RTOL, guess=guess,
-                                feasible_side=True)
+    if law is None:
+        s, below, above = solve_log(func, 1.0 / lim, lim, n, increasing=True, rtol=SOLVER_RTOL, guess=guess,
+                                    feasible_side=True)
+    else:
+        guess = np.clip(guess, 1.0 / lim, lim)
+        f_guess = func(guess, np.arange(n))
+        # first step from the guess: the law's own step to the root, overshot by MARGIN_STEP_OVERSHOOT so that
+        # it brackets the root where the law holds (it doubles from there where it does not)
+        step = np.log(MARGIN_STEP_OVERSHOOT) + MARGIN_STEP_OVERSHOOT * power_law * np.abs(np.nan_to_num(f_guess))
+        s, below, above = solve_log(func, 1.0 / lim, lim, n, increasing=True, rtol=SOLVER_RTOL, guess=guess,
+                                    feasible_side=True, f_guess=f_guess,
+                                    guess_factor=np.exp(np.minimum(step, MARGIN_STEP_LIMIT)))
     margin = 10.0 * np.log10(s)
     floor = below  # even +MARGIN_SEARCH_DB of power does not meet the threshold
     margin = np.where(floor, -MARGIN_SEARCH_DB, np.where(above, MARGIN_SEARCH_DB, margin))

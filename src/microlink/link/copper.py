@@ -145,6 +145,7 @@ class DACLink(CompositeLink):
         return Decision(
             ber=np.minimum(seg["ber"], 0.5), ber_worst_case=np.minimum(ber_w, 0.5), ber_at_scale=ber_at_scale,
             main_cursor=eq.main, isi_closure=eq.isi_abs_sum, signal_amplitude=amp, signal_unit="V",
+            q_power_law=2.0,  # eta_0 at the slicer: Q goes as the amplitude, the square root of the power
             noise={
                 "receiver": seg["sigma_fixed"] * to_volts,
                 "crosstalk_and_echo": np.sqrt(np.maximum(eq.sigma_noise**2 - seg["sigma_fixed"] ** 2, 0.0)) * to_volts,

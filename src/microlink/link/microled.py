@@ -303,6 +303,7 @@ class MicroLEDLink(SectionedLink):
         rin = db_to_linear(p.lanes.relative_intensity_noise_db_per_hz)
         return Decision(
             ber=ber, ber_worst_case=ber_w, ber_at_scale=ber_at_scale,
+            q_power_law=1.0,  # the TIA's thermal noise: Q goes as the photocurrent, as the optical power
             main_cursor=cur.main, isi_closure=cur.isi_abs_sum, signal_amplitude=amplitude,
             noise={
                 "thermal": rx["noise_current"],

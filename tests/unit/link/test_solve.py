@@ -81,3 +81,45 @@ def test_roots_beyond_the_bounds_are_flagged(increasing):
     x, below, above = solve_log(func, 1e-6, 1e6, 2, increasing=increasing)
     assert below.tolist() == [True, False] and above.tolist() == [False, True]
     assert x.tolist() == [1e-6, 1e6]
+
+
+@pytest.mark.parametrize("law", [1.0, 2.0])
+def test_a_declared_q_power_law_finds_the_same_margin_in_fewer_evaluations(law):
+    """A decision that declares how Q falls with the power scale-down is solved in log Q with the law's step:
+    the margin is the generic solve's to the tolerance, in fewer BER evaluations, also where the law holds
+    only roughly (a noise floor that does not scale)."""
+    import dataclasses
+
+    from microlink.link.base import Decision
+    from microlink.link.chain import SOLVER_RTOL, _solve_margin
+    from microlink.units import q_to_ber
+
+    rng = np.random.default_rng(3)
+    n = 200
+    q0 = rng.uniform(3.0, 30.0, n)
+    floor = rng.uniform(0.0, 0.5, n)  # relative noise that does not fall with the power
+    counts = {}
+
+    def decision(declared):
+        def ber_at_scale(scale, idx):
+            # Q = q0 at scale 1, falling as scale^(-1/law) until the floor's share of the noise takes over
+            counts[declared] = counts.get(declared, 0) + np.size(idx)
+            f2 = floor[idx] ** 2
+            noise = np.sqrt((np.asarray(scale, dtype=float) ** (2.0 / law) + f2) / (1.0 + f2))
+            return q_to_ber(q0[idx] / noise)
+
+        zeros = np.zeros(n)
+        return Decision(ber=q_to_ber(q0), ber_worst_case=q_to_ber(q0), ber_at_scale=ber_at_scale, main_cursor=zeros,
+                        isi_closure=zeros, signal_amplitude=zeros, noise={}, crosstalk=0.0, bandwidth={},
+                        q_power_law=declared)
+
+    threshold, pen, hop = np.full(n, 1e-12), np.ones(n), np.zeros(n)
+    ber_now = decision(None).ber_at_scale(np.ones(n), np.arange(n))
+    counts.clear()
+    generic, floor_g = _solve_margin(decision(None), pen, hop, threshold, ber_now)
+    declared, floor_d = _solve_margin(decision(law), pen, hop, threshold, ber_now)
+    np.testing.assert_array_equal(floor_g, floor_d)
+    ok = ~floor_g
+    tol_db = 10.0 * np.log10(1.0 + SOLVER_RTOL)
+    np.testing.assert_allclose(declared[ok], generic[ok], rtol=0.0, atol=2 * tol_db)
+    assert counts[law] < counts[None]
