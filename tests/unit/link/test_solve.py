@@ -88,8 +88,6 @@ def test_a_declared_q_power_law_finds_the_same_margin_in_fewer_evaluations(law):
     """A decision that declares how Q falls with the power scale-down is solved in log Q with the law's step:
     the margin is the generic solve's to the tolerance, in fewer BER evaluations, also where the law holds
     only roughly (a noise floor that does not scale)."""
-    import dataclasses
-
     from microlink.link.base import Decision
     from microlink.link.chain import SOLVER_RTOL, _solve_margin
     from microlink.units import q_to_ber
