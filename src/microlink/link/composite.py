@@ -14,7 +14,7 @@ import numpy as np
 from microlink.ber.fec import get_fec_code
 from microlink.link.base import LanePlan, Request, SectionedLink
 from microlink.link.reliability import spared_end_fit
-from microlink.parameters import Parameters, Source, choice, param
+from microlink.parameters import Parameters, Source, choice, numeric_fields, param
 
 SECONDS_PER_YEAR = 8766 * 3600.0
 
@@ -189,6 +189,16 @@ class CompositeLink(SectionedLink):
 
     def fit_per_end(self, request: Request, plan: LanePlan):
         return self.economics.fit_per_end(plan.lanes_active, self.lasers_per_end(plan.lanes_active))
+
+
+def lane_and_receiver_fields(*serdes_sections: str) -> tuple[str, ...]:
+    """``grouped_fields`` of a serial-lane technology: the numeric fields of its :class:`Lanes` (they set the
+    symbol rate and the frequency grid) and the receiver structure
+    (:data:`~microlink.devices.serdes.RECEIVER_STRUCTURE`) of each SerDes section named."""
+    from microlink.devices.serdes import RECEIVER_STRUCTURE
+
+    return (tuple(f"lanes.{name}" for name in numeric_fields(Lanes))
+            + tuple(f"{sec}.{name}" for sec in serdes_sections for name in RECEIVER_STRUCTURE))
 
 
 def broadcast_float(x, shape):

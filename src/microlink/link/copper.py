@@ -26,7 +26,6 @@ import numpy as np
 from microlink.ber.closed_form import pam_ber, pam_levels, symbol_variance
 from microlink.channels.copper import HostChannel, TwinaxCable, minimum_phase_response
 from microlink.devices.serdes import (
-    RECEIVER_STRUCTURE,
     ChipToModuleSerDes,
     SerDes,
     butterworth_response,
@@ -35,7 +34,7 @@ from microlink.devices.serdes import (
 )
 from microlink.errors import ParameterError
 from microlink.link.base import Decision, LanePlan, Request
-from microlink.link.composite import CompositeLink, Economics, Lanes
+from microlink.link.composite import CompositeLink, Economics, Lanes, lane_and_receiver_fields
 from microlink.parameters import Parameters, Source, param, section
 
 REACH_SEARCH = (0.01, 200.0)  # [m] copper never reaches 200 m
@@ -88,9 +87,7 @@ class DACLink(CompositeLink):
     supports_parameter_arrays: ClassVar[bool] = True
     #: What one decision takes one value of: the lanes (they set the symbol rate and the frequency grid) and
     #: the receiver structure of the SerDes (:data:`~microlink.devices.serdes.RECEIVER_STRUCTURE`).
-    grouped_fields: ClassVar[tuple[str, ...]] = (
-        ("lanes.payload_rate", "lanes.transcoding_overhead", "lanes.fec_codeword_rate")
-        + tuple(f"serdes.{name}" for name in RECEIVER_STRUCTURE))
+    grouped_fields: ClassVar[tuple[str, ...]] = lane_and_receiver_fields("serdes")
     reach_bracket: ClassVar[tuple[float, float]] = REACH_SEARCH
     attaches: ClassVar[tuple[str, ...]] = ("lr",)
     host_serdes_section: ClassVar[str] = "serdes"
@@ -230,8 +227,7 @@ class AECLink(DACLink):
 
     technology: ClassVar[str] = "aec"
     engine_receiver_section: ClassVar[str | None] = "host_side_serdes"
-    grouped_fields: ClassVar[tuple[str, ...]] = DACLink.grouped_fields + tuple(
-        f"{sec}.{name}" for sec in ("line_serdes", "host_side_serdes") for name in RECEIVER_STRUCTURE)
+    grouped_fields: ClassVar[tuple[str, ...]] = lane_and_receiver_fields("serdes", "line_serdes", "host_side_serdes")
 
     line_serdes: SerDes = section(SerDes)
     host_side_serdes: SerDes = section(ChipToModuleSerDes)

@@ -25,7 +25,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -46,6 +46,11 @@ def trailing_axis(x):
     """A per-point array given a trailing axis to broadcast against frequencies or levels; a scalar as it is."""
     x = np.asarray(x, dtype=float)
     return x[..., None] if x.ndim else x
+
+
+def per_frequency(x, frequency):
+    """A scalar or per-point value [...] spread over a frequency grid ``frequency [F]`` -> ``[..., F]``."""
+    return trailing_axis(x) * np.ones(np.shape(frequency))
 
 
 def loss_db_of(response):
@@ -173,8 +178,6 @@ class IMDDLane:
         """Normalised levels where ``ordered``, the ideal PAM levels elsewhere (a placeholder for points whose
         eye is closed at the source and whose BER is 0.5) ``[..., M]`` [1]."""
         p = np.asarray(self.level_powers, dtype=float)
-        if p.ndim == 1:
-            return (p - 0.5 * (p[-1] + p[0])) / (0.5 * (p[-1] - p[0])) if ordered else pam_levels(self.modulation)
         ok = np.asarray(ordered)[..., None]
         half = np.where(ok, 0.5 * (p[..., -1:] - p[..., :1]), 1.0)
         mid = np.where(ok, 0.5 * (p[..., -1:] + p[..., :1]), 0.0)
@@ -236,8 +239,13 @@ class IMDDLane:
         psd_rin = self.rin(f) * (i_avg**2)[..., None] * np.abs(h_fiber * h_pd) ** 2 * out
         eq = self.equalizer.equalize(nu, np.full(length.shape, rs), h_signal, psd_tia + psd_shot + psd_rin,
                                      symbol_variance_=sd2, tx_noise=self.tx_noise)
-        v_shot = slicer_noise_variance(self.equalizer, eq, nu, np.full(length.shape, rs), psd_shot)
-        v_rin = slicer_noise_variance(self.equalizer, eq, nu, np.full(length.shape, rs), psd_rin)
+        eta0 = per_frequency(self.equalizer.rx_noise_density, f)
+        # slicer variance of each noise through the chosen equaliser, in one pass: shot, RIN, TIA and the
+        # equaliser's own eta_0 (taken directly: as the fixed noise less the TIA's it would be a difference of
+        # nearly equal numbers where RIN or shot noise dominate)
+        psds = np.broadcast_arrays(psd_shot, psd_rin, psd_tia, eta0)
+        v_shot, v_rin, v_tia, v_electrical = slicer_noise_variance(self.equalizer, eq, nu, np.full(length.shape, rs),
+                                                                   np.stack(psds))
         v_fixed = np.maximum(eq.sigma_noise**2 - v_shot - v_rin, 0.0)
         v_prop = eq.sigma_tx**2 + eq.sigma_jitter**2
         ratio = i_levels / np.maximum(i_avg, 1e-300)[..., None]  # [..., M]
@@ -246,14 +254,8 @@ class IMDDLane:
         referable = (i_amp > 0.0) & (np.asarray(eq.main, dtype=float) > 0.0)
         is_open = referable & ordered
         ber = self.ber(eq, split, levels, 1.0, is_open)
-        eta0 = np.asarray(self.equalizer.rx_noise_density, dtype=float)
-        eta0 = np.full(f.shape, float(eta0)) if eta0.ndim == 0 else eta0[..., None] * np.ones(f.shape)
         return {"eq": eq, "ber": ber, "split": split, "levels": levels, "i_levels": i_levels, "i_avg": i_avg,
-                "i_amp": i_amp, "transimpedance": z_t, "gain": gain,
-                "v_tia": slicer_noise_variance(self.equalizer, eq, nu, np.full(length.shape, rs), psd_tia),
-                # the equaliser's own eta_0, taken directly (as the rest of the fixed noise less the TIA's it
-                # would be a difference of nearly equal numbers where RIN or shot noise dominate)
-                "v_electrical": slicer_noise_variance(self.equalizer, eq, nu, np.full(length.shape, rs), eta0),
+                "i_amp": i_amp, "transimpedance": z_t, "gain": gain, "v_tia": v_tia, "v_electrical": v_electrical,
                 "open": is_open, "referable": referable,
                 "input_noise": self.input_noise({"tia": psd_tia, "shot": psd_shot, "rin": psd_rin,
                                                  "electrical": eta0}, z_t)}
@@ -295,16 +297,13 @@ def laser_imdd_lane(link, lanes, level_powers, tx_response, tx_noise_variance, r
     on the laser, fiber, photodiode, TIA and TIA stages of ``link`` are assembled here once."""
     rs = float(lanes.symbol_rate())
     design = link.tia.design(rs, link.photodiode.capacitance)
-    rin = np.asarray(10.0 ** (link.laser.rin_db_per_hz / 10.0), dtype=float)
+    rin = 10.0 ** (np.asarray(link.laser.rin_db_per_hz, dtype=float) / 10.0)
     width = modulated_spectral_width(rs, link.laser.wavelength)
-
-    def flat_rin(f):
-        return np.full(np.shape(f), float(rin)) if rin.ndim == 0 else rin[..., None] * np.ones(np.shape(f))
 
     return IMDDLane(
         symbol_rate=rs, modulation=lanes.modulation, level_powers=level_powers, tx_response=tx_response,
         tx_noise=np.asarray(tx_noise_variance, dtype=float) * (1.0 if lanes.modulation == "PAM4" else 9.0 / 5.0),
-        rin=flat_rin,
+        rin=lambda f: per_frequency(rin, f),
         transmission=link.fiber.transmission,
         fiber_rms=lambda length: link.fiber.rms_spread(length, link.laser.wavelength, width),
         responsivity=np.asarray(link.photodiode.responsivity(link.laser.wavelength), dtype=float),
@@ -369,6 +368,16 @@ class IMDDLink(CompositeLink):
     :class:`IMDDLane`. Subclasses provide ``imdd_lane(lanes, host_serdes)``, ``module_energy(lanes, n_lanes,
     aggregate_rate)``, ``module_latency(lanes, reach)``, ``bandwidths(lanes, host_serdes)``,
     ``extra_outputs(lanes)``, ``lasers_per_end`` and ``fibers_per_end``."""
+
+    #: Sections only a retimed module decides with (its DSP): a linear module (``retimed`` False) does not
+    #: group its points by their structure.
+    dsp_sections: ClassVar[tuple[str, ...]] = ()
+
+    def grouped_keys(self):
+        keys = super().grouped_keys()
+        if not self.dsp_sections or getattr(self, "retimed", False):
+            return keys
+        return tuple(k for k in keys if k[0] not in self.dsp_sections)
 
     def decide(self, request: Request, plan: LanePlan, attach, length) -> Decision:
         """Equalised IM-DD decision at the lengths (see module docstring)."""

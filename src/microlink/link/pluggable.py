@@ -35,8 +35,8 @@ from microlink.devices.module_electronics import (
     ModuleOverhead,
 )
 from microlink.devices.photodetector import GermaniumPhotodetector
-from microlink.devices.serdes import RECEIVER_STRUCTURE, ChipToModuleSerDes, SerDes
-from microlink.link.composite import Economics, Lanes
+from microlink.devices.serdes import ChipToModuleSerDes, SerDes
+from microlink.link.composite import Economics, Lanes, lane_and_receiver_fields
 from microlink.link.optical import (
     IMDDLane,
     IMDDLink,
@@ -105,10 +105,9 @@ class PluggableLink(IMDDLink):
     supports_parameter_arrays: ClassVar[bool] = True
     #: What one decision takes one value of: the lanes (symbol rate, frequency grid) and the structure of each
     #: SerDes that equalises (host, module DSP line side, its host side on the retimed hop).
-    grouped_fields: ClassVar[tuple[str, ...]] = (
-        ("lanes.payload_rate", "lanes.transcoding_overhead", "lanes.fec_codeword_rate")
-        + tuple(f"{sec}.{name}" for sec in ("host_serdes", "dsp_line_side", "dsp_host_side")
-                for name in RECEIVER_STRUCTURE))
+    grouped_fields: ClassVar[tuple[str, ...]] = lane_and_receiver_fields("host_serdes", "dsp_line_side",
+                                                                          "dsp_host_side")
+    dsp_sections: ClassVar[tuple[str, ...]] = ("dsp_line_side", "dsp_host_side")
     reach_bracket: ClassVar[tuple[float, float]] = (0.1, 1e5)
 
     lanes: Lanes = section(Lanes)
@@ -140,11 +139,6 @@ class PluggableLink(IMDDLink):
     @property
     def engine_receiver_section(self):
         return "dsp_host_side" if self.retimed else None
-
-    def grouped_keys(self):
-        """The grouped fields; a linear module has no DSP, so its DSP sections' fields are not decided on."""
-        keys = super().grouped_keys()
-        return keys if self.retimed else tuple(k for k in keys if k[0] not in ("dsp_line_side", "dsp_host_side"))
 
     def label(self) -> str:
         return "dsp_pluggable" if self.retimed else "lpo"

@@ -40,8 +40,8 @@ from microlink.devices.module_electronics import (
     ModuleOverhead,
 )
 from microlink.devices.photodetector import GermaniumPhotodetector
-from microlink.devices.serdes import RECEIVER_STRUCTURE, ChipToModuleSerDes, SerDes
-from microlink.link.composite import Economics, Lanes
+from microlink.devices.serdes import ChipToModuleSerDes, SerDes
+from microlink.link.composite import Economics, Lanes, lane_and_receiver_fields
 from microlink.link.optical import (
     IMDDLane,
     IMDDLink,
@@ -123,9 +123,7 @@ class SiPhCPOLink(IMDDLink):
     supports_parameter_arrays: ClassVar[bool] = True
     #: What one decision takes one value of: the lanes (symbol rate, frequency grid) and the structure of the
     #: host SerDes that equalises the lane.
-    grouped_fields: ClassVar[tuple[str, ...]] = (
-        ("lanes.payload_rate", "lanes.transcoding_overhead", "lanes.fec_codeword_rate")
-        + tuple(f"host_serdes.{name}" for name in RECEIVER_STRUCTURE))
+    grouped_fields: ClassVar[tuple[str, ...]] = lane_and_receiver_fields("host_serdes")
     reach_bracket: ClassVar[tuple[float, float]] = (0.1, 1e5)
     attaches: ClassVar[tuple[str, ...]] = ("vsr", "xsr", "lr")
 

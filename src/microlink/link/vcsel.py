@@ -31,9 +31,9 @@ from microlink.devices.module_electronics import (
     ModuleOverhead,
 )
 from microlink.devices.photodetector import Photodetector
-from microlink.devices.serdes import RECEIVER_STRUCTURE, ChipToModuleSerDes, SerDes
+from microlink.devices.serdes import ChipToModuleSerDes, SerDes
 from microlink.devices.vcsel import VCSEL
-from microlink.link.composite import Economics, Lanes
+from microlink.link.composite import Economics, Lanes, lane_and_receiver_fields
 from microlink.link.optical import IMDDLane, IMDDLink, electrical_response, trailing_axis
 from microlink.parameters import Parameters, Source, choice, param, section
 from microlink.units import INCH
@@ -104,10 +104,9 @@ class VCSELLink(IMDDLink):
     supports_parameter_arrays: ClassVar[bool] = True
     #: What one decision takes one value of: the lanes (symbol rate, frequency grid) and the structure of each
     #: SerDes that equalises (host, module DSP line side, its host side on the retimed hop).
-    grouped_fields: ClassVar[tuple[str, ...]] = (
-        ("lanes.payload_rate", "lanes.transcoding_overhead", "lanes.fec_codeword_rate")
-        + tuple(f"{sec}.{name}" for sec in ("host_serdes", "dsp_line_side", "dsp_host_side")
-                for name in RECEIVER_STRUCTURE))
+    grouped_fields: ClassVar[tuple[str, ...]] = lane_and_receiver_fields("host_serdes", "dsp_line_side",
+                                                                          "dsp_host_side")
+    dsp_sections: ClassVar[tuple[str, ...]] = ("dsp_line_side", "dsp_host_side")
     reach_bracket: ClassVar[tuple[float, float]] = (0.1, 5000.0)
 
     lanes: Lanes = section(Lanes, payload_rate=100e9)
@@ -143,11 +142,6 @@ class VCSELLink(IMDDLink):
     @property
     def engine_receiver_section(self):
         return "dsp_host_side" if self.retimed else None
-
-    def grouped_keys(self):
-        """The grouped fields; a linear module has no DSP, so its DSP sections' fields are not decided on."""
-        keys = super().grouped_keys()
-        return keys if self.retimed else tuple(k for k in keys if k[0] not in ("dsp_line_side", "dsp_host_side"))
 
     def attach_limitation(self) -> str:
         return ("a DSP-retimed VCSEL module is built around its chip-to-module host interface" if self.retimed
