@@ -8,9 +8,9 @@ recorded seed reproduces every symbol, noise sample, decision and count.
 
 Kernels:
 
-* :func:`cascade_response_kernel`: frequency response of poles x Butterworth sections x Gaussian x delay;
-* :func:`folded_cursors_kernel` / :func:`refine_centred_phase_kernel`: band-limited
-  pulses sampled once per UI at any phase, and the golden-section search of the phase that opens their eye most
+* :func:`nrz_spectrum_kernel`: the NRZ pulse spectrum through poles x Butterworth sections x Gaussian x delay;
+* :func:`folded_cursors_kernel` / :func:`folded_eyes_kernel` / :func:`refine_centred_phase_kernel`: band-limited
+  pulses sampled once per UI at any phase (their eyes at two phases by one FFT), and the golden-section search of the phase that opens their eye most
   (un-jittered, or the worse of the early and late eyes at a sampling-time offset);
 * :func:`centred_root_kernel`: the phase where the early and late eyes at a sampling-time offset are equal
   (Illinois root finding), the maximum of the jittered eye;
@@ -31,7 +31,7 @@ import numpy as np
 #: Recorded in result objects (every kernel is compiled).
 ENGINE = "numba"
 
-__all__ = ["ENGINE", "cascade_response_kernel", "centred_root_kernel", "folded_cursors_kernel", "isi_distribution",
+__all__ = ["ENGINE", "centred_root_kernel", "fold_spectrum_planes", "grid_phase_kernel", "folded_cursors_kernel", "folded_eyes_kernel", "isi_distribution", "nrz_spectrum_kernel",
            "mc_symbol_chunk", "mc_symbol_lut_chunk", "mc_waveform_chunk", "pam_average_kernel", "pam_equal_average_kernel",
            "refine_centred_phase_kernel", "screen_words_needed", "tail_tables", "words_needed"]
 
@@ -45,69 +45,190 @@ def _jit(func):
 
 
 @_jit
-def cascade_response_kernel(nu, poles, butter, sigma, delay):  # pragma: no cover - compiled
-    """``H[i, k]`` of poles x Butterworth sections x Gaussian x delay (see ``pulse.cascade_response``).
+def nrz_spectrum_kernel(nu, poles, butter, sigma, delay, symbol, pre, delay_ui):  # pragma: no cover - compiled
+    """``S[i, k]``: the NRZ pulse spectrum of ``pulse.nrz_spectrum`` (poles x Butterworth sections x Gaussian x
+    delay, see ``pulse.cascade_response``, times the symbol spectrum and the two-tap de-emphasis).
 
     nu [F] must be the uniform grid ``k * dnu`` (as from ``rfftfreq``); poles [P, N]; butter [B, N];
-    sigma [N]; delay [N] (all normalised to the symbol rate). The delay phasor and the Gaussian are
-    advanced by exact multiplicative recurrences along the grid instead of calling exp/cos/sin per bin.
+    sigma [N]; delay [N] (all normalised to the symbol rate); symbol [F] the rectangular symbol's spectrum;
+    pre [N] the de-emphasis ``alpha`` (``(p(t) - alpha p(t - T)) / (1 - alpha)``: the factor
+    ``(1 - alpha delay_ui[k]) / (1 - alpha)``, ``delay_ui [F] = exp(-2 pi i nu)``, where ``alpha`` is not 0).
+    The delay phasor and the Gaussian are advanced by exact multiplicative recurrences along the grid instead
+    of calling exp/cos/sin per bin; each corner's reciprocal is taken once per point.
     """
     n_pts = sigma.shape[0]
     n_f = nu.shape[0]
+    n_p = poles.shape[0]
+    n_b = butter.shape[0]
     out = np.empty((n_pts, n_f), dtype=np.complex128)
     sqrt2 = math.sqrt(2.0)
     dnu = nu[1] - nu[0] if n_f > 1 else 0.0
+    den_re = np.empty(n_f)  # the product of the sections' denominators, then the rest of the bin's factor
+    den_im = np.empty(n_f)
     for i in range(n_pts):
-        a = 2.0 * (math.pi * dnu * sigma[i]) ** 2  # Gaussian: exp(-a k^2)
-        g = 1.0
-        ratio = math.exp(-a)  # g_{k+1}/g_k = exp(-a (2k+1))
-        ratio_step = math.exp(-2.0 * a)
-        ph = -2.0 * math.pi * dnu * delay[i]
-        rot = complex(math.cos(ph), math.sin(ph))
-        phasor = 1.0 + 0.0j
+        # the sections, one at a time along the grid (the bins are independent: these loops vectorise)
         for k in range(n_f):
-            v = nu[k]
-            den = 1.0 + 0.0j
-            for p in range(poles.shape[0]):
-                den = den * complex(1.0, v / poles[p, i])
-            for b in range(butter.shape[0]):
-                x = v / butter[b, i]
-                den = den * complex(1.0 - x * x, sqrt2 * x)
-            out[i, k] = (g * phasor) / den
-            phasor = phasor * rot
+            den_re[k] = 1.0
+            den_im[k] = 0.0
+        for p in range(n_p):
+            inv_p = 1.0 / poles[p, i]
+            for k in range(n_f):
+                x = nu[k] * inv_p  # den * (1 + i x)
+                a = den_re[k]
+                b = den_im[k]
+                den_re[k] = a - b * x
+                den_im[k] = a * x + b
+        for q in range(n_b):
+            inv_b = 1.0 / butter[q, i]
+            for k in range(n_f):
+                x = nu[k] * inv_b  # den * (1 - x^2 + i sqrt2 x)
+                c = 1.0 - x * x
+                d = sqrt2 * x
+                a = den_re[k]
+                b = den_im[k]
+                den_re[k] = a * c - b * d
+                den_im[k] = a * d + b * c
+        alpha = pre[i]
+        for k in range(n_f):
+            r = symbol[k]
+            if alpha != 0.0:
+                r = r / (1.0 - alpha) - (alpha / (1.0 - alpha)) * (r * delay_ui[k])
+            # r / den as r conj(den) / |den|^2: one real division per bin
+            a = den_re[k]
+            b = den_im[k]
+            inv = 1.0 / (a * a + b * b)
+            den_re[k] = (r.real * a + r.imag * b) * inv
+            den_im[k] = (r.imag * a - r.real * b) * inv
+        # the Gaussian and the delay phasor by recurrences along the grid
+        ga = 2.0 * (math.pi * dnu * sigma[i]) ** 2  # Gaussian: exp(-ga k^2)
+        g = 1.0
+        ratio = math.exp(-ga)  # g_{k+1}/g_k = exp(-ga (2k+1))
+        ratio_step = math.exp(-2.0 * ga)
+        ph = -2.0 * math.pi * dnu * delay[i]
+        rot_re = math.cos(ph)
+        rot_im = math.sin(ph)
+        pr = 1.0
+        pi_ = 0.0
+        for k in range(n_f):
+            a = den_re[k]
+            b = den_im[k]
+            out[i, k] = complex(g * (pr * a - pi_ * b), g * (pr * b + pi_ * a))
+            pr, pi_ = pr * rot_re - pi_ * rot_im, pr * rot_im + pi_ * rot_re
             g = g * ratio
             ratio = ratio * ratio_step
     return out
 
 
 @_jit
-def _folded_sample(folded, n_last, phase, rev, twiddle, work, buf):  # pragma: no cover - compiled
-    """Samples of one band-limited pulse at ``(m + phase)`` UI into ``buf.real`` (``pulse.PulseSampler``).
+def fold_spectrum_planes(spec, n_fold, n_ui):  # pragma: no cover - compiled
+    """The sampler's table of one-sided spectra ``spec [N, F]`` (``rfft`` of ``2 (F - 1)`` samples): bins
+    between DC and Nyquist doubled, all scaled by ``1 / (2 (F - 1))``, folded onto ``[n_fold, n_ui]`` (bin
+    ``j n_ui + rho``), real and imaginary parts on separate planes ``[N, 2, n_fold, n_ui]`` (zero past ``F``)."""
+    n_pts, n_f = spec.shape
+    out = np.zeros((n_pts, 2, n_fold, n_ui))
+    scale = 2.0 / (2 * (n_f - 1))
+    for i in range(n_pts):
+        re = out[i, 0]
+        im = out[i, 1]
+        k = 0
+        for j in range(n_fold):
+            for r in range(min(n_ui, n_f - k)):
+                v = spec[i, k + r] * scale
+                re[j, r] = v.real
+                im[j, r] = v.imag
+            k += n_ui
+        for k in (0, n_f - 1):
+            j = k // n_ui
+            re[j, k - j * n_ui] *= 0.5
+            im[j, k - j * n_ui] *= 0.5
+    return out
 
-    folded [J, n_ui]: the pulse's one-sided spectrum folded onto ``n_ui`` bins (``nu = rho / n_ui + j``), of
-    which the last row holds ``n_last``;
-    the samples are ``Re sum_rho exp(2 pi i rho (m + phase) / n_ui) sum_j folded[j, rho] exp(2 pi i j phase)``,
-    the inverse transform by an in-place radix-2 FFT (``n_ui`` a power of two; ``rev`` its bit reversal,
-    ``twiddle[k] = exp(2 pi i k / n_ui)``). work, buf [n_ui] complex scratch.
+
+@_jit
+def grid_phase_kernel(pulse, sps):  # pragma: no cover - compiled
+    """Best grid phase of each oversampled pulse ``[N, n_ui * sps]`` (``pulse.grid_phase``): the index
+    maximising ``2 max_m c[m] - sum_m |c[m]|`` over the samples ``c[m] = pulse[m sps + phase]`` (the first
+    where several tie) [N], and those samples [N, n_ui]."""
+    n_pts = pulse.shape[0]
+    n_ui = pulse.shape[1] // sps
+    index = np.empty(n_pts, dtype=np.int64)
+    cursors = np.empty((n_pts, n_ui))
+    top = np.empty(sps)
+    total = np.empty(sps)
+    for i in range(n_pts):
+        for ph in range(sps):
+            top[ph] = pulse[i, ph]
+            total[ph] = abs(pulse[i, ph])
+        for m in range(1, n_ui):
+            for ph in range(sps):
+                c = pulse[i, m * sps + ph]
+                if c > top[ph]:
+                    top[ph] = c
+                total[ph] += abs(c)
+        best = 0
+        best_metric = 2.0 * top[0] - total[0]
+        for ph in range(1, sps):
+            metric = 2.0 * top[ph] - total[ph]
+            if metric > best_metric:
+                best = ph
+                best_metric = metric
+        index[i] = best
+        for m in range(n_ui):
+            cursors[i, m] = pulse[i, m * sps + best]
+    return index, cursors
+
+
+@_jit
+def _fold(folded, n_last, phase, work, row):  # pragma: no cover - compiled
+    """The folded spectrum of one band-limited pulse at ``phase`` into ``work[row]`` (real part) and
+    ``work[row + 1]`` (imaginary part), natural order: the samples at ``(m + phase)`` UI are
+    ``Re sum_r work[r] exp(2 pi i r m / n_ui)``.
+
+    folded [2, J, n_ui]: the real and imaginary parts of the pulse's one-sided spectrum folded onto ``n_ui``
+    bins (``nu = rho / n_ui + j``), of which the last row holds ``n_last``; ``work[rho] = exp(2 pi i rho phase
+    / n_ui) sum_j folded[j, rho] exp(2 pi i j phase)``. Real arithmetic on separate planes (the loops
+    vectorise; the products and sums are those of the complex expression, in the same order).
     """
-    n_fold, n_ui = folded.shape
+    n_fold, n_ui = folded.shape[1], folded.shape[2]
+    fre = folded[0]
+    fim = folded[1]
+    wre = work[row]
+    wim = work[row + 1]
     ang = 2.0 * math.pi * phase
-    rot = complex(math.cos(ang), math.sin(ang))
+    rc = math.cos(ang)
+    rs = math.sin(ang)
     for r in range(n_ui):
-        work[r] = folded[0, r]
-    w = 1.0 + 0.0j
+        wre[r] = fre[0, r]
+        wim[r] = fim[0, r]
+    cr = 1.0
+    ci = 0.0
     for j in range(1, n_fold):
-        w = w * rot
+        cr, ci = cr * rc - ci * rs, cr * rs + ci * rc
         # the last row holds the bins up to Nyquist only (one bin when samples_per_symbol is even)
         for r in range(n_ui if j < n_fold - 1 else n_last):
-            work[r] += folded[j, r] * w
-    # the fractional shift of the folded bins, written in bit-reversed order for the FFT
+            a = fre[j, r]
+            b = fim[j, r]
+            wre[r] += a * cr - b * ci
+            wim[r] += a * ci + b * cr
+    # the fractional shift of the folded bins
     ang = ang / n_ui
-    step = complex(math.cos(ang), math.sin(ang))
-    q = 1.0 + 0.0j
+    sc = math.cos(ang)
+    ss = math.sin(ang)
+    qr = 1.0
+    qi = 0.0
     for r in range(n_ui):
-        buf[rev[r]] = work[r] * q
-        q = q * step
+        a = wre[r]
+        b = wim[r]
+        wre[r] = a * qr - b * qi
+        wim[r] = a * qi + b * qr
+        qr, qi = qr * sc - qi * ss, qr * ss + qi * sc
+
+
+@_jit
+def _inverse_fft(buf, twiddle):  # pragma: no cover - compiled
+    """In-place radix-2 ``sum_r buf[r] exp(2 pi i r m / n)`` of ``buf`` given in bit-reversed order
+    (``n`` a power of two, ``twiddle[k] = exp(2 pi i k / n)``)."""
+    n_ui = buf.shape[0]
     size = 2
     while size <= n_ui:
         half = size // 2
@@ -119,6 +240,61 @@ def _folded_sample(folded, n_last, phase, rev, twiddle, work, buf):  # pragma: n
                 buf[start + k] = u + v
                 buf[start + k + half] = u - v
         size *= 2
+
+
+@_jit
+def _folded_sample(folded, n_last, phase, rev, twiddle, work, buf):  # pragma: no cover - compiled
+    """Samples of one band-limited pulse at ``(m + phase)`` UI into ``buf.real`` (``pulse.PulseSampler``).
+
+    folded and n_last as for :func:`_fold`; the inverse transform by an in-place radix-2 FFT (``n_ui`` a power
+    of two; ``rev`` its bit reversal, ``twiddle[k] = exp(2 pi i k / n_ui)``). work [4, n_ui] float and
+    buf [n_ui] complex scratch.
+    """
+    _fold(folded, n_last, phase, work, 0)
+    for r in range(buf.shape[0]):
+        buf[rev[r]] = complex(work[0, r], work[1, r])
+    _inverse_fft(buf, twiddle)
+
+
+@_jit
+def _folded_pair(folded, n_last, phase_a, phase_b, rev, twiddle, work, buf):  # pragma: no cover - compiled
+    """Samples of one band-limited pulse at ``(m + phase_a)`` UI into ``buf.real`` and at ``(m + phase_b)``
+    UI into ``buf.imag``, by one FFT: the real part of an inverse transform is the transform of the input's
+    Hermitian part, whose transform is real, so the two Hermitian parts go in as the real and imaginary
+    parts of one input (arguments as for :func:`_folded_sample`)."""
+    _fold(folded, n_last, phase_a, work, 0)
+    _fold(folded, n_last, phase_b, work, 2)
+    n_ui = buf.shape[0]
+    for r in range(n_ui):
+        s = (n_ui - r) % n_ui
+        # a = z_a[r] + conj(z_a[s]), b likewise; the input is (a + i b) / 2
+        a_re = work[0, r] + work[0, s]
+        a_im = work[1, r] - work[1, s]
+        b_re = work[2, r] + work[2, s]
+        b_im = work[3, r] - work[3, s]
+        buf[rev[r]] = complex(0.5 * (a_re - b_im), 0.5 * (a_im + b_re))
+    _inverse_fft(buf, twiddle)
+
+
+@_jit
+def _folded_eye_pair(folded, n_last, phase_a, phase_b, rev, twiddle, work, buf):  # pragma: no cover - compiled
+    """``h0 - sum |h_k|`` of one band-limited pulse sampled at ``(m + phase_a)`` and at ``(m + phase_b)`` UI
+    (:func:`_folded_pair`; ``pulse.eye_opening``)."""
+    _folded_pair(folded, n_last, phase_a, phase_b, rev, twiddle, work, buf)
+    top_a = -np.inf
+    top_b = -np.inf
+    total_a = 0.0
+    total_b = 0.0
+    for m in range(buf.shape[0]):
+        ca = buf[m].real
+        cb = buf[m].imag
+        if ca > top_a:
+            top_a = ca
+        if cb > top_b:
+            top_b = cb
+        total_a += abs(ca)
+        total_b += abs(cb)
+    return top_a + abs(top_a) - total_a, top_b + abs(top_b) - total_b
 
 
 @_jit
@@ -137,16 +313,34 @@ def _folded_eye(folded, n_last, phase, rev, twiddle, work, buf):  # pragma: no c
 
 
 @_jit
+def _scratch(n_ui):  # pragma: no cover - compiled
+    """Scratch of the folded samplers: ``work [4, n_ui]`` float and ``buf [n_ui]`` complex."""
+    return np.empty((4, n_ui)), np.empty(n_ui, dtype=np.complex128)
+
+
+@_jit
+def folded_eyes_kernel(folded, n_last, phase_a, phase_b, rev, twiddle):  # pragma: no cover - compiled
+    """``h0 - sum |h_k|`` of each band-limited pulse sampled at ``(m + phase_a)`` and at ``(m + phase_b)`` UI
+    ([N] each; folded [N, 2, J, n_ui] and n_last as for :func:`_fold`)."""
+    n_pts = folded.shape[0]
+    work, buf = _scratch(folded.shape[3])
+    eye_a = np.empty(n_pts)
+    eye_b = np.empty(n_pts)
+    for i in range(n_pts):
+        eye_a[i], eye_b[i] = _folded_eye_pair(folded[i], n_last, phase_a[i], phase_b[i], rev, twiddle, work, buf)
+    return eye_a, eye_b
+
+
+@_jit
 def folded_cursors_kernel(folded, n_last, phase, rev, twiddle):  # pragma: no cover - compiled
     """Samples ``[N, n_ui]`` of each band-limited pulse at ``(m + phase)`` UI (:func:`_folded_sample`).
 
-    folded [N, J, n_ui] and n_last (see :func:`_folded_sample`); phase [N] [UI].
+    folded [N, 2, J, n_ui] and n_last (see :func:`_fold`); phase [N] [UI].
     """
     n_pts = folded.shape[0]
-    n_ui = folded.shape[2]
+    n_ui = folded.shape[3]
+    work, buf = _scratch(n_ui)
     out = np.empty((n_pts, n_ui))
-    work = np.empty(n_ui, dtype=np.complex128)
-    buf = np.empty(n_ui, dtype=np.complex128)
     for i in range(n_pts):
         _folded_sample(folded[i], n_last, phase[i], rev, twiddle, work, buf)
         for m in range(n_ui):
@@ -157,11 +351,10 @@ def folded_cursors_kernel(folded, n_last, phase, rev, twiddle):  # pragma: no co
 @_jit
 def _folded_centred_eye(folded, n_last, phase, offset, rev, twiddle, work, buf):  # pragma: no cover - compiled
     """The worse of the eyes ``h0 - sum |h_k|`` sampled ``offset`` UI early and late of ``phase``
-    (:func:`_folded_eye`; the eye at ``phase`` itself when ``offset`` is 0)."""
+    (:func:`_folded_eye_pair`; :func:`_folded_eye` at ``phase`` itself when ``offset`` is 0)."""
     if offset == 0.0:
         return _folded_eye(folded, n_last, phase, rev, twiddle, work, buf)
-    late = _folded_eye(folded, n_last, phase + offset, rev, twiddle, work, buf)
-    early = _folded_eye(folded, n_last, phase - offset, rev, twiddle, work, buf)
+    late, early = _folded_eye_pair(folded, n_last, phase + offset, phase - offset, rev, twiddle, work, buf)
     return min(late, early)
 
 
@@ -170,7 +363,7 @@ def refine_centred_phase_kernel(folded, n_last, phase0, offset, half_width, step
                                 twiddle):  # pragma: no cover - compiled
     """Sampling phase [UI] near ``phase0`` that maximises the jittered eye of each band-limited pulse.
 
-    folded [N, J, n_ui] and n_last (see :func:`_folded_sample`). The objective is the worse of the eyes
+    folded [N, 2, J, n_ui] and n_last (see :func:`_fold`). The objective is the worse of the eyes
     sampled ``offset[i]`` UI early and late (:func:`_folded_centred_eye`; the plain eye where the offset is 0):
     the phase a receiver trained to centre its sampler in the eye that its jitter and skew leave open would
     pick. phase0 [N] is the best such phase on the oversampling grid; the maximum lies within ``half_width``
@@ -179,13 +372,12 @@ def refine_centred_phase_kernel(folded, n_last, phase0, offset, half_width, step
     sampled there [N, n_ui].
     """
     n_pts = folded.shape[0]
-    n_ui = folded.shape[2]
+    n_ui = folded.shape[3]
     inv = 0.5 * (math.sqrt(5.0) - 1.0)
     out = np.empty(n_pts)
     eye = np.empty(n_pts)
     cursors = np.empty((n_pts, n_ui))
-    work = np.empty(n_ui, dtype=np.complex128)
-    buf = np.empty(n_ui, dtype=np.complex128)
+    work, buf = _scratch(n_ui)
     for i in range(n_pts):
         y = folded[i]
         o = offset[i]
@@ -225,7 +417,7 @@ def centred_root_kernel(folded, n_last, low, high, offset, n_scan, n_iter, brack
                         twiddle):  # pragma: no cover - compiled
     """Sampling phase [UI] in ``[low, high]`` where the eyes sampled ``offset`` UI late and early are equal.
 
-    folded [N, J, n_ui] and n_last (see :func:`_folded_sample`). The late-minus-early eye difference ``g`` is
+    folded [N, 2, J, n_ui] and n_last (see :func:`_fold`). The late-minus-early eye difference ``g`` is
     read at ``n_scan + 1`` evenly spaced phases from ``low`` to ``high``; where it is positive at ``low``,
     negative at ``high`` and changes sign once between (``offset > 0``), Illinois steps (regula falsi,
     halving the value kept twice) narrow that one interval onto the root, at most ``n_iter`` of them and
@@ -234,13 +426,12 @@ def centred_root_kernel(folded, n_last, low, high, offset, n_scan, n_iter, brack
     [N] (where it did not, the phase and eye are NaN) and the pulse sampled at the phase [N, n_ui].
     """
     n_pts = folded.shape[0]
-    n_ui = folded.shape[2]
+    n_ui = folded.shape[3]
     best_x = np.full(n_pts, np.nan)
     best_f = np.full(n_pts, np.nan)
     ok = np.zeros(n_pts, dtype=np.bool_)
     cursors = np.zeros((n_pts, n_ui))
-    work = np.empty(n_ui, dtype=np.complex128)
-    buf = np.empty(n_ui, dtype=np.complex128)
+    work, buf = _scratch(n_ui)
     xs = np.empty(n_scan + 1)
     gs = np.empty(n_scan + 1)
     for i in range(n_pts):
@@ -252,8 +443,7 @@ def centred_root_kernel(folded, n_last, low, high, offset, n_scan, n_iter, brack
         bf = -np.inf
         for j in range(n_scan + 1):
             x = low[i] + (high[i] - low[i]) * j / n_scan
-            late = _folded_eye(y, n_last, x + o, rev, twiddle, work, buf)
-            early = _folded_eye(y, n_last, x - o, rev, twiddle, work, buf)
+            late, early = _folded_eye_pair(y, n_last, x + o, x - o, rev, twiddle, work, buf)
             xs[j] = x
             gs[j] = late - early
             if min(late, early) > bf:
@@ -282,8 +472,7 @@ def centred_root_kernel(folded, n_last, low, high, offset, n_scan, n_iter, brack
                 t = b - gb * (b - a) / (gb - ga)
                 if a < t < b:
                     c = t
-            lc = _folded_eye(y, n_last, c + o, rev, twiddle, work, buf)
-            ec = _folded_eye(y, n_last, c - o, rev, twiddle, work, buf)
+            lc, ec = _folded_eye_pair(y, n_last, c + o, c - o, rev, twiddle, work, buf)
             gc = lc - ec
             if min(lc, ec) > bf:
                 bx = c

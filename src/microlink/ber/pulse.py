@@ -134,26 +134,6 @@ def cascade_response(nu, pole_bandwidths=(), butterworth_bandwidths=(), gaussian
     return mag * (np.cos(phase) + 1j * np.sin(phase)) / den
 
 
-def _cascade_fast(nu, pole_bandwidths, butterworth_bandwidths, gaussian_rms, delay):
-    """:func:`cascade_response` through the compiled kernel for 1-D batches (the sweep hot path); NumPy under
-    the ``numpy`` engine (:mod:`microlink.kernels`)."""
-    if not kernels.compiled():
-        return cascade_response(nu, pole_bandwidths, butterworth_bandwidths, gaussian_rms, delay)
-    from microlink.ber._compiled import cascade_response_kernel
-
-    arrays = [np.asarray(b, dtype=float) for b in (*pole_bandwidths, *butterworth_bandwidths)]
-    shape = np.broadcast_shapes(*[a.shape for a in arrays], np.shape(gaussian_rms), np.shape(delay))
-    if len(shape) > 1:
-        return cascade_response(nu, pole_bandwidths, butterworth_bandwidths, gaussian_rms, delay)
-    n = shape[0] if shape else 1
-    poles = np.array([np.broadcast_to(np.asarray(b, dtype=float), (n,)) for b in pole_bandwidths]).reshape(-1, n)
-    butter = np.array([np.broadcast_to(np.asarray(b, dtype=float), (n,)) for b in butterworth_bandwidths]).reshape(-1, n)
-    h = cascade_response_kernel(np.asarray(nu, dtype=float), poles, butter,
-                                np.broadcast_to(np.asarray(gaussian_rms, dtype=float), (n,)).copy(),
-                                np.broadcast_to(np.asarray(delay, dtype=float), (n,)).copy())
-    return h if shape else h[0]
-
-
 def nrz_pulse(pole_bandwidths=(), butterworth_bandwidths=(), gaussian_rms=0.0, pre_emphasis=0.0,
               samples_per_symbol=16, n_symbols=None):
     """Oversampled NRZ pulse response of the cascade.
@@ -204,8 +184,11 @@ def nrz_spectrum(pole_bandwidths, butterworth_bandwidths, gaussian_rms, pre_emph
     # Delay keeps the acausal Gaussian (and pre-cursors) inside the window. It only translates the pulse:
     # the band-limited pulse of cursors_at_phase moves with it exactly, and so does the refined best phase.
     delay = 2.0 + np.minimum(6.0 * g, GAUSSIAN_SPAN_CAP_UI / 2)
-    h = _cascade_fast(nu, pole_bandwidths, butterworth_bandwidths, g, delay)
     r = rectangular_symbol_spectrum(nu, samples_per_symbol)
+    fast = _nrz_spectrum_fast(nu, pole_bandwidths, butterworth_bandwidths, g, delay, r, pre_emphasis)
+    if fast is not None:
+        return fast
+    h = cascade_response(nu, pole_bandwidths, butterworth_bandwidths, g, delay)
     a = np.asarray(pre_emphasis, dtype=float)
     if np.any(a != 0):  # (p(t) - a p(t - T)) / (1 - a)
         a = a[..., None]
@@ -214,6 +197,31 @@ def nrz_spectrum(pole_bandwidths, butterworth_bandwidths, gaussian_rms, pre_emph
         h *= r
         return h
     return h * r
+
+
+def _nrz_spectrum_fast(nu, pole_bandwidths, butterworth_bandwidths, gaussian_rms, delay, symbol, pre_emphasis):
+    """:func:`nrz_spectrum` through the compiled kernel for 1-D batches (the sweep hot path); None under the
+    ``numpy`` engine (:mod:`microlink.kernels`) or for batches of more dimensions, which take NumPy."""
+    if not kernels.compiled():
+        return None
+    from microlink.ber._compiled import nrz_spectrum_kernel
+
+    arrays = [np.asarray(b, dtype=float) for b in (*pole_bandwidths, *butterworth_bandwidths)]
+    shape = np.broadcast_shapes(*[a.shape for a in arrays], np.shape(gaussian_rms), np.shape(delay),
+                                np.shape(pre_emphasis))
+    if len(shape) > 1:
+        return None
+    n = shape[0] if shape else 1
+
+    def column(x):
+        return np.broadcast_to(np.asarray(x, dtype=float), (n,))
+
+    poles = np.array([column(b) for b in pole_bandwidths]).reshape(-1, n)
+    butter = np.array([column(b) for b in butterworth_bandwidths]).reshape(-1, n)
+    h = nrz_spectrum_kernel(np.asarray(nu, dtype=float), poles, butter, column(gaussian_rms).copy(),
+                            column(delay).copy(), np.asarray(symbol, dtype=complex), column(pre_emphasis).copy(),
+                            np.exp(-2j * np.pi * np.asarray(nu, dtype=float)))
+    return h if shape else h[0]
 
 
 def cursors_at_phase(spectrum, samples_per_symbol, phase):
@@ -264,21 +272,35 @@ class PulseSampler:
             raise ParameterError("samples_per_symbol", samples_per_symbol,
                                  f"a divisor of the {n} samples of the pulses (an even number)")
         self.n_ui = n_ui = n // sps
-        n_fold = sps // 2 + 1
-        y = np.zeros(self.shape + (n_fold * n_ui,), dtype=complex)
-        np.multiply(spec, 2.0 / n, out=y[..., :f])
-        y[..., 0] *= 0.5
-        y[..., f - 1] *= 0.5
-        self.folded = y.reshape(self.shape + (n_fold, n_ui))
+        self.n_fold = n_fold = sps // 2 + 1
         self._n_last = f - (n_fold - 1) * n_ui  # bins in the last folded row
         #: Compiled path (radix-2 FFT) where ``n_ui`` is a power of two, as every window of
         #: :func:`window_symbols` is, and the engine is compiled (:mod:`microlink.kernels`); NumPy otherwise.
         self.compiled = n_ui > 1 and n_ui & (n_ui - 1) == 0 and kernels.compiled()
         if self.compiled:
+            from microlink.ber._compiled import fold_spectrum_planes
+
             bits = n_ui.bit_length() - 1
             self._rev = np.array([int(format(i, f"0{bits}b")[::-1], 2) for i in range(n_ui)], dtype=np.int64)
             self._twiddle = np.exp(2j * np.pi * np.arange(n_ui // 2) / n_ui)
-            self._flat = self.folded.reshape((-1, n_fold, n_ui))
+            #: the kernels' table: real and imaginary planes of the folded spectra [points, 2, n_fold, n_ui]
+            self._flat = fold_spectrum_planes(np.ascontiguousarray(spec.reshape((-1, f))), n_fold, n_ui)
+            self._folded = None
+        else:
+            y = np.zeros(self.shape + (n_fold * n_ui,), dtype=complex)
+            np.multiply(spec, 2.0 / n, out=y[..., :f])
+            y[..., 0] *= 0.5
+            y[..., f - 1] *= 0.5
+            self._folded = y.reshape(self.shape + (n_fold, n_ui))
+
+    @property
+    def folded(self):
+        """The one-sided spectra (bins between DC and Nyquist doubled, scaled by ``1/N``) folded onto
+        ``n_ui`` bins per whole cycle per UI ``[..., n_fold, n_ui]`` (complex)."""
+        if self._folded is None:
+            planes = self._flat.reshape(self.shape + (2, self.n_fold, self.n_ui))
+            self._folded = planes[..., 0, :, :] + 1j * planes[..., 1, :, :]
+        return self._folded
 
     def cursors(self, phase, compiled=None):
         """Pulse samples at ``(m + phase)`` UI [..., n_ui] (``phase`` broadcasting to the batch shape) [UI -> 1].
@@ -297,6 +319,19 @@ class PulseSampler:
         z = np.matmul(whole[..., None, :], self.folded)[..., 0, :]
         z = z * np.exp(2j * np.pi * ph * (np.arange(n_ui) / n_ui))
         return np.fft.ifft(z, axis=-1).real * n_ui
+
+    def eye_pair(self, phase_a, phase_b, compiled=None):
+        """The eyes ``h0 - sum |h_k|`` of the pulses sampled at ``(m + phase_a)`` and at ``(m + phase_b)`` UI
+        (phases broadcasting to the batch shape) [UI, UI -> 1, 1]; compiled, the two by one FFT per point."""
+        a = np.broadcast_to(np.asarray(phase_a, dtype=float), self.shape)
+        b = np.broadcast_to(np.asarray(phase_b, dtype=float), self.shape)
+        if self.compiled if compiled is None else (compiled and self.compiled):
+            from microlink.ber._compiled import folded_eyes_kernel
+
+            ea, eb = folded_eyes_kernel(self._flat, self._n_last, a.reshape(-1).copy(), b.reshape(-1).copy(),
+                                        self._rev, self._twiddle)
+            return ea.reshape(self.shape), eb.reshape(self.shape)
+        return (eye_opening(self.cursors(a, compiled=False)), eye_opening(self.cursors(b, compiled=False)))
 
     def refine(self, phase, grid=None, tolerance=PHASE_TOLERANCE_UI, compiled=None):
         """Sampling phase that maximises the eye ``h0 - sum |h_k|`` near a grid phase [UI, in [0, 1)].
@@ -401,6 +436,20 @@ class PulseSampler:
             ok = ok & inside & ~flat
             if np.all(ok):
                 return self._wrap(best, cur)
+            # the general search for the points without a clear-cut root only (each point's steps are its own)
+            rest = np.flatnonzero(~ok.reshape(-1))
+            sub = self._take(rest)
+            gbest, gcur = sub._general(off.reshape(-1)[rest], tolerance, compiled)
+            best, cur = best.reshape(-1), cur.reshape((-1, self.n_ui))
+            best[rest], cur[rest] = gbest, gcur
+            return self._wrap(best.reshape(self.shape), cur.reshape(self.shape + (self.n_ui,)))
+        return self._wrap(*self._general(off, tolerance, compiled))
+
+    def _general(self, off, tolerance, compiled):
+        """The general search of :meth:`centred_phase`: the best of the ``samples_per_symbol`` grid phases,
+        refined by the golden section of :meth:`_golden` (the grid phase kept where its objective is larger).
+        Returns the phase (unwrapped) [UI] and the cursors there ``[..., n_ui]``."""
+        sps = self.samples_per_symbol
         grid = np.stack([self.centred_eye(k / sps, off, compiled=compiled) for k in range(sps)], axis=-1)
         p0 = np.argmax(grid, axis=-1) / sps
         f0 = np.max(grid, axis=-1)
@@ -408,10 +457,19 @@ class PulseSampler:
         keep = f0 >= fb
         gbest = np.where(keep, p0, gbest)
         gcur = np.where(keep[..., None], self.cursors(p0, compiled=compiled), gcur)
-        if widest is not None:
-            gbest = np.where(ok, best, gbest)
-            gcur = np.where(ok[..., None], cur, gcur)
-        return self._wrap(gbest, gcur)
+        return gbest, gcur
+
+    def _take(self, index):
+        """A sampler of the flat batch's points ``index`` (1-D), sharing this one's tables."""
+        sub = object.__new__(PulseSampler)
+        sub.__dict__.update(self.__dict__)
+        sub.shape = (len(index),)
+        if self.compiled:
+            sub._flat = self._flat[index]
+            sub._folded = None
+        else:
+            sub._folded = self.folded.reshape((-1, self.n_fold, self.n_ui))[index]
+        return sub
 
     def _root(self, low, high, offset, compiled):
         """Phase in ``[low, high]`` [UI] where the eyes ``offset`` UI late and early are equal
@@ -490,6 +548,11 @@ def grid_phase(pulse, samples_per_symbol):
     """
     shape = pulse.shape[:-1]
     n_ui = pulse.shape[-1] // samples_per_symbol
+    if kernels.compiled() and pulse.ndim == 2 and pulse.shape[-1] == n_ui * samples_per_symbol:
+        from microlink.ber._compiled import grid_phase_kernel
+
+        index, cur = grid_phase_kernel(np.ascontiguousarray(pulse, dtype=float), int(samples_per_symbol))
+        return index / samples_per_symbol, cur
     c = pulse.reshape(shape + (n_ui, samples_per_symbol))  # [..., ui, phase]
     metric = 2.0 * c.max(axis=-2) - np.abs(c).sum(axis=-2)
     phase_index = np.argmax(metric, axis=-1)  # [...]

@@ -19,7 +19,7 @@ from typing import ClassVar
 import numpy as np
 
 from microlink.ber.closed_form import nrz_ber
-from microlink.ber.pulse import Cursors, eye_opening, flat_cascade, pulse_batches
+from microlink.ber.pulse import Cursors, flat_cascade, pulse_batches
 from microlink.channels.imaging_fiber import ImagingFiber, gaussian_bandwidth
 from microlink.devices.driver import LEDDriver
 from microlink.devices.host_interface import HostInterface
@@ -495,11 +495,11 @@ def lane_eyes(cascade, samples_per_symbol=16, offsets=(), n_largest=8, window=No
             ok = (pos >= 0) & (pos < int(n_symbols))
             ordered[sel] = np.where(ok, np.take_along_axis(best, np.clip(pos, 0, int(n_symbols) - 1), axis=-1), 0.0)
         for eye, off in zip(eyes, flat_off):
-            sides = []
             at = np.minimum(off[sel], 0.5)
-            for sign in (1.0, -1.0):  # the band-limited pulse at the offset instants, not a line between samples
-                sides.append(eye_opening(sampler.cursors(c.phase + sign * at)))
-            eye[sel] = np.where(off[sel] >= 0.5, np.minimum(np.minimum(*sides), 0.0), np.minimum(*sides))
+            # the band-limited pulse at the offset instants, not a line between samples
+            late, early = sampler.eye_pair(c.phase + at, c.phase - at)
+            worse = np.minimum(late, early)
+            eye[sel] = np.where(off[sel] >= 0.5, np.minimum(worse, 0.0), worse)
     cur = Cursors(main.reshape(shape), largest.reshape(shape + (k,)), rest_sq.reshape(shape),
                   rest_abs.reshape(shape), phase.reshape(shape))
     if window is not None:

@@ -50,6 +50,45 @@ def test_compiled_and_numpy_paths_agree():
     np.testing.assert_allclose(a_cur, b_cur, atol=1e-12)
 
 
+def test_compiled_kernels_match_the_numpy_expressions():
+    """The fused spectrum (cascade x symbol x de-emphasis), the sampler's split table, the grid phase and the
+    eyes read two phases per FFT give what the NumPy expressions give, to rounding."""
+    from microlink import kernels
+
+    with kernels.use_engine("numpy"):
+        ref_spec = spectrum()
+        ref_phase, ref_grid = grid_phase(np.fft.irfft(ref_spec, n=32 * SPS, axis=-1), SPS)
+    spec = spectrum()
+    np.testing.assert_allclose(spec, ref_spec, rtol=0, atol=1e-13 * np.abs(ref_spec).max())
+    phase, grid = grid_phase(np.fft.irfft(spec, n=32 * SPS, axis=-1), SPS)
+    np.testing.assert_array_equal(phase, ref_phase)
+    np.testing.assert_allclose(grid, ref_grid, atol=1e-13)
+    s = PulseSampler(spec, SPS)
+    assert s.compiled
+    np.testing.assert_allclose(s.folded, PulseSampler(ref_spec, SPS).folded, atol=1e-15)
+    late, early = s.eye_pair(phase + 0.11, phase - 0.07)
+    np.testing.assert_allclose(late, eye_opening(s.cursors(phase + 0.11, compiled=False)), atol=1e-13)
+    np.testing.assert_allclose(early, eye_opening(s.cursors(phase - 0.07, compiled=False)), atol=1e-13)
+    a, b = s.eye_pair(phase + 0.11, phase - 0.07, compiled=False)
+    np.testing.assert_allclose(a, late, atol=1e-13)
+    np.testing.assert_allclose(b, early, atol=1e-13)
+
+
+def test_general_search_on_a_subset_gives_each_point_its_own_answer():
+    """Points without a clear-cut root take the general search alone, each as it would by itself: one with
+    no offset (no root) beside points with one, against each point's search in a batch of one."""
+    spec = spectrum()
+    s = PulseSampler(spec, SPS)
+    widest = grid_phase(np.fft.irfft(spec, n=32 * SPS, axis=-1), SPS)
+    off = np.array([0.08, 0.0, 0.12, 0.05])
+    phase, cur = s.centred_phase(off, widest=widest)
+    for i in range(4):
+        one = PulseSampler(spec[i:i + 1], SPS)
+        p1, c1 = one.centred_phase(off[i:i + 1], widest=(widest[0][i:i + 1], widest[1][i:i + 1]))
+        assert float(p1[0]) == float(phase[i])
+        np.testing.assert_array_equal(c1[0], cur[i])
+
+
 def test_a_phase_outside_the_unit_interval_relabels_the_same_cursors():
     s = PulseSampler(spectrum(), SPS)
     a, b = s.cursors(0.3), s.cursors(1.3)
