@@ -626,19 +626,24 @@ def impairment_penalties(p: MicroLEDLink, tx, rx, lane_rate, length, plan: LaneP
     tx_c = transmitter(hot, r)
     sigma_c = p.fiber.rms_spread(length, p.led.wavelength, tx_c["spectral_width"], na_launch)
 
-    # three cascades stacked on a leading axis: nominal, worst lane's carrier pole, corner
-    def stack(a, b, c):
-        shp = np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(c), (n,))
-        return np.stack([np.broadcast_to(np.asarray(x, dtype=float), shp) for x in (a, b, c)])
+    # the nominal cascade, with the eyes at the jitter and skew offsets and the FFE's cursor window; the worst
+    # lane's carrier pole and the corner stacked on a leading axis, their own phases but no offset eyes
+    def column(a):
+        return np.broadcast_to(np.asarray(a, dtype=float), np.broadcast_shapes(np.shape(a), (n,)))
 
-    cascade = ([stack(poles[0], poles[0] * bw_scale, tx_c["carrier_bandwidth"] / r),
-                stack(poles[1], poles[1], tx_c["rc_bandwidth"] / r), stack(poles[2], poles[2], poles[2])],
-               [stack(butter[0], butter[0], butter[0])], stack(gauss, gauss, sigma_c * r), stack(pre, pre, pre))
-    cur3, (eye_j3, eye_s3), window3 = lane_eyes(cascade, samples_per_symbol, (stack(off_j, off_j, off_j),
-                                                                             stack(off_s, off_s, off_s)),
-                                                window=FFE_WINDOW, centre=stack(off_s, off_s, off_s))
-    cur = Cursors(cur3.main[0], cur3.largest[0], cur3.rest_sum_squares[0], cur3.rest_sum_abs[0], cur3.phase[0])
-    eye3 = cur3.main - cur3.isi_abs_sum
+    def stack(a, b):
+        shp = np.broadcast_shapes(np.shape(a), np.shape(b), (n,))
+        return np.stack([np.broadcast_to(np.asarray(x, dtype=float), shp) for x in (a, b)])
+
+    nominal = ([column(poles[0]), column(poles[1]), column(poles[2])], [column(butter[0])], column(gauss),
+               column(pre))
+    cur, (eye_j, eye_s), window = lane_eyes(nominal, samples_per_symbol, (column(off_j), column(off_s)),
+                                            window=FFE_WINDOW, centre=column(off_s))
+    others = ([stack(poles[0] * bw_scale, tx_c["carrier_bandwidth"] / r), stack(poles[1], tx_c["rc_bandwidth"] / r),
+               stack(poles[2], poles[2])], [stack(butter[0], butter[0])], stack(gauss, sigma_c * r), stack(pre, pre))
+    cur2, _ = lane_eyes(others, samples_per_symbol, centre=stack(off_s, off_s))
+    eye3 = np.stack([cur.main - cur.isi_abs_sum, *(cur2.main - cur2.isi_abs_sum)])
+    main3 = np.stack([cur.main, *cur2.main])
     open_nominal = eye3[0] > 0
 
     def ratio(ref, imp_, main_ref, main_imp):
@@ -647,17 +652,17 @@ def impairment_penalties(p: MicroLEDLink, tx, rx, lane_rate, length, plan: LaneP
     def main_at(offset_eye):  # main-cursor fallback: signal lost at the offset, from the eye and its ISI
         return offset_eye + cur.isi_abs_sum
 
-    e0, main0 = eye3[0], cur3.main[0]
-    jitter = ratio(e0, eye_j3[0], main0, main_at(eye_j3[0]))
-    skew = ratio(eye_j3[0], eye_s3[0], main_at(eye_j3[0]), main_at(eye_s3[0]))
+    e0, main0 = eye3[0], main3[0]
+    jitter = ratio(e0, eye_j, main0, main_at(eye_j))
+    skew = ratio(eye_j, eye_s, main_at(eye_j), main_at(eye_s))
     skew = np.maximum(skew, 0.0)
-    bw_pen = np.maximum(ratio(e0, eye3[1], main0, cur3.main[1]), 0.0)
+    bw_pen = np.maximum(ratio(e0, eye3[1], main0, main3[1]), 0.0)
     eff_pen = -10.0 * np.log10(eff_scale)
     worst = np.sqrt(bw_pen**2 + eff_pen**2)
     oma = tx["power_one"] - tx["power_zero"]
     oma_c = tx_c["power_one"] - tx_c["power_zero"]
     corner = np.where(oma_c > 0, 10.0 * np.log10(oma / np.where(oma_c > 0, oma_c, 1.0)), CLOSED_EYE_PENALTY_DB)
-    corner = np.maximum(corner + ratio(e0, eye3[2], main0, cur3.main[2]), 0.0)
+    corner = np.maximum(corner + ratio(e0, eye3[2], main0, main3[2]), 0.0)
     ref = np.where(open_nominal, e0, main0)
     closure = n_adj * np.asarray(xt, dtype=float)
     xt_pen = eye_penalty_db(ref, ref - closure)
@@ -668,7 +673,7 @@ def impairment_penalties(p: MicroLEDLink, tx, rx, lane_rate, length, plan: LaneP
         "end_of_life": np.asarray(imp.end_of_life_power_db, dtype=float),
     }
     return cur, sigma, {k: np.broadcast_to(np.asarray(values[k], dtype=float), (n,)).copy()
-                        for k in PENALTY_NAMES}, window3[0]
+                        for k in PENALTY_NAMES}, window
 
 
 #: Large-signal penalties already solved, keyed by the LED, driver and lane-rate values of one point.
