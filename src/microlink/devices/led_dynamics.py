@@ -125,6 +125,44 @@ def _pole_response(frequency, *poles):
     return complex_from_parts(re / mag2, -im / mag2)
 
 
+def filtered_drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, samples_per_symbol, bit_rate, poles,
+                            shape, levels=None):
+    """``rfft`` of the NRZ drive (:func:`~microlink.devices.driver.drive_spectrum`) through the poles
+    ``1 / prod_k (1 + j f / f_k)`` (:func:`_pole_response`), ``[*shape, F]`` [A or 1].
+
+    ``levels = (zero, swing)`` [A, A] gives the transform of ``(i - zero) / swing`` instead of ``i``; ``poles``
+    are arrays broadcasting to ``shape`` [Hz], ``bit_rate`` too [b/s]. Compiled
+    (:func:`microlink.devices._led_kernels.drive_response_kernel`: the same real operations in the same order,
+    so bitwise what NumPy gives) unless the engine is ``numpy`` (:mod:`microlink.kernels`).
+    """
+    sps = int(samples_per_symbol)
+    n_samples = np.asarray(bits).size * sps
+    freq = np.fft.rfftfreq(n_samples) * sps  # [1/UI]
+    rate = np.broadcast_to(np.asarray(bit_rate, dtype=float), shape)
+    if kernels.compiled():
+        from microlink.devices._led_kernels import drive_response_kernel
+
+        s = np.repeat(2.0 * np.asarray(bits, dtype=float) - 1.0, sps)
+        spec = np.fft.rfft(s)
+        angle = 2.0 * np.pi * np.arange(spec.size) / np.asarray(bits).size
+
+        def flat(x):
+            return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=float), shape).reshape(-1))
+
+        zero, swing = levels if levels is not None else (0.0, 1.0)
+        out = drive_response_kernel(spec.real.copy(), spec.imag.copy(), np.cos(angle), np.sin(angle), freq,
+                                    flat(pre_emphasis), flat(bias_current), flat(modulation_depth),
+                                    float(n_samples), flat(zero), flat(swing), levels is not None, flat(rate),
+                                    np.array([flat(f) for f in poles]).reshape(len(poles), -1))
+        return out.reshape(shape + (spec.size,))
+    spec = drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, sps)
+    if levels is not None:
+        zero, swing = (np.asarray(x, dtype=float) for x in levels)
+        spec.real[..., 0] -= zero * n_samples
+        spec = complex_from_parts(spec.real / swing[..., None], spec.imag / swing[..., None])
+    return complex_product(spec, _pole_response(freq * rate[..., None], *[np.broadcast_to(f, shape) for f in poles]))
+
+
 def rk4_lockstep(gt, a, b, c, h, n0, steps, periods):
     """Classical RK4 of ``dn/dt = g(t) - (A n + B n^2 + C n^3)`` over a periodic drive, rows side by side.
 
@@ -214,13 +252,9 @@ def rate_equation_response(led: MicroLED, bias_current, modulation_depth, pre_em
     i_drive = np.broadcast_to(i_drive, shape + i_drive.shape[-1:])
     n_samples = i_drive.shape[-1]
     dt = 1.0 / (r * sps)  # [s] per output sample
-    freq = np.fft.rfftfreq(n_samples) * sps  # [1/UI]
-    f_slow, f_fast = led.parasitic_poles(bias_current, driver_resistance)
-    rr = np.broadcast_to(r, shape)[..., None]
-    i_j = np.fft.irfft(complex_product(drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, sps),
-                                       _pole_response(freq * rr, np.broadcast_to(f_slow, shape),
-                                                      np.broadcast_to(f_fast, shape))),
-                       n=n_samples, axis=-1)
+    poles = led.parasitic_poles(bias_current, driver_resistance)
+    i_j = np.fft.irfft(filtered_drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, sps, r, poles,
+                                               shape), n=n_samples, axis=-1)
 
     a = np.broadcast_to(led.srh_effective, shape)[..., None]
     b = np.broadcast_to(led.radiative_effective, shape)[..., None]
@@ -272,13 +306,10 @@ def small_signal_response(led: MicroLED, bias_current, modulation_depth, pre_emp
     i_drive = np.broadcast_to(i_drive, shape + i_drive.shape[-1:])
     n_samples = i_drive.shape[-1]
     # the transform of y = (i - i_0) / (i_1 - i_0), from the pattern's (drive_spectrum)
-    y_spec = drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, sps)
-    y_spec.real[..., 0] -= np.asarray(i0, dtype=float) * n_samples
-    swing = (np.asarray(i1, dtype=float) - np.asarray(i0, dtype=float))[..., None]
-    y_spec = complex_from_parts(y_spec.real / swing, y_spec.imag / swing)
-    freq = np.fft.rfftfreq(n_samples) * sps * np.broadcast_to(r, shape)[..., None]
-    poles = [np.broadcast_to(f, shape) for f in led.response_poles(bias_current, driver_resistance)]
-    y = np.fft.irfft(complex_product(y_spec, _pole_response(freq, *poles)), n=n_samples, axis=-1)
+    swing = np.asarray(i1, dtype=float) - np.asarray(i0, dtype=float)
+    poles = led.response_poles(bias_current, driver_resistance)
+    y = np.fft.irfft(filtered_drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, sps, r, poles, shape,
+                                             levels=(i0, swing)), n=n_samples, axis=-1)
     p1 = np.broadcast_to(led.optical_power(i1), shape)
     p0 = np.broadcast_to(led.optical_power(i0), shape)
     return NRZWaveform(bits=bits, samples_per_symbol=sps, current=i_drive,
