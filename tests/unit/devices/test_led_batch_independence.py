@@ -41,3 +41,23 @@ def test_waveforms_and_penalty_alone_equal_in_batch():
                                                             rate[i:i + 1]).power[0], small[i])
         np.testing.assert_array_equal(large_signal_penalty_db(one, bias[i:i + 1], 0.9, pre[i:i + 1],
                                                               rate[i:i + 1])[0], penalty[i])
+
+
+def test_filtered_drive_spectrum_is_bitwise_the_numpy_arithmetic_on_both_engines():
+    """The compiled drive-through-poles transform repeats NumPy's real operations in their order: bitwise equal,
+    for the drive itself and for the normalised ``(i - i_0) / swing``, with de-emphasis and per-point poles."""
+    from microlink import kernels
+    from microlink.devices.driver import drive_levels, prbs
+    from microlink.devices.led_dynamics import filtered_drive_spectrum
+
+    p = get_parameter_set("lightbundle").parameters
+    d, bias, rate, pre = _designs(7)
+    led = p.led.replace(diameter=d)
+    i1, i0 = drive_levels(bias, 0.9, pre)
+    for poles, levels in ((led.parasitic_poles(bias, 200.0), None), (led.response_poles(bias, 200.0), (i0, i1 - i0))):
+        out = {}
+        for engine in kernels.ENGINES:
+            with kernels.use_engine(engine):
+                out[engine] = filtered_drive_spectrum(prbs(7), bias, 0.9, pre, 16, rate, poles, (N,), levels=levels)
+        assert out["compiled"].shape == (N, 127 * 8 + 1)
+        np.testing.assert_array_equal(out["compiled"], out["numpy"])
