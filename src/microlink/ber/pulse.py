@@ -20,6 +20,7 @@ between two samples (which moves with the fiber's spread and would otherwise mak
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -248,6 +249,16 @@ def eye_opening(cursor_samples):
     return top + np.abs(top) - np.abs(cursor_samples).sum(axis=-1)
 
 
+@functools.lru_cache(maxsize=16)
+def _fft_tables(n_ui):
+    """Bit reversal and twiddles ``exp(2 pi i k / n_ui)`` of the compiled radix-2 inverse FFT (``n_ui`` a power
+    of two), built once per window length and shared (the kernels only read them)."""
+    bits = n_ui.bit_length() - 1
+    rev = np.array([int(format(i, f"0{bits}b")[::-1], 2) for i in range(n_ui)], dtype=np.int64)
+    twiddle = np.exp(2j * np.pi * np.arange(n_ui // 2) / n_ui)
+    return rev, twiddle
+
+
 class PulseSampler:
     """A batch of band-limited pulses, sampled once per UI at any phase from their spectra.
 
@@ -284,9 +295,7 @@ class PulseSampler:
         if self.compiled:
             from microlink.ber._compiled import fold_spectrum_planes
 
-            bits = n_ui.bit_length() - 1
-            self._rev = np.array([int(format(i, f"0{bits}b")[::-1], 2) for i in range(n_ui)], dtype=np.int64)
-            self._twiddle = np.exp(2j * np.pi * np.arange(n_ui // 2) / n_ui)
+            self._rev, self._twiddle = _fft_tables(n_ui)
             #: the kernels' table: real and imaginary planes of the folded spectra [points, 2, n_fold, n_ui]
             self._flat = fold_spectrum_planes(np.ascontiguousarray(spec.reshape((-1, f))), n_fold, n_ui)
             self._folded = None
