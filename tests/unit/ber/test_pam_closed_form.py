@@ -67,7 +67,7 @@ def test_bad_input_names_the_field():
 
 
 @pytest.mark.parametrize("engine", ["compiled", "numpy"])
-@pytest.mark.parametrize("levels", [PAM4_LEVELS, 3.0 * PAM4_LEVELS])
+@pytest.mark.parametrize("levels", [PAM4_LEVELS, 3.0 * PAM4_LEVELS, PAM4_LEVELS + 0.25])
 def test_one_noise_rms_merges_the_level_tails_without_changing_the_ber(engine, levels):
     # one sigma for every level (and midpoint thresholds) takes the merged kernel; the same noise given per
     # level takes the general one. They differ only by the rounding of the threshold distances, which an
@@ -86,6 +86,27 @@ def test_one_noise_rms_merges_the_level_tails_without_changing_the_ber(engine, l
                           aggressors=aggressors)
     assert np.all(general > 0)
     np.testing.assert_allclose(merged, general, rtol=1e-12, atol=0.0)
+
+
+def test_symmetric_levels_average_half_the_patterns(monkeypatch):
+    """Levels symmetric about 0 pair each interferer pattern with its complement (the same two tails): the
+    merged average reads the first half of the enumeration; levels equally spaced but off-centre read all."""
+    from microlink import kernels
+    from microlink.ber import closed_form
+
+    seen = []
+    original = closed_form._pam_equal_average
+
+    def spy(half, c, push, patterns, up, down):
+        seen.append(patterns.shape[0])
+        return original(half, c, push, patterns, up, down)
+
+    monkeypatch.setattr(closed_form, "_pam_equal_average", spy)
+    isi, aggressors = [0.1, -0.05, 0.02], [0.03]
+    with kernels.use_engine("numpy"):
+        pam_ber(1.0, isi, 1.0, 0.1, aggressors=aggressors)
+        pam_ber(1.0, isi, 1.0, 0.1, levels=PAM4_LEVELS + 0.25, aggressors=aggressors)
+    assert seen == [4**3 * 2 // 2, 4**3 * 2]
 
 
 def test_levels_only_nearly_equally_spaced_keep_the_general_path():
