@@ -125,6 +125,12 @@ def coupled_modal_rms(delay_per_length, length, coupling_length):
     return np.asarray(delay_per_length, dtype=float) * l_eff / np.sqrt(12.0)
 
 
+#: Mode-averaged coupling coefficients already computed, keyed by the seven inputs' bytes and the sample count
+#: (the reach and margin solvers ask again for the same fibers and launches at every length they try).
+_COUPLING_CACHE: dict = {}
+_COUPLING_CACHE_SIZE = 65536
+
+
 def mode_averaged_coupling(core_radius, pitch, numerical_aperture, core_index, wavelength, bend_radius,
                            filled_fraction=1.0, samples=MODE_SAMPLES):
     """Power-coupling coefficient between adjacent identical step-index cores, mode-averaged
@@ -132,19 +138,31 @@ def mode_averaged_coupling(core_radius, pitch, numerical_aperture, core_index, w
 
     See the module docstring. ``filled_fraction`` is the part of ``V^2`` the launch fills (``(NA_launch/NA)^2``):
     a restricted launch excites only the low-order, tightly bound modes. Scaled Bessel functions keep
-    ``K_0(W Lambda/a)`` finite for strongly bound modes. Each distinct set of inputs is averaged once (every
-    row's arithmetic is its own, so the result does not depend on the batch).
+    ``K_0(W Lambda/a)`` finite for strongly bound modes. Each distinct set of inputs is averaged once and kept
+    (``_COUPLING_CACHE``): every row's arithmetic is its own, so the result does not depend on the batch or on
+    what was asked before.
     """
     args = [np.asarray(x, dtype=float) for x in (core_radius, pitch, numerical_aperture, core_index, wavelength,
                                                  bend_radius, filled_fraction)]
     shape = np.broadcast_shapes(*(x.shape for x in args))
-    size = int(np.prod(shape, dtype=np.int64))
-    if size > 1:  # many design points share a fiber and a launch: each distinct one is averaged once
-        rows = np.stack([np.broadcast_to(x, shape).reshape(-1) for x in args], axis=-1)
-        distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
-        if distinct.shape[0] < size:
-            out = mode_averaged_coupling(*(distinct[:, k] for k in range(7)), samples=samples)
-            return out[inverse.reshape(-1)].reshape(shape)
+    rows = np.ascontiguousarray(np.stack([np.broadcast_to(x, shape).reshape(-1) for x in args], axis=-1))
+    keys = [(row.tobytes(), int(samples)) for row in rows]
+    missing = {}
+    for i, key in enumerate(keys):
+        if key not in _COUPLING_CACHE and key not in missing:
+            missing[key] = i
+    if missing:
+        if len(_COUPLING_CACHE) + len(missing) > _COUPLING_CACHE_SIZE:
+            _COUPLING_CACHE.clear()
+        new = rows[list(missing.values())]
+        values = _mode_averaged_coupling_rows(*(new[:, k] for k in range(7)), samples=int(samples))
+        _COUPLING_CACHE.update(zip(missing, values.tolist()))
+    return np.array([_COUPLING_CACHE[key] for key in keys], dtype=float).reshape(shape)
+
+
+def _mode_averaged_coupling_rows(core_radius, pitch, numerical_aperture, core_index, wavelength, bend_radius,
+                                 filled_fraction, samples):
+    """:func:`mode_averaged_coupling` of flat rows ``[N]`` each, computed [m, m, 1, 1, m, m, 1 -> 1/m]."""
     a = np.asarray(core_radius, dtype=float)[..., None]
     lam_pitch = np.asarray(pitch, dtype=float)[..., None]
     na = np.asarray(numerical_aperture, dtype=float)[..., None]

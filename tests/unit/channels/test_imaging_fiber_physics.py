@@ -86,3 +86,30 @@ def test_pixel_to_cores_layout():
     assert float(img.cores_per_lane) > 5 and float(img.fill_factor) < 1
     assert float(img.launch_efficiency(6e-6, 1.0)) < float(ImagingFiber().launch_efficiency(6e-6, 1.0))
     assert float(img.crosstalk(50.0)) <= float(db := 10 ** (img.end_crosstalk_db / 10)) + 1 / 6 + 1e-12, db
+
+
+def test_mode_averaged_coupling_is_kept_and_does_not_depend_on_the_batch(monkeypatch):
+    """Each distinct fiber and launch is averaged once: asked again (as the reach solver does at every length) it
+    is read back, and a point's value is the same alone, in a batch, first or after the cache was emptied."""
+    from microlink.channels import imaging_fiber as f
+
+    computed = []
+    original = f._mode_averaged_coupling_rows
+
+    def spy(*args, samples):
+        computed.append(np.size(args[0]))
+        return original(*args, samples=samples)
+
+    monkeypatch.setattr(f, "_mode_averaged_coupling_rows", spy)
+    monkeypatch.setattr(f, "_COUPLING_CACHE", {})
+    radius = np.array([5e-6, 7.5e-6, 5e-6, 6e-6])
+    filled = np.array([0.3, 0.6, 0.3, 1.0])
+    batch = f.mode_averaged_coupling(radius, 25e-6, 0.3, 1.48, 450e-9, 0.05, filled)
+    assert computed == [3]  # three distinct rows
+    again = f.mode_averaged_coupling(radius[::-1], 25e-6, 0.3, 1.48, 450e-9, 0.05, filled[::-1])
+    assert computed == [3]
+    np.testing.assert_array_equal(again, batch[::-1])
+    f._COUPLING_CACHE.clear()
+    for i in range(4):
+        alone = f.mode_averaged_coupling(radius[i], 25e-6, 0.3, 1.48, 450e-9, 0.05, filled[i])
+        assert np.shape(alone) == () and float(alone) == batch[i]
