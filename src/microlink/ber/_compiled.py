@@ -9,9 +9,11 @@ recorded seed reproduces every symbol, noise sample, decision and count.
 Kernels:
 
 * :func:`nrz_spectrum_kernel`: the NRZ pulse spectrum through poles x Butterworth sections x Gaussian x delay;
-* :func:`folded_cursors_kernel` / :func:`folded_eyes_kernel` / :func:`refine_centred_phase_kernel`: band-limited
-  pulses sampled once per UI at any phase (their eyes at two phases by one FFT), and the golden-section search of the phase that opens their eye most
-  (un-jittered, or the worse of the early and late eyes at a sampling-time offset);
+* :func:`fold_spectrum_planes`, :func:`grid_phase_kernel`: the sampler's table and the best phase on the grid;
+* :func:`folded_cursors_kernel` / :func:`folded_eyes_kernel` / :func:`refine_centred_phase_kernel`:
+  band-limited pulses sampled once per UI at any phase (their eyes at two phases by one FFT), and the
+  golden-section search of the phase that opens their eye most (un-jittered, or the worse of the early and
+  late eyes at a sampling-time offset);
 * :func:`centred_root_kernel`: the phase where the early and late eyes at a sampling-time offset are equal
   (Illinois root finding), the maximum of the jittered eye;
 * :func:`pam_average_kernel` / :func:`pam_equal_average_kernel`: closed-form PAM BER averaged over interferer
@@ -31,9 +33,10 @@ import numpy as np
 #: Recorded in result objects (every kernel is compiled).
 ENGINE = "numba"
 
-__all__ = ["ENGINE", "centred_root_kernel", "fold_spectrum_planes", "grid_phase_kernel", "folded_cursors_kernel", "folded_eyes_kernel", "isi_distribution", "nrz_spectrum_kernel",
-           "mc_symbol_chunk", "mc_symbol_lut_chunk", "mc_waveform_chunk", "pam_average_kernel", "pam_equal_average_kernel",
-           "refine_centred_phase_kernel", "screen_words_needed", "tail_tables", "words_needed"]
+__all__ = ["ENGINE", "centred_root_kernel", "fold_spectrum_planes", "grid_phase_kernel", "folded_cursors_kernel",
+           "folded_eyes_kernel", "isi_distribution", "nrz_spectrum_kernel", "mc_symbol_chunk", "mc_symbol_lut_chunk",
+           "mc_waveform_chunk", "pam_average_kernel", "pam_equal_average_kernel", "refine_centred_phase_kernel",
+           "screen_words_needed", "tail_tables", "words_needed"]
 
 
 def _jit(func):
