@@ -146,18 +146,27 @@ def mode_averaged_coupling(core_radius, pitch, numerical_aperture, core_index, w
                                                  bend_radius, filled_fraction)]
     shape = np.broadcast_shapes(*(x.shape for x in args))
     rows = np.ascontiguousarray(np.stack([np.broadcast_to(x, shape).reshape(-1) for x in args], axis=-1))
-    keys = [(row.tobytes(), int(samples)) for row in rows]
-    missing = {}
+    # the key holds everything the value depends on: the inputs, the sample count and the two model constants
+    tail = (samples, OVERLAP_EXPONENT_CAP, STRIP_EXPONENT)
+    keys = [(row.tobytes(), *tail) for row in rows]
+    found, missing = {}, {}  # this call's values, read from the cache once (another call may clear it)
     for i, key in enumerate(keys):
-        if key not in _COUPLING_CACHE and key not in missing:
+        if key in found or key in missing:
+            continue
+        value = _COUPLING_CACHE.get(key)
+        if value is None:
             missing[key] = i
+        else:
+            found[key] = value
     if missing:
-        if len(_COUPLING_CACHE) + len(missing) > _COUPLING_CACHE_SIZE:
-            _COUPLING_CACHE.clear()
         new = rows[list(missing.values())]
-        values = _mode_averaged_coupling_rows(*(new[:, k] for k in range(7)), samples=int(samples))
-        _COUPLING_CACHE.update(zip(missing, values.tolist()))
-    return np.array([_COUPLING_CACHE[key] for key in keys], dtype=float).reshape(shape)
+        values = _mode_averaged_coupling_rows(*(new[:, k] for k in range(7)), samples=samples)
+        computed = dict(zip(missing, values.tolist()))
+        found.update(computed)
+        if len(_COUPLING_CACHE) + len(computed) > _COUPLING_CACHE_SIZE:
+            _COUPLING_CACHE.clear()
+        _COUPLING_CACHE.update(computed)
+    return np.array([found[key] for key in keys], dtype=float).reshape(shape)
 
 
 def _mode_averaged_coupling_rows(core_radius, pitch, numerical_aperture, core_index, wavelength, bend_radius,

@@ -113,3 +113,19 @@ def test_mode_averaged_coupling_is_kept_and_does_not_depend_on_the_batch(monkeyp
     for i in range(4):
         alone = f.mode_averaged_coupling(radius[i], 25e-6, 0.3, 1.48, 450e-9, 0.05, filled[i])
         assert np.shape(alone) == () and float(alone) == batch[i]
+
+
+def test_mode_averaged_coupling_cache_refills_when_full(monkeypatch):
+    """A call mixing kept and new rows when the cache is full gives every row's value (the full cache is
+    emptied, this call's values come from the call itself)."""
+    from microlink.channels import imaging_fiber as f
+
+    monkeypatch.setattr(f, "_COUPLING_CACHE", {})
+    monkeypatch.setattr(f, "_COUPLING_CACHE_SIZE", 4)
+    first = f.mode_averaged_coupling(np.array([5e-6, 6e-6, 7e-6]), 25e-6, 0.3, 1.48, 450e-9, 0.05, 1.0)
+    mixed = f.mode_averaged_coupling(np.array([5e-6, 8e-6, 9e-6]), 25e-6, 0.3, 1.48, 450e-9, 0.05, 1.0)
+    assert float(mixed[0]) == float(first[0])
+    f._COUPLING_CACHE.clear()
+    np.testing.assert_array_equal(mixed, f.mode_averaged_coupling(np.array([5e-6, 8e-6, 9e-6]), 25e-6, 0.3, 1.48,
+                                                                  450e-9, 0.05, 1.0))
+    assert len(f._COUPLING_CACHE) <= 4
