@@ -43,11 +43,17 @@ def _jit(func):
     return numba.njit(cache=True, nogil=True, fastmath=False)(func)
 
 
+def _jit_ieee(func):
+    """:func:`_jit` with NumPy's floating-point error model: a division by zero gives inf or NaN, as the NumPy
+    expression the kernel replaces does, instead of raising."""
+    return numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")(func)
+
+
 # --------------------------------------------------------------------------------------------------------
 # Pulse cascade
 
 
-@_jit
+@_jit_ieee
 def nrz_spectrum_kernel(nu, poles, butter, sigma, delay, symbol, pre, delay_ui):  # pragma: no cover - compiled
     """``S[i, k]``: the NRZ pulse spectrum of ``pulse.nrz_spectrum`` (poles x Butterworth sections x Gaussian x
     delay, see ``pulse.cascade_response``, times the symbol spectrum and the two-tap de-emphasis).
@@ -94,8 +100,9 @@ def nrz_spectrum_kernel(nu, poles, butter, sigma, delay, symbol, pre, delay_ui):
         alpha = pre[i]
         for k in range(n_f):
             r = symbol[k]
-            if alpha != 0.0:
-                r = r / (1.0 - alpha) - (alpha / (1.0 - alpha)) * (r * delay_ui[k])
+            if alpha != 0.0:  # r / (1 - alpha) part by part: what a complex division by a real gives
+                d = 1.0 - alpha
+                r = complex(r.real / d, r.imag / d) - (alpha / d) * (r * delay_ui[k])
             # r / den as r conj(den) / |den|^2: one real division per bin
             a = den_re[k]
             b = den_im[k]
@@ -122,7 +129,7 @@ def nrz_spectrum_kernel(nu, poles, butter, sigma, delay, symbol, pre, delay_ui):
     return out
 
 
-@_jit
+@_jit_ieee
 def fold_spectrum_planes(spec, n_fold, n_ui):  # pragma: no cover - compiled
     """The sampler's table of one-sided spectra ``spec [N, F]`` (``rfft`` of ``2 (F - 1)`` samples): bins
     between DC and Nyquist doubled, all scaled by ``1 / (2 (F - 1))``, folded onto ``[n_fold, n_ui]`` (bin
@@ -147,7 +154,7 @@ def fold_spectrum_planes(spec, n_fold, n_ui):  # pragma: no cover - compiled
     return out
 
 
-@_jit
+@_jit_ieee
 def grid_phase_kernel(pulse, sps):  # pragma: no cover - compiled
     """Best grid phase of each oversampled pulse ``[N, n_ui * sps]`` (``pulse.grid_phase``): the index
     maximising ``2 max_m c[m] - sum_m |c[m]|`` over the samples ``c[m] = pulse[m sps + phase]`` (the first
@@ -165,14 +172,18 @@ def grid_phase_kernel(pulse, sps):  # pragma: no cover - compiled
         for m in range(1, n_ui):
             for ph in range(sps):
                 c = pulse[i, m * sps + ph]
-                if c > top[ph]:
+                if c > top[ph] or c != c:  # a NaN, once in, stays (NumPy's max)
                     top[ph] = c
                 total[ph] += abs(c)
-        best = 0
-        best_metric = 2.0 * top[0] - total[0]
-        for ph in range(1, sps):
+        # NumPy's max and argmax: a NaN sample makes its phase's metric NaN, and the first NaN metric is chosen
+        best = -1
+        best_metric = -np.inf
+        for ph in range(sps):
             metric = 2.0 * top[ph] - total[ph]
-            if metric > best_metric:
+            if metric != metric:
+                best = ph
+                break
+            if best < 0 or metric > best_metric:
                 best = ph
                 best_metric = metric
         index[i] = best

@@ -30,7 +30,7 @@ from microlink.errors import ParameterError
 from microlink.signals import rectangular_symbol_spectrum
 
 #: Upper bound on the number of oversampled pulse samples of one batch of :func:`pulse_batches` (256 pulses of
-#: 64 UI at 16 samples per UI). The batch's spectra, pulses and the sampler's table (~4, 2 and 5 MiB) then
+#: 64 UI at 16 samples per UI). The batch's spectra, pulses and the sampler's table (~2 MiB each) then
 #: stay in the processor's caches from one step to the next: measured on a micro-LED sweep, 2^18 ran ~10 %
 #: faster than 2^23 (whose batches of ~130 MiB streamed through memory at every step), 2^16 slower again
 #: (Python's cost per batch).
@@ -320,7 +320,7 @@ class PulseSampler:
 
         ``compiled=False`` takes the NumPy path (the two agree to rounding).
         """
-        n_fold, n_ui = self.folded.shape[-2:]
+        n_fold, n_ui = self.n_fold, self.n_ui
         ph = np.broadcast_to(np.asarray(phase, dtype=float), self.shape)
         if self.compiled if compiled is None else (compiled and self.compiled):
             from microlink.ber._compiled import folded_cursors_kernel

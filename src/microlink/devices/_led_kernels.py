@@ -17,7 +17,7 @@ from microlink.devices.led_dynamics import rk4_lockstep
 rk4_side_by_side = numba.njit(cache=True)(rk4_lockstep)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")  # a division by zero gives inf or NaN, as in NumPy
 def drive_response_kernel(spec_re, spec_im, cos_a, sin_a, freq, pre, bias, depth, n_samples, zero, swing, normalise,
                           rate, poles):  # pragma: no cover - compiled
     """Transform of the NRZ drive through the LED's poles, ``[N, F]`` complex, as

@@ -50,28 +50,54 @@ def test_compiled_and_numpy_paths_agree():
     np.testing.assert_allclose(a_cur, b_cur, atol=1e-12)
 
 
-def test_compiled_kernels_match_the_numpy_expressions():
+@pytest.mark.parametrize("sps", [SPS, 5])
+def test_compiled_kernels_match_the_numpy_expressions(sps):
     """The fused spectrum (cascade x symbol x de-emphasis), the sampler's split table, the grid phase and the
-    eyes read two phases per FFT give what the NumPy expressions give, to rounding."""
+    eyes read two phases per FFT give what the NumPy expressions give, to rounding; at an odd oversampling
+    too, whose Nyquist bin is not ~0 (the table halves it)."""
     from microlink import kernels
 
+    def make():
+        return nrz_spectrum(POLES, BUTTER, GAUSS, PRE, sps, 32)
+
     with kernels.use_engine("numpy"):
-        ref_spec = spectrum()
-        ref_phase, ref_grid = grid_phase(np.fft.irfft(ref_spec, n=32 * SPS, axis=-1), SPS)
-    spec = spectrum()
+        ref_spec = make()
+        ref_phase, ref_grid = grid_phase(np.fft.irfft(ref_spec, n=32 * sps, axis=-1), sps)
+        ref = PulseSampler(ref_spec, sps)
+        assert not ref.compiled
+        ref_cursors = ref.cursors(np.array([0.013, 0.5, 0.97, -0.2]))
+    assert np.abs(ref_spec[:, -1]).max() > 1e-4 or sps % 2 == 0
+    spec = make()
     np.testing.assert_allclose(spec, ref_spec, rtol=0, atol=1e-13 * np.abs(ref_spec).max())
-    phase, grid = grid_phase(np.fft.irfft(spec, n=32 * SPS, axis=-1), SPS)
+    phase, grid = grid_phase(np.fft.irfft(spec, n=32 * sps, axis=-1), sps)
     np.testing.assert_array_equal(phase, ref_phase)
     np.testing.assert_allclose(grid, ref_grid, atol=1e-13)
-    s = PulseSampler(spec, SPS)
+    s = PulseSampler(spec, sps)
     assert s.compiled
-    np.testing.assert_allclose(s.folded, PulseSampler(ref_spec, SPS).folded, atol=1e-15)
+    np.testing.assert_allclose(s.folded, ref.folded, atol=1e-15)
+    np.testing.assert_allclose(s.cursors(np.array([0.013, 0.5, 0.97, -0.2])), ref_cursors, atol=1e-14)
     late, early = s.eye_pair(phase + 0.11, phase - 0.07)
     np.testing.assert_allclose(late, eye_opening(s.cursors(phase + 0.11, compiled=False)), atol=1e-13)
     np.testing.assert_allclose(early, eye_opening(s.cursors(phase - 0.07, compiled=False)), atol=1e-13)
     a, b = s.eye_pair(phase + 0.11, phase - 0.07, compiled=False)
     np.testing.assert_allclose(a, late, atol=1e-13)
     np.testing.assert_allclose(b, early, atol=1e-13)
+
+
+def test_grid_phase_propagates_nan_like_numpy():
+    """A NaN sample makes its phase the choice and its cursors NaN on both engines (never hidden)."""
+    from microlink import kernels
+
+    p = np.fft.irfft(spectrum(), n=32 * SPS, axis=-1)
+    p[1, 7 * SPS + 5] = np.nan
+    p[2, 3 * SPS + 2] = np.nan
+    p[2, 9 * SPS + 11] = np.nan
+    with kernels.use_engine("numpy"):
+        ref_phase, ref_cur = grid_phase(p, SPS)
+    phase, cur = grid_phase(p, SPS)
+    np.testing.assert_array_equal(phase, ref_phase)
+    np.testing.assert_array_equal(cur, ref_cur)  # NaN where NaN
+    assert np.isnan(cur[1]).any() and np.isnan(cur[2]).any() and not np.isnan(cur[[0, 3]]).any()
 
 
 def test_general_search_on_a_subset_gives_each_point_its_own_answer():
