@@ -34,6 +34,7 @@ from microlink.channels.fiber import (
     silica_index,
 )
 from microlink.parameters import Parameters, Source, choice, param
+from microlink.rowcache import RowCache
 from microlink.units import SPEED_OF_LIGHT, db_to_linear
 
 #: Rayleigh coefficient increase per unit core index difference, dB/km um^4 (Ohashi et al. 1992).
@@ -125,10 +126,9 @@ def coupled_modal_rms(delay_per_length, length, coupling_length):
     return np.asarray(delay_per_length, dtype=float) * l_eff / np.sqrt(12.0)
 
 
-#: Mode-averaged coupling coefficients already computed, keyed by the seven inputs' bytes and the sample count
-#: (the reach and margin solvers ask again for the same fibers and launches at every length they try).
-_COUPLING_CACHE: dict = {}
-_COUPLING_CACHE_SIZE = 65536
+#: Mode-averaged coupling coefficients already computed, one per distinct fiber and launch (the reach and
+#: margin solvers ask again for the same ones at every length they try).
+_COUPLING_CACHE = RowCache(65536)  # ~10 MB of keys at most; a sweep chunk holds 4,096 rows
 
 
 def mode_averaged_coupling(core_radius, pitch, numerical_aperture, core_index, wavelength, bend_radius,
@@ -145,28 +145,11 @@ def mode_averaged_coupling(core_radius, pitch, numerical_aperture, core_index, w
     args = [np.asarray(x, dtype=float) for x in (core_radius, pitch, numerical_aperture, core_index, wavelength,
                                                  bend_radius, filled_fraction)]
     shape = np.broadcast_shapes(*(x.shape for x in args))
-    rows = np.ascontiguousarray(np.stack([np.broadcast_to(x, shape).reshape(-1) for x in args], axis=-1))
-    # the key holds everything the value depends on: the inputs, the sample count and the two model constants
-    tail = (samples, OVERLAP_EXPONENT_CAP, STRIP_EXPONENT)
-    keys = [(row.tobytes(), *tail) for row in rows]
-    found, missing = {}, {}  # this call's values, read from the cache once (another call may clear it)
-    for i, key in enumerate(keys):
-        if key in found or key in missing:
-            continue
-        value = _COUPLING_CACHE.get(key)
-        if value is None:
-            missing[key] = i
-        else:
-            found[key] = value
-    if missing:
-        new = rows[list(missing.values())]
-        values = _mode_averaged_coupling_rows(*(new[:, k] for k in range(7)), samples=samples)
-        computed = dict(zip(missing, values.tolist()))
-        found.update(computed)
-        if len(_COUPLING_CACHE) + len(computed) > _COUPLING_CACHE_SIZE:
-            _COUPLING_CACHE.clear()
-        _COUPLING_CACHE.update(computed)
-    return np.array([found[key] for key in keys], dtype=float).reshape(shape)
+    rows = np.stack([np.broadcast_to(x, shape).reshape(-1) for x in args], axis=-1)
+    # the tag holds what else the value depends on: the sample count and the two model constants
+    values = _COUPLING_CACHE.lookup(rows, lambda new: _mode_averaged_coupling_rows(*new.T, samples=samples),
+                                    tag=(samples, OVERLAP_EXPONENT_CAP, STRIP_EXPONENT))
+    return values.reshape(shape)
 
 
 def _mode_averaged_coupling_rows(core_radius, pitch, numerical_aperture, core_index, wavelength, bend_radius,

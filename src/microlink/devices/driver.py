@@ -73,6 +73,14 @@ def drive_waveform(bits, bias_current, modulation_depth, pre_emphasis, samples_p
     return np.repeat(x, int(samples_per_symbol), axis=-1)
 
 
+def pattern_spectrum(bits, samples_per_symbol):
+    """``rfft`` of the held symbols ``2 b - 1`` of a periodic pattern, and each bin's one-symbol delay angle
+    ``2 pi k / n_bits`` (``exp(-i angle)``: one symbol late) [-, int -> 1, rad]."""
+    s = np.repeat(2.0 * np.asarray(bits, dtype=float) - 1.0, int(samples_per_symbol))
+    spec = np.fft.rfft(s)
+    return spec, 2.0 * np.pi * np.arange(spec.size) / np.asarray(bits).size
+
+
 def drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, samples_per_symbol):
     """``rfft`` of :func:`drive_waveform` along its last axis, from the pattern's own transform [-, A, 1, 1, int -> A].
 
@@ -80,10 +88,8 @@ def drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, samples_p
     symbols: its transform is ``I_b N`` at DC plus ``K S_k (1 - alpha exp(-2 pi i k / n_bits))``, so one
     transform of the pattern serves every design point. Returns ``[..., N sps / 2 + 1]``.
     """
-    s = np.repeat(2.0 * np.asarray(bits, dtype=float) - 1.0, int(samples_per_symbol))
-    n = s.size
-    spec = np.fft.rfft(s)
-    angle = 2.0 * np.pi * np.arange(spec.size) / np.asarray(bits).size  # exp(-i angle): one symbol late
+    spec, angle = pattern_spectrum(bits, samples_per_symbol)
+    n = np.asarray(bits).size * int(samples_per_symbol)
     a = np.asarray(pre_emphasis, dtype=float)[..., None]
     ib = np.asarray(bias_current, dtype=float)[..., None]
     k = np.asarray(modulation_depth, dtype=float)[..., None] * ib / (1.0 + a)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from microlink import kernels
-from microlink.devices.driver import drive_levels, drive_spectrum, drive_waveform, prbs
+from microlink.devices.driver import drive_levels, drive_spectrum, drive_waveform, pattern_spectrum, prbs
 from microlink.devices.microled import (
     MicroLED,
     carrier_density,
@@ -142,9 +142,7 @@ def filtered_drive_spectrum(bits, bias_current, modulation_depth, pre_emphasis, 
     if kernels.compiled():
         from microlink.devices._led_kernels import drive_response_kernel
 
-        s = np.repeat(2.0 * np.asarray(bits, dtype=float) - 1.0, sps)
-        spec = np.fft.rfft(s)
-        angle = 2.0 * np.pi * np.arange(spec.size) / np.asarray(bits).size
+        spec, angle = pattern_spectrum(bits, sps)
 
         def flat(x):
             return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=float), shape).reshape(-1))

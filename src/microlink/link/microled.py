@@ -31,6 +31,7 @@ from microlink.link.base import Decision, LanePlan, Request, SectionedLink
 from microlink.link.composite import Lanes
 from microlink.link.reliability import spared_end_fit
 from microlink.parameters import Parameters, Source, check_range, choice, param, section
+from microlink.rowcache import RowCache
 from microlink.units import ELEMENTARY_CHARGE, ber_to_q, db_to_linear
 
 #: Bracket of the maximum-reach search [m].
@@ -642,9 +643,9 @@ def impairment_penalties(p: MicroLEDLink, tx, rx, lane_rate, length, plan: LaneP
     others = ([stack(poles[0] * bw_scale, tx_c["carrier_bandwidth"] / r), stack(poles[1], tx_c["rc_bandwidth"] / r),
                stack(poles[2], poles[2])], [stack(butter[0], butter[0])], stack(gauss, sigma_c * r), stack(pre, pre))
     cur2, _ = lane_eyes(others, samples_per_symbol, centre=stack(off_s, off_s))
-    eye3 = np.stack([cur.main - cur.isi_abs_sum, *(cur2.main - cur2.isi_abs_sum)])
-    main3 = np.stack([cur.main, *cur2.main])
-    open_nominal = eye3[0] > 0
+    e0, main0 = cur.main - cur.isi_abs_sum, cur.main
+    (eye_w, eye_c), (main_w, main_c) = cur2.main - cur2.isi_abs_sum, cur2.main  # worst lane, corner
+    open_nominal = e0 > 0
 
     def ratio(ref, imp_, main_ref, main_imp):
         return np.where(open_nominal, eye_penalty_db(ref, imp_), eye_penalty_db(main_ref, main_imp))
@@ -652,17 +653,16 @@ def impairment_penalties(p: MicroLEDLink, tx, rx, lane_rate, length, plan: LaneP
     def main_at(offset_eye):  # main-cursor fallback: signal lost at the offset, from the eye and its ISI
         return offset_eye + cur.isi_abs_sum
 
-    e0, main0 = eye3[0], main3[0]
     jitter = ratio(e0, eye_j, main0, main_at(eye_j))
     skew = ratio(eye_j, eye_s, main_at(eye_j), main_at(eye_s))
     skew = np.maximum(skew, 0.0)
-    bw_pen = np.maximum(ratio(e0, eye3[1], main0, main3[1]), 0.0)
+    bw_pen = np.maximum(ratio(e0, eye_w, main0, main_w), 0.0)
     eff_pen = -10.0 * np.log10(eff_scale)
     worst = np.sqrt(bw_pen**2 + eff_pen**2)
     oma = tx["power_one"] - tx["power_zero"]
     oma_c = tx_c["power_one"] - tx_c["power_zero"]
     corner = np.where(oma_c > 0, 10.0 * np.log10(oma / np.where(oma_c > 0, oma_c, 1.0)), CLOSED_EYE_PENALTY_DB)
-    corner = np.maximum(corner + ratio(e0, eye3[2], main0, main3[2]), 0.0)
+    corner = np.maximum(corner + ratio(e0, eye_c, main0, main_c), 0.0)
     ref = np.where(open_nominal, e0, main0)
     closure = n_adj * np.asarray(xt, dtype=float)
     xt_pen = eye_penalty_db(ref, ref - closure)
@@ -677,8 +677,7 @@ def impairment_penalties(p: MicroLEDLink, tx, rx, lane_rate, length, plan: LaneP
 
 
 #: Large-signal penalties already solved, keyed by the LED, driver and lane-rate values of one point.
-_LARGE_SIGNAL_CACHE: dict = {}
-_LARGE_SIGNAL_CACHE_SIZE = 4096
+_LARGE_SIGNAL_CACHE = RowCache(4096)
 #: Devices solved together in one rate-equation call (bounds its memory: ~16 waveforms of 2,032 samples each).
 LARGE_SIGNAL_BLOCK = 256
 
@@ -701,25 +700,25 @@ def large_signal_penalty(p: MicroLEDLink, lane_rate, n):
     drv = [np.broadcast_to(np.asarray(getattr(p.driver, f), dtype=float), (n,))
            for f in ("bias_current", "modulation_depth", "pre_emphasis", "output_resistance")]
     table = np.stack(cols + drv + [np.broadcast_to(np.asarray(lane_rate, dtype=float), (n,))], axis=-1)
-    keys = [tuple(row) for row in table]
-    missing = sorted({k for k in keys if k not in _LARGE_SIGNAL_CACHE})
-    if len(_LARGE_SIGNAL_CACHE) + len(missing) > _LARGE_SIGNAL_CACHE_SIZE:
-        _LARGE_SIGNAL_CACHE.clear()  # then every point of this batch is solved again (and stays cached)
-        missing = sorted(set(keys))
     m = len(led_f)
-    # batched solves of at most LARGE_SIGNAL_BLOCK devices (memory ~ devices x pattern samples); each device
-    # keeps its own time step, so no value depends on the batch
-    for start in range(0, len(missing), LARGE_SIGNAL_BLOCK):
-        block = missing[start:start + LARGE_SIGNAL_BLOCK]
-        rows = np.array(block, dtype=float)
-        led = p.led.replace(**{f: rows[:, i] for i, f in enumerate(led_f)}) if p.led.broadcast_shape() else p.led
-        pen = np.broadcast_to(large_signal_penalty_db(led, rows[:, m], rows[:, m + 1], rows[:, m + 2], rows[:, m + 4],
-                                                      driver_resistance=rows[:, m + 3]), (len(block),))
-        for row, value in zip(block, pen):
-            value = float(value)
-            _LARGE_SIGNAL_CACHE[row] = CLOSED_EYE_PENALTY_DB if not np.isfinite(value) else min(value, CLOSED_EYE_PENALTY_DB)
+
+    def solve(rows):
+        # batched solves of at most LARGE_SIGNAL_BLOCK devices (memory ~ devices x pattern samples); each device
+        # keeps its own time step, so no value depends on the batch
+        out = np.empty(rows.shape[0])
+        for start in range(0, rows.shape[0], LARGE_SIGNAL_BLOCK):
+            block = rows[start:start + LARGE_SIGNAL_BLOCK]
+            led = p.led.replace(**{f: block[:, i] for i, f in enumerate(led_f)}) if p.led.broadcast_shape() else p.led
+            pen = np.broadcast_to(large_signal_penalty_db(led, block[:, m], block[:, m + 1], block[:, m + 2],
+                                                          block[:, m + 4], driver_resistance=block[:, m + 3]),
+                                  (len(block),))
+            out[start:start + len(block)] = np.where(np.isfinite(pen), np.minimum(pen, CLOSED_EYE_PENALTY_DB),
+                                                     CLOSED_EYE_PENALTY_DB)
+        return out
+
+    values = _LARGE_SIGNAL_CACHE.lookup(table, solve)
     measured = (np.asarray(p.led.measured_bandwidth) > 0) | (np.asarray(p.led.measured_efficiency) > 0)
-    return np.where(measured, 0.0, np.array([_LARGE_SIGNAL_CACHE[k] for k in keys]))
+    return np.where(measured, 0.0, values)
 
 
 def noise_terms(p: MicroLEDLink, rx, current_one, current_zero, crosstalk_dc, scale=1.0):

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from microlink.channels import fiber as f
 from microlink.channels import imaging_fiber as imf
 from microlink.channels.imaging_fiber import ImagingFiber
+from microlink.rowcache import RowCache
 
 
 def test_group_index_from_sellmeier():
@@ -101,7 +102,7 @@ def test_mode_averaged_coupling_is_kept_and_does_not_depend_on_the_batch(monkeyp
         return original(*args, samples=samples)
 
     monkeypatch.setattr(f, "_mode_averaged_coupling_rows", spy)
-    monkeypatch.setattr(f, "_COUPLING_CACHE", {})
+    monkeypatch.setattr(f, "_COUPLING_CACHE", RowCache(f._COUPLING_CACHE.size))
     radius = np.array([5e-6, 7.5e-6, 5e-6, 6e-6])
     filled = np.array([0.3, 0.6, 0.3, 1.0])
     batch = f.mode_averaged_coupling(radius, 25e-6, 0.3, 1.48, 450e-9, 0.05, filled)
@@ -120,8 +121,7 @@ def test_mode_averaged_coupling_cache_refills_when_full(monkeypatch):
     emptied, this call's values come from the call itself)."""
     from microlink.channels import imaging_fiber as f
 
-    monkeypatch.setattr(f, "_COUPLING_CACHE", {})
-    monkeypatch.setattr(f, "_COUPLING_CACHE_SIZE", 4)
+    monkeypatch.setattr(f, "_COUPLING_CACHE", RowCache(4))
     first = f.mode_averaged_coupling(np.array([5e-6, 6e-6, 7e-6]), 25e-6, 0.3, 1.48, 450e-9, 0.05, 1.0)
     mixed = f.mode_averaged_coupling(np.array([5e-6, 8e-6, 9e-6]), 25e-6, 0.3, 1.48, 450e-9, 0.05, 1.0)
     assert float(mixed[0]) == float(first[0])

@@ -4,11 +4,11 @@ import numpy as np
 
 import microlink.link.microled as mled
 from microlink.catalog import get_parameter_set
+from microlink.rowcache import RowCache
 
 
 def test_overflowing_cache_keeps_every_point_of_the_batch(monkeypatch):
-    monkeypatch.setattr(mled, "_LARGE_SIGNAL_CACHE_SIZE", 8)
-    monkeypatch.setattr(mled, "_LARGE_SIGNAL_CACHE", {})
+    monkeypatch.setattr(mled, "_LARGE_SIGNAL_CACHE", RowCache(8))
     p = get_parameter_set("lightbundle").parameters
     first = p.replace(driver={"bias_current": np.linspace(80e-6, 120e-6, 5)})
     alone = mled.large_signal_penalty(first, 3.3e9, 5)
